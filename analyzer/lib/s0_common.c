@@ -1,0 +1,544 @@
+/*
+ * s0_common.c: status names, checked allocation, spans, bounded buffers,
+ * the diagnostics sink and output escaping. Out-of-memory is the one fatal
+ * condition; bad input is always a diagnostic.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "s0_common.h"
+
+const char *
+sw_strerror(enum sw_status st)
+{
+	switch (st) {
+	case SW_OK:			return "success";
+	case SW_EOF:			return "end of input";
+	case SW_ERR_IO:			return "read error";
+	case SW_ERR_CORRUPT:		return "corrupt input";
+	case SW_ERR_LIMIT:		return "limit exceeded";
+	case SW_ERR_PARSE:		return "does not parse";
+	case SW_ERR_RULE:		return "invalid rule";
+	case SW_ERR_NOMATCH:		return "no match";
+	case SW_ERR_MATCHLIMIT:		return "pattern match limit reached";
+	case SW_ERR_USAGE:		return "invalid argument";
+	case SW_ERR_UNSUPPORTED:	return "not supported by this build";
+	}
+	return "unknown status";
+}
+
+static void
+sw_oom(size_t n)
+{
+	fprintf(stderr, "sshwhy: out of memory (allocating %zu bytes)\n", n);
+	abort();
+}
+
+void *
+sw_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (p == NULL)
+		sw_oom(n);
+	return p;
+}
+
+void *
+sw_xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+	if (p == NULL)
+		sw_oom(nmemb * size);
+	return p;
+}
+
+void *
+sw_xreallocarray(void *p, size_t nmemb, size_t size)
+{
+	void *q;
+
+	if (size != 0 && nmemb > SIZE_MAX / size) {
+		fprintf(stderr, "sshwhy: allocation size overflow\n");
+		abort();
+	}
+	q = realloc(p, (nmemb != 0 && size != 0) ? nmemb * size : 1);
+	if (q == NULL)
+		sw_oom(nmemb * size);
+	return q;
+}
+
+char *
+sw_xstrdup(const char *s)
+{
+	return sw_xstrndup(s, strlen(s));
+}
+
+char *
+sw_xstrndup(const char *s, size_t n)
+{
+	char *p = sw_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+sw_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	char *p;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		sw_oom(0);
+	p = sw_xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+int
+sw_span_eq(struct sw_span a, struct sw_span b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
+int
+sw_span_eq_str(struct sw_span a, const char *s)
+{
+	return sw_span_eq(a, sw_span_make(s, strlen(s)));
+}
+
+int
+sw_span_starts_with(struct sw_span a, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return a.len >= n && memcmp(a.p, prefix, n) == 0;
+}
+
+int
+sw_span_ends_with(struct sw_span a, const char *suffix)
+{
+	size_t n = strlen(suffix);
+	return a.len >= n && memcmp(a.p + a.len - n, suffix, n) == 0;
+}
+
+int
+sw_span_to_u64(struct sw_span s, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (s.len == 0 || s.len > 19)
+		return -1;
+	for (i = 0; i < s.len; i++) {
+		unsigned char c = (unsigned char)s.p[i];
+		if (c < '0' || c > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(c - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+char *
+sw_span_dup(struct sw_span s)
+{
+	return sw_xstrndup(s.len ? s.p : "", s.len);
+}
+
+/* Buffers. */
+
+void
+sw_buf_init(struct sw_buf *b, size_t max)
+{
+	memset(b, 0, sizeof(*b));
+	b->max = max ? max : SW_BUF_DEFAULT_MAX;
+}
+
+void
+sw_buf_free(struct sw_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+void
+sw_buf_reset(struct sw_buf *b)
+{
+	b->len = 0;
+	b->truncated = 0;
+	if (b->p != NULL)
+		b->p[0] = '\0';
+}
+
+void
+sw_buf_add(struct sw_buf *b, const void *p, size_t n)
+{
+	size_t want;
+
+	if (b->max == 0)
+		b->max = SW_BUF_DEFAULT_MAX;
+	if (n > b->max - b->len) {
+		n = b->max - b->len;
+		b->truncated = 1;
+	}
+	want = b->len + n + 1;
+	if (want > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < want)
+			cap = cap > SIZE_MAX / 2 ? want : cap * 2;
+		b->p = sw_xreallocarray(b->p, cap, 1);
+		b->cap = cap;
+	}
+	if (n > 0)
+		memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void
+sw_buf_addc(struct sw_buf *b, char c)
+{
+	sw_buf_add(b, &c, 1);
+}
+
+void
+sw_buf_adds(struct sw_buf *b, const char *s)
+{
+	sw_buf_add(b, s, strlen(s));
+}
+
+void
+sw_buf_addf(struct sw_buf *b, const char *fmt, ...)
+{
+	char small[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(small)) {
+		sw_buf_add(b, small, (size_t)n);
+		return;
+	} else {
+		char *big = sw_xmalloc((size_t)n + 1);
+		va_start(ap, fmt);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		sw_buf_add(b, big, (size_t)n);
+		free(big);
+	}
+}
+
+char *
+sw_buf_steal(struct sw_buf *b)
+{
+	char *p = b->p;
+
+	if (p == NULL)
+		p = sw_xstrdup("");
+	b->p = NULL;
+	b->len = b->cap = 0;
+	b->truncated = 0;
+	return p;
+}
+
+/* Diagnostics. */
+
+struct sw_diag_origin {
+	char *name;
+	unsigned long shown;
+	unsigned long suppressed;
+};
+
+struct sw_diag {
+	FILE *out;
+	unsigned per_origin_max;
+	unsigned long counts[3];
+	struct sw_diag_origin *origins;
+	size_t norigins;
+	char last[1024];
+};
+
+#define SW_DIAG_MAX_ORIGINS 4096
+
+struct sw_diag *
+sw_diag_new(FILE *out, unsigned per_origin_max)
+{
+	struct sw_diag *d = sw_xcalloc(1, sizeof(*d));
+
+	d->out = out;
+	d->per_origin_max = per_origin_max ? per_origin_max : 10;
+	return d;
+}
+
+void
+sw_diag_free(struct sw_diag *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < d->norigins; i++)
+		free(d->origins[i].name);
+	free(d->origins);
+	free(d);
+}
+
+static struct sw_diag_origin *
+sw_diag_origin(struct sw_diag *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->norigins; i++)
+		if (strcmp(d->origins[i].name, name) == 0)
+			return &d->origins[i];
+	if (d->norigins >= SW_DIAG_MAX_ORIGINS)
+		return NULL;
+	d->origins = sw_xreallocarray(d->origins, d->norigins + 1,
+	    sizeof(*d->origins));
+	d->origins[d->norigins].name = sw_xstrdup(name);
+	d->origins[d->norigins].shown = 0;
+	d->origins[d->norigins].suppressed = 0;
+	return &d->origins[d->norigins++];
+}
+
+static const char *
+sw_diag_kind_name(enum sw_diag_kind kind)
+{
+	switch (kind) {
+	case SW_DIAG_WARNING:	return "warning";
+	case SW_DIAG_SKIPPED:	return "skipped";
+	case SW_DIAG_ERROR:	return "error";
+	}
+	return "?";
+}
+
+void
+sw_diag_vprintf(struct sw_diag *d, enum sw_diag_kind kind, const char *origin,
+    uint64_t line, const char *fmt, va_list ap)
+{
+	struct sw_diag_origin *o;
+	struct sw_buf msg, esc;
+	char text[900];
+
+	d->counts[kind]++;
+	vsnprintf(text, sizeof(text), fmt, ap);
+
+	/* Origins are file names: escape them, they may hold any byte. */
+	sw_buf_init(&msg, 4096);
+	sw_buf_init(&esc, 2048);
+	if (origin != NULL) {
+		sw_escape_text(&esc, sw_span_make(origin, strlen(origin)));
+		sw_buf_add(&msg, esc.p, esc.len);
+		if (line > 0)
+			sw_buf_addf(&msg, ":%llu", (unsigned long long)line);
+		sw_buf_adds(&msg, ": ");
+	}
+	sw_buf_addf(&msg, "%s: %s", sw_diag_kind_name(kind), text);
+	snprintf(d->last, sizeof(d->last), "%s", msg.p);
+
+	o = sw_diag_origin(d, origin != NULL ? origin : "");
+	if (o != NULL && kind != SW_DIAG_ERROR &&
+	    o->shown >= d->per_origin_max) {
+		o->suppressed++;
+	} else {
+		if (o != NULL)
+			o->shown++;
+		if (d->out != NULL)
+			fprintf(d->out, "sshwhy: %s\n", msg.p);
+	}
+	sw_buf_free(&msg);
+	sw_buf_free(&esc);
+}
+
+void
+sw_diag_printf(struct sw_diag *d, enum sw_diag_kind kind, const char *origin,
+    uint64_t line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sw_diag_vprintf(d, kind, origin, line, fmt, ap);
+	va_end(ap);
+}
+
+void
+sw_diag_finish(struct sw_diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->norigins; i++) {
+		struct sw_diag_origin *o = &d->origins[i];
+		struct sw_buf esc;
+
+		if (o->suppressed == 0 || d->out == NULL)
+			continue;
+		sw_buf_init(&esc, 2048);
+		sw_escape_text(&esc, sw_span_make(o->name, strlen(o->name)));
+		fprintf(d->out, "sshwhy: %s: %lu more messages not shown\n",
+		    esc.p ? esc.p : "", o->suppressed);
+		sw_buf_free(&esc);
+		o->suppressed = 0;
+	}
+}
+
+unsigned long
+sw_diag_count(const struct sw_diag *d, enum sw_diag_kind kind)
+{
+	return d->counts[kind];
+}
+
+int
+sw_diag_partial(const struct sw_diag *d)
+{
+	return d->counts[SW_DIAG_SKIPPED] > 0 || d->counts[SW_DIAG_ERROR] > 0;
+}
+
+const char *
+sw_diag_last(const struct sw_diag *d)
+{
+	return d->last;
+}
+
+/* Escaping. */
+
+/*
+ * Length of the valid UTF-8 sequence at p (1..4), or 0 if the bytes there
+ * are not valid UTF-8 (overlongs, surrogates and > U+10FFFF are invalid).
+ * *cp receives the code point.
+ */
+static size_t
+sw_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t len, i;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	} else if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		len = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		len = 3;
+		c = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		len = 4;
+		c = p[0] & 0x07;
+	} else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Code points that can reorder or hide text on a terminal. */
+static int
+sw_cp_dangerous(uint32_t c)
+{
+	return (c >= 0x80 && c <= 0x9f) ||	/* C1 controls */
+	    (c >= 0x200b && c <= 0x200f) ||	/* zero width, LRM/RLM */
+	    (c >= 0x202a && c <= 0x202e) ||	/* bidi embeddings */
+	    (c >= 0x2066 && c <= 0x2069) ||	/* bidi isolates */
+	    c == 0xfeff;
+}
+
+void
+sw_escape_text(struct sw_buf *out, struct sw_span s)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	size_t i = 0;
+
+	while (i < s.len) {
+		uint32_t cp;
+		size_t n;
+
+		if (p[i] == '\\') {
+			sw_buf_add(out, "\\\\", 2);
+			i++;
+			continue;
+		}
+		if (p[i] == '\t') {
+			sw_buf_add(out, "\\t", 2);
+			i++;
+			continue;
+		}
+		if (p[i] < 0x20 || p[i] == 0x7f) {
+			sw_buf_addf(out, "\\x%02x", p[i]);
+			i++;
+			continue;
+		}
+		n = sw_utf8_seq(p + i, s.len - i, &cp);
+		if (n == 0) {
+			sw_buf_addf(out, "\\x%02x", p[i]);
+			i++;
+		} else if (sw_cp_dangerous(cp)) {
+			sw_buf_addf(out, "\\u{%04x}", (unsigned)cp);
+			i += n;
+		} else {
+			sw_buf_add(out, p + i, n);
+			i += n;
+		}
+	}
+}
+
+void
+sw_escape_json(struct sw_buf *out, struct sw_span s)
+{
+	const unsigned char *p = (const unsigned char *)s.p;
+	size_t i = 0;
+
+	while (i < s.len) {
+		uint32_t cp;
+		size_t n;
+
+		switch (p[i]) {
+		case '"':  sw_buf_add(out, "\\\"", 2); i++; continue;
+		case '\\': sw_buf_add(out, "\\\\", 2); i++; continue;
+		case '\n': sw_buf_add(out, "\\n", 2); i++; continue;
+		case '\r': sw_buf_add(out, "\\r", 2); i++; continue;
+		case '\t': sw_buf_add(out, "\\t", 2); i++; continue;
+		default: break;
+		}
+		if (p[i] < 0x20 || p[i] == 0x7f) {
+			sw_buf_addf(out, "\\u%04x", p[i]);
+			i++;
+			continue;
+		}
+		n = sw_utf8_seq(p + i, s.len - i, &cp);
+		if (n == 0) {
+			/* Invalid UTF-8: keep the byte value, visibly. */
+			sw_buf_addf(out, "\\\\x%02x", p[i]);
+			i++;
+		} else if (cp == 0x2028 || cp == 0x2029 ||
+		    (cp >= 0x80 && cp <= 0x9f)) {
+			sw_buf_addf(out, "\\u%04x", (unsigned)cp);
+			i += n;
+		} else {
+			sw_buf_add(out, p + i, n);
+			i += n;
+		}
+	}
+}

@@ -1,0 +1,134 @@
+/*
+ * s0_common.h: what every stage shares: the status enum, the x-alloc family
+ * (dies on out-of-memory or overflow), spans over untrusted bytes, a growable
+ * byte buffer with a ceiling, and the diagnostics sink for bad input.
+ * Stage 0: includes nothing from the project.
+ */
+#ifndef SW_S0_COMMON_H
+#define SW_S0_COMMON_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define SW_VERSION "0.1.0"
+
+/* One status enum for the whole library; sw_strerror() names each. */
+enum sw_status {
+	SW_OK = 0,
+	SW_EOF,			/* no more data: not an error */
+	SW_ERR_IO,		/* read or open failed; errno-based text in the diag */
+	SW_ERR_CORRUPT,		/* input bytes malformed (truncated archive, ...) */
+	SW_ERR_LIMIT,		/* a ceiling was hit */
+	SW_ERR_PARSE,		/* a line or record does not parse */
+	SW_ERR_RULE,		/* a rule file is invalid */
+	SW_ERR_NOMATCH,		/* a pattern did not match */
+	SW_ERR_MATCHLIMIT,	/* PCRE2 gave up: match, depth or heap limit */
+	SW_ERR_USAGE,		/* bad argument from the caller */
+	SW_ERR_UNSUPPORTED,	/* input kind this build cannot read */
+};
+
+const char *sw_strerror(enum sw_status st);
+
+/* Allocation: every function dies with a message on failure or overflow. */
+void *sw_xmalloc(size_t n);
+void *sw_xcalloc(size_t nmemb, size_t size);
+void *sw_xreallocarray(void *p, size_t nmemb, size_t size);
+char *sw_xstrdup(const char *s);
+char *sw_xstrndup(const char *s, size_t n);
+char *sw_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * A span of untrusted bytes: never assumed NUL-terminated, may contain any
+ * byte. Borrowed: the owner of the bytes says how long they live.
+ */
+struct sw_span {
+	const char *p;
+	size_t len;
+};
+
+#define SW_SPAN_LIT(s) ((struct sw_span){ (s), sizeof(s) - 1 })
+
+static inline struct sw_span
+sw_span_make(const char *p, size_t len)
+{
+	struct sw_span s = { p, len };
+	return s;
+}
+
+int sw_span_eq(struct sw_span a, struct sw_span b);
+int sw_span_eq_str(struct sw_span a, const char *s);
+int sw_span_starts_with(struct sw_span a, const char *prefix);
+int sw_span_ends_with(struct sw_span a, const char *suffix);
+/* Parses an unsigned decimal of at most 19 digits; 0 on success. */
+int sw_span_to_u64(struct sw_span s, uint64_t *out);
+/* Copy into a new NUL-terminated string (embedded NULs are kept). */
+char *sw_span_dup(struct sw_span s);
+
+/*
+ * Growable buffer with a ceiling. Appends past the ceiling are cut and
+ * counted in `truncated`; the buffer is always NUL-terminated.
+ */
+struct sw_buf {
+	char *p;
+	size_t len;
+	size_t cap;
+	size_t max;		/* 0 means SW_BUF_DEFAULT_MAX */
+	int truncated;
+};
+
+#define SW_BUF_DEFAULT_MAX ((size_t)64 << 20)
+
+void sw_buf_init(struct sw_buf *b, size_t max);
+void sw_buf_free(struct sw_buf *b);
+void sw_buf_reset(struct sw_buf *b);
+void sw_buf_add(struct sw_buf *b, const void *p, size_t n);
+void sw_buf_addc(struct sw_buf *b, char c);
+void sw_buf_adds(struct sw_buf *b, const char *s);
+void sw_buf_addf(struct sw_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Takes the bytes out (caller frees); the buffer is empty afterwards. */
+char *sw_buf_steal(struct sw_buf *b);
+
+/*
+ * Diagnostics for bad input: never fatal. Each message names the origin
+ * (file, member, line or offset) and why. Only the first few messages per
+ * origin are printed; the rest are counted and summarised by
+ * sw_diag_finish(). `partial` records that some input was skipped, which
+ * the CLI turns into its exit status.
+ */
+struct sw_diag;
+
+enum sw_diag_kind {
+	SW_DIAG_WARNING,	/* worth knowing; nothing was lost */
+	SW_DIAG_SKIPPED,	/* some input was not analysed */
+	SW_DIAG_ERROR,		/* an input could not be read at all */
+};
+
+/* `out` may be NULL to only count (tests). Borrowed; must outlive diag. */
+struct sw_diag *sw_diag_new(FILE *out, unsigned per_origin_max);
+void sw_diag_free(struct sw_diag *d);
+void sw_diag_printf(struct sw_diag *d, enum sw_diag_kind kind,
+    const char *origin, uint64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void sw_diag_vprintf(struct sw_diag *d, enum sw_diag_kind kind,
+    const char *origin, uint64_t line, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+/* Prints "N more messages about FILE" lines for suppressed ones. */
+void sw_diag_finish(struct sw_diag *d);
+unsigned long sw_diag_count(const struct sw_diag *d, enum sw_diag_kind kind);
+int sw_diag_partial(const struct sw_diag *d);
+/* The last message text, for tests; borrowed until the next call. */
+const char *sw_diag_last(const struct sw_diag *d);
+
+/*
+ * Escaping untrusted bytes for output. Terminal/Markdown: control bytes,
+ * DEL, C1 controls, bidi overrides and invalid UTF-8 become visible
+ * escapes (\t, \xNN, \u{NNNN}). JSON: a valid JSON string body; invalid
+ * UTF-8 bytes become the six characters "\\xNN" so nothing is lost.
+ */
+void sw_escape_text(struct sw_buf *out, struct sw_span s);
+void sw_escape_json(struct sw_buf *out, struct sw_span s);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * s1_input.h: stage 1, bytes in, lines out. Expands the paths the user gave
+ * (files, directories, "-" for stdin) into an ordered list of sources,
+ * oldest rotation first, detects compression from the magic bytes (gzip with
+ * every member, zstd with every frame), decompresses with ceilings, and
+ * splits the result into lines with their origin (source name, line number).
+ * Includes only stage 0.
+ */
+#ifndef SW_S1_INPUT_H
+#define SW_S1_INPUT_H
+
+#include <stdint.h>
+
+#include "s0_common.h"
+
+struct sw_input_opts {
+	size_t max_line;		/* longer lines are cut (counted warning) */
+	uint64_t max_decompressed;	/* per source; past it the source stops */
+	int zstd_window_log_max;	/* zstd frames needing more are refused */
+};
+
+#define SW_INPUT_MAX_LINE_DEFAULT	((size_t)64 << 10)
+#define SW_INPUT_MAX_DECOMP_DEFAULT	((uint64_t)64 << 30)
+#define SW_INPUT_ZSTD_WLOG_DEFAULT	27
+
+void sw_input_opts_default(struct sw_input_opts *o);
+
+/* One line of one source. All pointers borrowed (see each field). */
+struct sw_line {
+	struct sw_span text;	/* no trailing \n or \r\n; valid until next call */
+	const char *origin;	/* source display name; valid until sw_input_free */
+	uint64_t lineno;	/* 1-based, within the (decompressed) source */
+	int64_t mtime;		/* source's modification time (s), 0 if unknown */
+	unsigned source;	/* index of the source, in reading order */
+	int truncated;		/* the line was longer than max_line and was cut */
+};
+
+struct sw_input;
+
+/*
+ * Builds the reading plan. Paths that cannot be opened or listed are
+ * reported through `diag` (SW_DIAG_ERROR) and left out; the rest is still
+ * read. `diag` is borrowed and must outlive the input. Never returns NULL.
+ * Directories: the regular, non-hidden files directly inside whose name,
+ * without rotation (.N, -YYYYMMDD) and compression suffixes, is auth.log,
+ * secure, messages, syslog or ends in ".log". Rotated sets are ordered
+ * oldest first: auth.log.3.gz, auth.log.2.gz, auth.log.1, auth.log.
+ */
+struct sw_input *sw_input_new(const char *const *paths, size_t npaths,
+    const struct sw_input_opts *opts, struct sw_diag *diag);
+
+/*
+ * Next line, in plan order. Returns SW_OK with *out filled, or SW_EOF when
+ * every source is done. Read errors and corrupt or truncated compressed
+ * data are reported through diag (naming the source and the offset) and
+ * that source ends; reading goes on with the next source.
+ */
+enum sw_status sw_input_next(struct sw_input *in, struct sw_line *out);
+
+/* Number of sources in the plan, and the display name of source i. */
+unsigned sw_input_nsources(const struct sw_input *in);
+const char *sw_input_source_name(const struct sw_input *in, unsigned i);
+
+void sw_input_free(struct sw_input *in);
+
+/*
+ * Exposed for tests: the sort key that puts rotated files oldest first.
+ * Returns <0, 0, >0 like strcmp, comparing two path names.
+ */
+int sw_input_rotation_cmp(const char *a, const char *b);
+
+#endif
