@@ -1,2 +1,267 @@
-/* placeholder until the CLI lands */
-int main(void) { return 0; }
+/*
+ * main.c: the thin CLI. Parses options from one table (which also prints
+ * --help), finds the rules directory, and hands everything else to the
+ * pipeline in the core library. Exit codes are in s7_pipeline.h.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "s7_pipeline.h"
+
+struct sw_opt {
+	const char *name;	/* long name without "--" */
+	const char *arg;	/* NULL: a flag */
+	const char *help;
+};
+
+static const struct sw_opt sw_opts[] = {
+	{ "format", "FMT", "report format: text (default), json, ndjson, markdown" },
+	{ "rules", "DIR", "rules directory (default: the installed rules)" },
+	{ "year", "YYYY", "year of the first year-less syslog timestamp" },
+	{ "all", NULL, "list every failed login, attack noise included" },
+	{ "no-evidence", NULL, "text and markdown: leave out the evidence lines" },
+	{ "max-line", "BYTES", "longest line kept (default 65536)" },
+	{ "max-connections", "N", "open connections tracked at once (default 50000)" },
+	{ "help", NULL, "print this help and exit" },
+	{ "version", NULL, "print the version and exit" },
+};
+#define SW_NOPTS (sizeof(sw_opts) / sizeof(sw_opts[0]))
+
+static void
+sw_usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp,
+	    "usage: sshwhy [options] [FILE|DIR|-]...\n"
+	    "       sshwhy rules test [DIR]\n"
+	    "       sshwhy explain CAUSE\n"
+	    "\n"
+	    "Reads sshd logs (auth.log, secure, journalctl text output; plain,\n"
+	    "gzip or zstd; rotated sets oldest first; - or nothing for stdin)\n"
+	    "and explains every failed SSH login: cause, evidence and fix.\n"
+	    "\noptions:\n");
+	for (i = 0; i < SW_NOPTS; i++) {
+		char left[40];
+		snprintf(left, sizeof(left), "--%s%s%s", sw_opts[i].name,
+		    sw_opts[i].arg ? " " : "",
+		    sw_opts[i].arg ? sw_opts[i].arg : "");
+		fprintf(fp, "  %-24s %s\n", left, sw_opts[i].help);
+	}
+	fprintf(fp,
+	    "\nexit status: 0 no failed login, 1 failed logins found,\n"
+	    "2 usage or rules error, 4 some input could not be read\n"
+	    "(added to 0 or 1: 5 = failures found and input skipped).\n");
+}
+
+static const struct sw_opt *
+sw_find_opt(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < SW_NOPTS; i++)
+		if (strlen(sw_opts[i].name) == len &&
+		    strncmp(sw_opts[i].name, name, len) == 0)
+			return &sw_opts[i];
+	return NULL;
+}
+
+static int
+sw_parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+sw_is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * The rules directory: --rules, then $SSHWHY_RULES, then next to the
+ * binary (build tree and installed layout), then the install prefix, then
+ * the source tree this binary was built from.
+ */
+static char *
+sw_find_rules(const char *argv0, const char *given)
+{
+	char self[PATH_MAX];
+	const char *env = getenv("SSHWHY_RULES");
+	ssize_t n;
+
+	if (given != NULL)
+		return sw_xstrdup(given);
+	if (env != NULL && *env != '\0')
+		return sw_xstrdup(env);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		char *slash, *cand;
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			cand = sw_xasprintf("%s/../share/sshwhy/rules", self);
+			if (sw_is_dir(cand))
+				return cand;
+			free(cand);
+			cand = sw_xasprintf("%s/../rules", self);
+			if (sw_is_dir(cand))
+				return cand;
+			free(cand);
+		}
+	}
+	(void)argv0;
+	if (sw_is_dir(SW_INSTALLED_RULES_DIR))
+		return sw_xstrdup(SW_INSTALLED_RULES_DIR);
+	return sw_xstrdup(SW_SOURCE_RULES_DIR);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sw_run_opts ro;
+	const char **paths;
+	size_t npaths = 0;
+	const char *rules_given = NULL;
+	char *rules_dir;
+	int i, rc, only_paths = 0;
+
+	sw_run_opts_default(&ro);
+	paths = sw_xcalloc((size_t)argc + 1, sizeof(*paths));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = NULL, *eq;
+		const struct sw_opt *o;
+		unsigned long long v;
+
+		if (only_paths || a[0] != '-' || strcmp(a, "-") == 0) {
+			paths[npaths++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_paths = 1;
+			continue;
+		}
+		if (strcmp(a, "-h") == 0)
+			a = "--help";
+		if (a[1] != '-') {
+			fprintf(stderr, "sshwhy: unknown option '%s'\n", a);
+			goto usage;
+		}
+		eq = strchr(a + 2, '=');
+		o = sw_find_opt(a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
+		if (o == NULL) {
+			fprintf(stderr, "sshwhy: unknown option '%s'\n", a);
+			goto usage;
+		}
+		if (o->arg != NULL) {
+			if (eq != NULL)
+				val = eq + 1;
+			else if (i + 1 < argc)
+				val = argv[++i];
+			else {
+				fprintf(stderr, "sshwhy: --%s needs %s\n",
+				    o->name, o->arg);
+				goto usage;
+			}
+		} else if (eq != NULL) {
+			fprintf(stderr, "sshwhy: --%s takes no value\n", o->name);
+			goto usage;
+		}
+		if (strcmp(o->name, "help") == 0) {
+			sw_usage(stdout);
+			free(paths);
+			return 0;
+		} else if (strcmp(o->name, "version") == 0) {
+			printf("sshwhy %s\n", SW_VERSION);
+			free(paths);
+			return 0;
+		} else if (strcmp(o->name, "format") == 0) {
+			if (sw_run_set_format(&ro, val) != 0) {
+				fprintf(stderr, "sshwhy: unknown format '%s'\n",
+				    val);
+				goto usage;
+			}
+		} else if (strcmp(o->name, "rules") == 0) {
+			rules_given = val;
+		} else if (strcmp(o->name, "year") == 0) {
+			if (sw_parse_uint(val, 9999, &v) || v < 1970) {
+				fprintf(stderr, "sshwhy: --year wants a year "
+				    "from 1970 to 9999\n");
+				goto usage;
+			}
+			ro.year = (int)v;
+		} else if (strcmp(o->name, "all") == 0) {
+			ro.all = 1;
+		} else if (strcmp(o->name, "no-evidence") == 0) {
+			ro.no_evidence = 1;
+		} else if (strcmp(o->name, "max-line") == 0) {
+			if (sw_parse_uint(val, 1 << 24, &v) || v < 256) {
+				fprintf(stderr, "sshwhy: --max-line wants 256 "
+				    "to 16777216\n");
+				goto usage;
+			}
+			ro.max_line = (size_t)v;
+		} else if (strcmp(o->name, "max-connections") == 0) {
+			if (sw_parse_uint(val, 10000000, &v) || v < 1) {
+				fprintf(stderr, "sshwhy: --max-connections "
+				    "wants 1 to 10000000\n");
+				goto usage;
+			}
+			ro.max_connections = (size_t)v;
+		}
+	}
+
+	rules_dir = sw_find_rules(argv[0], rules_given);
+	if (npaths >= 1 && strcmp(paths[0], "rules") == 0) {
+		if (npaths < 2 || strcmp(paths[1], "test") != 0 || npaths > 3) {
+			fprintf(stderr, "sshwhy: usage: sshwhy rules test [DIR]\n");
+			free(rules_dir);
+			goto usage;
+		}
+		rc = sw_run_rules_test(npaths == 3 ? paths[2] : rules_dir,
+		    stdout, stderr);
+	} else if (npaths >= 1 && strcmp(paths[0], "explain") == 0) {
+		if (npaths != 2) {
+			fprintf(stderr, "sshwhy: usage: sshwhy explain CAUSE\n");
+			free(rules_dir);
+			goto usage;
+		}
+		rc = sw_run_explain(rules_dir, paths[1], stdout, stderr);
+	} else {
+		if (npaths == 0) {
+			if (isatty(STDIN_FILENO)) {
+				fprintf(stderr, "sshwhy: no input: name a log "
+				    "file (e.g. /var/log/auth.log) or pipe one "
+				    "in\n");
+				free(rules_dir);
+				goto usage;
+			}
+			paths[npaths++] = "-";
+		}
+		rc = sw_run_analyze(&ro, rules_dir, paths, npaths, stdout,
+		    stderr);
+	}
+	free(rules_dir);
+	free(paths);
+	return rc;
+usage:
+	fprintf(stderr, "Try 'sshwhy --help'.\n");
+	free(paths);
+	return SW_EXIT_USAGE;
+}

@@ -1,0 +1,527 @@
+/*
+ * s2_format.c: line formats as a table of parsers. Each row parses the
+ * timestamp its format starts with; the common tail "host prog[pid]: msg"
+ * is shared. The last format that worked is tried first, so a file costs
+ * one parser per line. Year-less timestamps get their year from the
+ * source's modification time (a line cannot be newer than its file) or
+ * from --year, rolling forward at new year.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "s2_format.h"
+
+#define SW_FORMAT_WARN_PER_SOURCE 5
+
+struct sw_tm {
+	int year, mon, mday, hour, min, sec;	/* mon 1-12 */
+	int usec;
+	int has_year;
+	int has_off;
+	int off_min;
+};
+
+typedef int (*sw_time_parser)(const char *p, size_t n, struct sw_tm *tm,
+    size_t *used);
+
+struct sw_format_row {
+	const char *name;
+	sw_time_parser parse;
+};
+
+struct sw_format {
+	struct sw_format_opts opts;
+	struct sw_diag *diag;
+	struct sw_format_stats stats;
+	size_t last_row;
+	unsigned cur_source;
+	int have_source;
+	unsigned warned_this_source;
+	int year_warned;
+	/* --year mode: rolling year state across the whole stream. */
+	int roll_year, roll_prev_mon;
+	/* Local-time cache: start of the hour for (year, mon, mday, hour). */
+	int cache_key[4];
+	int64_t cache_epoch;
+	int cache_off_min;
+	int cache_valid;
+};
+
+static const char *const sw_months[12] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+};
+
+static int
+sw_digits(const char *p, size_t n, size_t count, int *out)
+{
+	int v = 0;
+	size_t i;
+
+	if (n < count)
+		return -1;
+	for (i = 0; i < count; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* "hh:mm:ss[.frac]" */
+static int
+sw_parse_clock(const char *p, size_t n, struct sw_tm *tm, size_t *used)
+{
+	size_t i = 8;
+
+	if (n < 8 || p[2] != ':' || p[5] != ':' ||
+	    sw_digits(p, n, 2, &tm->hour) || sw_digits(p + 3, n - 3, 2, &tm->min) ||
+	    sw_digits(p + 6, n - 6, 2, &tm->sec))
+		return -1;
+	if (tm->hour > 23 || tm->min > 59 || tm->sec > 60)
+		return -1;
+	tm->usec = 0;
+	if (i < n && p[i] == '.') {
+		int digits = 0, v = 0;
+		i++;
+		while (i < n && p[i] >= '0' && p[i] <= '9') {
+			if (digits < 6) {
+				v = v * 10 + (p[i] - '0');
+				digits++;
+			}
+			i++;
+		}
+		if (digits == 0)
+			return -1;
+		while (digits++ < 6)
+			v *= 10;
+		tm->usec = v;
+	}
+	*used = i;
+	return 0;
+}
+
+static int
+sw_month_index(const char *p, size_t n)
+{
+	int m;
+
+	if (n < 3)
+		return -1;
+	for (m = 0; m < 12; m++)
+		if (memcmp(p, sw_months[m], 3) == 0)
+			return m + 1;
+	return -1;
+}
+
+/* Traditional and journalctl short/short-precise: "Nov 25 10:00:00[.ffffff]" */
+static int
+sw_parse_bsd(const char *p, size_t n, struct sw_tm *tm, size_t *used)
+{
+	size_t i, u;
+
+	memset(tm, 0, sizeof(*tm));
+	if (n < 16 || p[3] != ' ')
+		return -1;
+	if ((tm->mon = sw_month_index(p, n)) < 0)
+		return -1;
+	i = 4;
+	if (p[i] == ' ')
+		i++;
+	if (p[i] < '0' || p[i] > '9')
+		return -1;
+	tm->mday = p[i++] - '0';
+	if (i < n && p[i] >= '0' && p[i] <= '9')
+		tm->mday = tm->mday * 10 + (p[i++] - '0');
+	if (tm->mday < 1 || tm->mday > 31 || i >= n || p[i] != ' ')
+		return -1;
+	i++;
+	if (sw_parse_clock(p + i, n - i, tm, &u))
+		return -1;
+	*used = i + u;
+	return 0;
+}
+
+/* "Z", "+hh:mm", "+hhmm" */
+static int
+sw_parse_offset(const char *p, size_t n, struct sw_tm *tm, size_t *used)
+{
+	int h, m, sign;
+
+	if (n >= 1 && p[0] == 'Z') {
+		tm->has_off = 1;
+		tm->off_min = 0;
+		*used = 1;
+		return 0;
+	}
+	if (n < 5 || (p[0] != '+' && p[0] != '-'))
+		return -1;
+	sign = p[0] == '-' ? -1 : 1;
+	if (sw_digits(p + 1, n - 1, 2, &h))
+		return -1;
+	if (p[3] == ':') {
+		if (n < 6 || sw_digits(p + 4, n - 4, 2, &m))
+			return -1;
+		*used = 6;
+	} else {
+		if (sw_digits(p + 3, n - 3, 2, &m))
+			return -1;
+		*used = 5;
+	}
+	if (h > 23 || m > 59)
+		return -1;
+	tm->has_off = 1;
+	tm->off_min = sign * (h * 60 + m);
+	return 0;
+}
+
+static int
+sw_parse_date(const char *p, size_t n, struct sw_tm *tm)
+{
+	if (n < 10 || p[4] != '-' || p[7] != '-' ||
+	    sw_digits(p, n, 4, &tm->year) || sw_digits(p + 5, n - 5, 2, &tm->mon) ||
+	    sw_digits(p + 8, n - 8, 2, &tm->mday))
+		return -1;
+	if (tm->mon < 1 || tm->mon > 12 || tm->mday < 1 || tm->mday > 31)
+		return -1;
+	tm->has_year = 1;
+	return 0;
+}
+
+/* RFC 3339 and journalctl short-iso[-precise]: "2026-11-25T10:00:00[.f]+01:00" */
+static int
+sw_parse_iso(const char *p, size_t n, struct sw_tm *tm, size_t *used)
+{
+	size_t u, o;
+
+	memset(tm, 0, sizeof(*tm));
+	if (n < 20 || sw_parse_date(p, n, tm) || (p[10] != 'T' && p[10] != ' '))
+		return -1;
+	if (sw_parse_clock(p + 11, n - 11, tm, &u))
+		return -1;
+	if (sw_parse_offset(p + 11 + u, n - 11 - u, tm, &o))
+		return -1;
+	*used = 11 + u + o;
+	return 0;
+}
+
+/* journalctl short-full: "Wed 2026-11-25 10:00:00[.f] UTC" */
+static int
+sw_parse_full(const char *p, size_t n, struct sw_tm *tm, size_t *used)
+{
+	static const char *const days[] = {
+		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
+	};
+	size_t i, u, z;
+	int d, ok = 0;
+
+	memset(tm, 0, sizeof(*tm));
+	if (n < 25 || p[3] != ' ')
+		return -1;
+	for (d = 0; d < 7; d++)
+		if (memcmp(p, days[d], 3) == 0)
+			ok = 1;
+	if (!ok || sw_parse_date(p + 4, n - 4, tm) || p[14] != ' ')
+		return -1;
+	if (sw_parse_clock(p + 15, n - 15, tm, &u))
+		return -1;
+	i = 15 + u;
+	if (i >= n || p[i] != ' ')
+		return -1;
+	i++;
+	for (z = i; z < n && p[z] != ' '; z++)
+		;
+	if (z == i || z - i > 6)
+		return -1;
+	if ((z - i == 3 && (memcmp(p + i, "UTC", 3) == 0 ||
+	    memcmp(p + i, "GMT", 3) == 0))) {
+		tm->has_off = 1;
+		tm->off_min = 0;
+	} else if (p[i] == '+' || p[i] == '-') {
+		size_t o;
+		if (sw_parse_offset(p + i, z - i, tm, &o))
+			return -1;
+	}
+	/* Other zone names: local time of this machine (documented). */
+	*used = z;
+	return 0;
+}
+
+static const struct sw_format_row sw_format_rows[] = {
+	{ "syslog", sw_parse_bsd },
+	{ "rfc3339", sw_parse_iso },
+	{ "journal-short-full", sw_parse_full },
+};
+#define SW_NFORMATS (sizeof(sw_format_rows) / sizeof(sw_format_rows[0]))
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant). */
+static int64_t
+sw_days_from_civil(int y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int64_t
+sw_tm_utc_seconds(const struct sw_tm *tm)
+{
+	return sw_days_from_civil(tm->year, tm->mon, tm->mday) * 86400 +
+	    tm->hour * 3600 + tm->min * 60 + tm->sec;
+}
+
+/* Local wall time to epoch seconds through mktime, cached per hour. */
+static int64_t
+sw_local_seconds(struct sw_format *f, const struct sw_tm *tm, int *off_min)
+{
+	int key[4] = { tm->year, tm->mon, tm->mday, tm->hour };
+
+	if (!f->cache_valid || memcmp(key, f->cache_key, sizeof(key)) != 0) {
+		struct tm t;
+		time_t e;
+
+		memset(&t, 0, sizeof(t));
+		t.tm_year = tm->year - 1900;
+		t.tm_mon = tm->mon - 1;
+		t.tm_mday = tm->mday;
+		t.tm_hour = tm->hour;
+		t.tm_isdst = -1;
+		e = mktime(&t);
+		if (e == (time_t)-1) {
+			struct sw_tm z = *tm;
+			z.min = z.sec = 0;
+			e = (time_t)sw_tm_utc_seconds(&z);
+			f->cache_off_min = 0;
+		} else
+			f->cache_off_min = (int)(t.tm_gmtoff / 60);
+		memcpy(f->cache_key, key, sizeof(key));
+		f->cache_epoch = (int64_t)e;
+		f->cache_valid = 1;
+	}
+	*off_min = f->cache_off_min;
+	return f->cache_epoch + tm->min * 60 + tm->sec;
+}
+
+static void
+sw_infer_year(struct sw_format *f, const struct sw_line *line, struct sw_tm *tm)
+{
+	if (f->opts.year > 0) {
+		if (f->roll_year == 0)
+			f->roll_year = f->opts.year;
+		else if (tm->mon + 6 < f->roll_prev_mon)
+			f->roll_year++;	/* Dec -> Jan */
+		f->roll_prev_mon = tm->mon;
+		tm->year = f->roll_year;
+	} else {
+		int64_t anchor = line->mtime;
+		struct tm at;
+		time_t t;
+		int off;
+
+		if (anchor == 0)
+			anchor = f->opts.now ? f->opts.now : (int64_t)time(NULL);
+		t = (time_t)anchor;
+		localtime_r(&t, &at);
+		tm->year = at.tm_year + 1900;
+		/* A line is never newer than its file: else it is last year's. */
+		if (sw_local_seconds(f, tm, &off) > anchor + 2 * 86400)
+			tm->year--;
+		if (!f->year_warned) {
+			f->year_warned = 1;
+			f->stats.year_guessed = 1;
+			sw_diag_printf(f->diag, SW_DIAG_WARNING, line->origin, 0,
+			    "timestamps have no year; assuming %d from %s "
+			    "(use --year to set it)", tm->year,
+			    line->mtime ? "the file's modification time" :
+			    "the current date");
+		}
+	}
+}
+
+int
+sw_format_is_sshd(struct sw_span program)
+{
+	return sw_span_eq_str(program, "sshd") ||
+	    sw_span_eq_str(program, "sshd-session") ||
+	    sw_span_eq_str(program, "sshd-auth");
+}
+
+struct sw_format *
+sw_format_new(const struct sw_format_opts *opts, struct sw_diag *diag)
+{
+	struct sw_format *f = sw_xcalloc(1, sizeof(*f));
+
+	if (opts != NULL)
+		f->opts = *opts;
+	f->diag = diag;
+	return f;
+}
+
+void
+sw_format_free(struct sw_format *f)
+{
+	free(f);
+}
+
+const struct sw_format_stats *
+sw_format_stats(const struct sw_format *f)
+{
+	return &f->stats;
+}
+
+/*
+ * The tail shared by every format: " host tag: message", where tag is
+ * "prog[pid]" or "prog". Returns 0 and fills host/program/pid/message.
+ */
+static int
+sw_parse_tail(const char *p, size_t n, struct sw_record *r)
+{
+	size_t i = 0, h, t, tag_end;
+
+	if (i >= n || p[i] != ' ')
+		return -1;
+	while (i < n && p[i] == ' ')
+		i++;
+	h = i;
+	while (i < n && p[i] != ' ')
+		i++;
+	if (i == h || i >= n)
+		return -1;
+	r->host = sw_span_make(p + h, i - h);
+	i++;
+	t = i;
+	/* The program name ends at '[' or ':'. */
+	while (i < n && p[i] != '[' && p[i] != ':' && p[i] != ' ')
+		i++;
+	if (i == t || i >= n)
+		return -1;
+	r->program = sw_span_make(p + t, i - t);
+	r->pid = 0;
+	if (p[i] == '[') {
+		size_t d = ++i;
+		while (i < n && p[i] >= '0' && p[i] <= '9')
+			i++;
+		if (i >= n || p[i] != ']' ||
+		    sw_span_to_u64(sw_span_make(p + d, i - d), &r->pid))
+			return -1;
+		i++;
+	}
+	if (i >= n || p[i] != ':')
+		return -1;
+	tag_end = i + 1;
+	if (tag_end < n && p[tag_end] == ' ')
+		tag_end++;
+	r->message = sw_span_make(p + tag_end, n - tag_end);
+	return 0;
+}
+
+enum sw_status
+sw_format_parse(struct sw_format *f, const struct sw_line *line,
+    struct sw_record *out)
+{
+	const char *p = line->text.p;
+	size_t n = line->text.len, k, used = 0;
+	struct sw_record r;
+	struct sw_tm tm;
+	int64_t secs;
+	int off;
+
+	f->stats.lines++;
+	if (!f->have_source || line->source != f->cur_source) {
+		f->have_source = 1;
+		f->cur_source = line->source;
+		f->warned_this_source = 0;
+	}
+	if (n == 0 || (n >= 3 && memcmp(p, "-- ", 3) == 0)) {
+		/* Blank lines and journalctl's "-- Boot ... --" markers. */
+		f->stats.other_lines++;
+		return SW_ERR_NOMATCH;
+	}
+
+	memset(&r, 0, sizeof(r));
+	for (k = 0; k < SW_NFORMATS; k++) {
+		size_t row = (f->last_row + k) % SW_NFORMATS;
+		if (sw_format_rows[row].parse(p, n, &tm, &used) == 0 &&
+		    sw_parse_tail(p + used, n - used, &r) == 0) {
+			f->last_row = row;
+			r.format = sw_format_rows[row].name;
+			break;
+		}
+	}
+	if (k == SW_NFORMATS) {
+		f->stats.unparsed++;
+		if (f->warned_this_source++ < SW_FORMAT_WARN_PER_SOURCE)
+			sw_diag_printf(f->diag, SW_DIAG_SKIPPED, line->origin,
+			    line->lineno, "line in no known log format, skipped");
+		return SW_ERR_PARSE;
+	}
+	if (!sw_format_is_sshd(r.program)) {
+		f->stats.other_lines++;
+		return SW_ERR_NOMATCH;
+	}
+
+	if (!tm.has_year)
+		sw_infer_year(f, line, &tm);
+	if (tm.has_off) {
+		secs = sw_tm_utc_seconds(&tm) - (int64_t)tm.off_min * 60;
+		off = tm.off_min;
+	} else
+		secs = sw_local_seconds(f, &tm, &off);
+
+	r.time_us = secs * 1000000 + tm.usec;
+	r.utc_off_min = off;
+	r.raw = line->text;
+	r.origin = line->origin;
+	r.lineno = line->lineno;
+	f->stats.sshd_lines++;
+	*out = r;
+	return SW_OK;
+}
+
+void
+sw_format_time_rfc3339(struct sw_buf *out, int64_t time_us, int utc_off_min)
+{
+	int64_t local = time_us / 1000000 + (int64_t)utc_off_min * 60;
+	int64_t usec = time_us % 1000000;
+	int64_t days, secs, z, era, doe, yoe, doy, mp, y, m, d;
+	int aoff = utc_off_min < 0 ? -utc_off_min : utc_off_min;
+
+	if (usec < 0) {
+		usec += 1000000;
+		local--;
+	}
+	days = local / 86400;
+	secs = local % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	/* civil_from_days (Hinnant). */
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	sw_buf_addf(out, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld",
+	    (long long)y, (long long)m, (long long)d, (long long)(secs / 3600),
+	    (long long)(secs / 60 % 60), (long long)(secs % 60));
+	if (usec != 0)
+		sw_buf_addf(out, ".%06lld", (long long)usec);
+	if (utc_off_min == 0)
+		sw_buf_adds(out, "Z");
+	else
+		sw_buf_addf(out, "%c%02d:%02d", utc_off_min < 0 ? '-' : '+',
+		    aoff / 60, aoff % 60);
+}

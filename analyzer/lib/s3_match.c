@@ -1,0 +1,318 @@
+/*
+ * s3_match.c: runs the compiled patterns over messages. Patterns that start
+ * with a literal ("^Failed ") are filed under their first byte, so a line
+ * is tried only against the patterns that can match it; each list keeps
+ * rule order so the result is deterministic. Every pcre2_match runs with
+ * the match, depth and heap limits of the match context.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "s3_match.h"
+#include "s3_rules_int.h"
+
+struct sw_matcher {
+	const struct sw_rules *rs;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit_stack;
+	pcre2_match_data *md;
+	/* For each first byte: the patterns to try, in rule order. */
+	const struct sw_pattern **bucket[256];
+	size_t nbucket[256];
+	struct sw_match_stats stats;
+};
+
+struct sw_span
+sw_match_strip_preauth(struct sw_span msg, int *preauth)
+{
+	static const char suffix[] = " [preauth]";
+
+	*preauth = 0;
+	if (sw_span_ends_with(msg, suffix)) {
+		*preauth = 1;
+		msg.len -= sizeof(suffix) - 1;
+	}
+	return msg;
+}
+
+struct sw_matcher *
+sw_matcher_new(const struct sw_rules *rs, const struct sw_match_limits *limits)
+{
+	struct sw_matcher *m = sw_xcalloc(1, sizeof(*m));
+	uint32_t maxgroups = 1;
+	size_t i, j;
+	int c;
+
+	m->rs = rs;
+	m->mctx = pcre2_match_context_create(NULL);
+	if (m->mctx == NULL) {
+		fprintf(stderr, "sshwhy: out of memory (PCRE2 context)\n");
+		abort();
+	}
+	pcre2_set_match_limit(m->mctx, limits ? limits->match_limit : 100000);
+	pcre2_set_depth_limit(m->mctx, limits ? limits->depth_limit : 2000);
+	pcre2_set_heap_limit(m->mctx, limits ? limits->heap_limit_kib : 4096);
+	m->jit_stack = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
+	if (m->jit_stack != NULL)
+		pcre2_jit_stack_assign(m->mctx, NULL, m->jit_stack);
+
+	for (i = 0; i < rs->nrules; i++)
+		for (j = 0; j < rs->rules[i]->npatterns; j++)
+			if (rs->rules[i]->patterns[j].ngroups > maxgroups)
+				maxgroups = rs->rules[i]->patterns[j].ngroups;
+	m->md = pcre2_match_data_create(maxgroups, NULL);
+	if (m->md == NULL) {
+		fprintf(stderr, "sshwhy: out of memory (PCRE2 match data)\n");
+		abort();
+	}
+	for (c = 0; c < 256; c++) {
+		for (i = 0; i < rs->nrules; i++) {
+			for (j = 0; j < rs->rules[i]->npatterns; j++) {
+				const struct sw_pattern *pt =
+				    &rs->rules[i]->patterns[j];
+				if (pt->prefix_len > 0 &&
+				    (unsigned char)pt->prefix[0] != c)
+					continue;
+				m->bucket[c] = sw_xreallocarray(m->bucket[c],
+				    m->nbucket[c] + 1, sizeof(*m->bucket[c]));
+				m->bucket[c][m->nbucket[c]++] = pt;
+			}
+		}
+	}
+	return m;
+}
+
+void
+sw_matcher_free(struct sw_matcher *m)
+{
+	int c;
+
+	if (m == NULL)
+		return;
+	for (c = 0; c < 256; c++)
+		free(m->bucket[c]);
+	pcre2_match_data_free(m->md);
+	if (m->jit_stack != NULL)
+		pcre2_jit_stack_free(m->jit_stack);
+	pcre2_match_context_free(m->mctx);
+	free(m);
+}
+
+/* Runs one pattern; fills ev on a match. */
+static enum sw_status
+sw_match_pattern(struct sw_matcher *m, const struct sw_pattern *pt,
+    struct sw_span msg, int preauth, const struct sw_record *rec,
+    struct sw_event *ev)
+{
+	const struct sw_rule *r = pt->rule;
+	PCRE2_SIZE *ov;
+	size_t i;
+	int rc;
+
+	if ((r->preauth == SW_PREAUTH_YES && !preauth) ||
+	    (r->preauth == SW_PREAUTH_NO && preauth))
+		return SW_ERR_NOMATCH;
+	if (pt->prefix_len > msg.len ||
+	    memcmp(pt->prefix, msg.p, pt->prefix_len) != 0) {
+		m->stats.skipped++;
+		return SW_ERR_NOMATCH;
+	}
+	m->stats.tried++;
+	rc = pcre2_match(pt->code, (PCRE2_SPTR)(msg.len ? msg.p : ""), msg.len,
+	    0, 0, m->md, m->mctx);
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return SW_ERR_NOMATCH;
+	if (rc < 0) {
+		m->stats.limit_hits++;
+		return SW_ERR_MATCHLIMIT;
+	}
+	ov = pcre2_get_ovector_pointer(m->md);
+	memset(ev, 0, sizeof(*ev));
+	ev->rule = r;
+	ev->rec = rec;
+	ev->preauth = preauth;
+	for (i = 0; i < pt->nnamed && i < SW_EVENT_MAX_NAMED; i++) {
+		uint32_t g = pt->name_group[i];
+		struct sw_span v = { NULL, 0 };
+
+		if (g < (uint32_t)rc && ov[2 * g] != PCRE2_UNSET)
+			v = sw_span_make(msg.p + ov[2 * g],
+			    ov[2 * g + 1] - ov[2 * g]);
+		ev->named[ev->nnamed].name = pt->names[i];
+		ev->named[ev->nnamed].value = v;
+		ev->nnamed++;
+	}
+	for (i = 0; i < SW_CAP_COUNT_; i++) {
+		uint32_t g = pt->known_group[i];
+		if (g != 0 && g < (uint32_t)rc && ov[2 * g] != PCRE2_UNSET)
+			ev->cap[i] = sw_span_make(msg.p + ov[2 * g],
+			    ov[2 * g + 1] - ov[2 * g]);
+	}
+	return SW_OK;
+}
+
+enum sw_status
+sw_match_record(struct sw_matcher *m, const struct sw_record *rec,
+    struct sw_event *ev)
+{
+	struct sw_span msg;
+	const struct sw_pattern **list;
+	size_t i, n;
+	int preauth;
+	enum sw_status st, worst = SW_ERR_NOMATCH;
+
+	msg = sw_match_strip_preauth(rec->message, &preauth);
+	list = m->bucket[msg.len ? (unsigned char)msg.p[0] : 0];
+	n = m->nbucket[msg.len ? (unsigned char)msg.p[0] : 0];
+	for (i = 0; i < n; i++) {
+		st = sw_match_pattern(m, list[i], msg, preauth, rec, ev);
+		if (st == SW_OK)
+			return SW_OK;
+		if (st == SW_ERR_MATCHLIMIT)
+			worst = st;
+	}
+	return worst;
+}
+
+struct sw_span
+sw_event_named(const struct sw_event *ev, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ev->nnamed; i++)
+		if (strcmp(ev->named[i].name, name) == 0 &&
+		    ev->named[i].value.p != NULL)
+			return ev->named[i].value;
+	return sw_span_make(NULL, 0);
+}
+
+const struct sw_match_stats *
+sw_match_stats(const struct sw_matcher *m)
+{
+	return &m->stats;
+}
+
+/* Self-test of the examples. */
+
+static int
+sw_rule_matches(struct sw_matcher *m, const struct sw_rule *r,
+    struct sw_span msg, int preauth, const struct sw_record *rec,
+    struct sw_event *ev)
+{
+	size_t j;
+
+	for (j = 0; j < r->npatterns; j++)
+		if (sw_match_pattern(m, &r->patterns[j], msg, preauth, rec,
+		    ev) == SW_OK)
+			return 1;
+	return 0;
+}
+
+static void
+sw_selftest_fail(FILE *out, const struct sw_rule *r,
+    const struct sw_example *ex, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+sw_selftest_fail(FILE *out, const struct sw_rule *r,
+    const struct sw_example *ex, const char *fmt, ...)
+{
+	struct sw_buf esc;
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	sw_buf_init(&esc, 4096);
+	sw_escape_text(&esc, sw_span_make(ex->line, strlen(ex->line)));
+	fprintf(out, "%s:%lu: %s\n    line: %s\n", r->file, ex->yaml_line, why,
+	    esc.p ? esc.p : "");
+	sw_buf_free(&esc);
+}
+
+unsigned
+sw_rules_selftest(const struct sw_rules *rs, FILE *out, unsigned *checked)
+{
+	struct sw_matcher *m = sw_matcher_new(rs, NULL);
+	struct sw_format_opts fo = { 2026, 0 };
+	struct sw_format *fmt;
+	struct sw_diag *quiet = sw_diag_new(NULL, 1);
+	unsigned failures = 0, n = 0;
+	size_t i, e, k, c;
+
+	fmt = sw_format_new(&fo, quiet);
+	for (i = 0; i < rs->nrules; i++) {
+		const struct sw_rule *r = rs->rules[i];
+		for (e = 0; e < r->nexamples; e++) {
+			const struct sw_example *ex = &r->examples[e];
+			struct sw_line line;
+			struct sw_record rec;
+			struct sw_event ev;
+			struct sw_span msg;
+			int preauth;
+
+			n++;
+			memset(&line, 0, sizeof(line));
+			line.text = sw_span_make(ex->line, strlen(ex->line));
+			line.origin = r->file;
+			line.lineno = ex->yaml_line;
+			if (sw_format_parse(fmt, &line, &rec) != SW_OK) {
+				/* A bare message, as after "sshd[pid]: ". */
+				memset(&rec, 0, sizeof(rec));
+				rec.raw = rec.message = line.text;
+				rec.origin = r->file;
+				rec.lineno = ex->yaml_line;
+			}
+			msg = sw_match_strip_preauth(rec.message, &preauth);
+			if (!ex->must_match) {
+				if (sw_rule_matches(m, r, msg, preauth, &rec, &ev)) {
+					sw_selftest_fail(out, r, ex,
+					    "not_matching line matches rule %s",
+					    r->id);
+					failures++;
+				}
+				continue;
+			}
+			if (!sw_rule_matches(m, r, msg, preauth, &rec, &ev)) {
+				sw_selftest_fail(out, r, ex,
+				    "example does not match rule %s", r->id);
+				failures++;
+				continue;
+			}
+			for (c = 0; c < ex->ncaps; c++) {
+				struct sw_span got = sw_event_named(&ev,
+				    ex->caps[c].name);
+				if (!sw_span_eq_str(got, ex->caps[c].value)) {
+					struct sw_buf esc;
+					sw_buf_init(&esc, 1024);
+					sw_escape_text(&esc, got);
+					sw_selftest_fail(out, r, ex,
+					    "capture '%s' is '%s', expected '%s'",
+					    ex->caps[c].name,
+					    got.p ? esc.p : "(unset)",
+					    ex->caps[c].value);
+					sw_buf_free(&esc);
+					failures++;
+				}
+			}
+			for (k = 0; k < rs->nrules; k++) {
+				struct sw_event other;
+				if (k == i || !sw_rule_matches(m, rs->rules[k],
+				    msg, preauth, &rec, &other))
+					continue;
+				sw_selftest_fail(out, r, ex,
+				    "example also matches rule %s (%s): a line "
+				    "must match one rule", rs->rules[k]->id,
+				    rs->rules[k]->file);
+				failures++;
+			}
+		}
+	}
+	sw_format_free(fmt);
+	sw_diag_free(quiet);
+	sw_matcher_free(m);
+	if (checked != NULL)
+		*checked = n;
+	return failures;
+}

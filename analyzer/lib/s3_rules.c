@@ -1,0 +1,725 @@
+/*
+ * s3_rules.c: loads the rules directory. One YAML file per rule, read with
+ * libyaml's document API; every field is checked and every problem is
+ * reported with file:line and the field, so a bad directory is refused as
+ * a whole rather than half-used. Patterns are compiled once, byte-mode
+ * (log lines need not be UTF-8), with JIT when the platform has it.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "s3_rules_int.h"
+
+struct sw_loader {
+	struct sw_diag *diag;
+	const char *path;
+	yaml_document_t *doc;
+	int errors;
+};
+
+static const char *const sw_meaning_names[] = {
+	"connect", "attempt", "success", "partial", "refusal", "cause",
+	"close", "info", "inferred",
+};
+static const char *const sw_level_names[] = {
+	"QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG1", "DEBUG2",
+	"DEBUG3",
+};
+static const char *const sw_conf_names[] = { "certain", "likely", "unknown" };
+static const char *const sw_cap_names[] = {
+	"user", "ip", "port", "method", "key_type", "fingerprint", "path",
+	"invalid", "conn_pid",
+};
+
+const char *
+sw_meaning_name(enum sw_meaning m)
+{
+	return sw_meaning_names[m];
+}
+
+const char *
+sw_loglevel_name(enum sw_loglevel l)
+{
+	return sw_level_names[l];
+}
+
+const char *
+sw_confidence_name(enum sw_confidence c)
+{
+	return sw_conf_names[c];
+}
+
+const char *
+sw_cap_name(enum sw_cap c)
+{
+	return sw_cap_names[c];
+}
+
+static void
+sw_load_error(struct sw_loader *l, const yaml_node_t *node, const char *field,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void
+sw_load_error(struct sw_loader *l, const yaml_node_t *node, const char *field,
+    const char *fmt, ...)
+{
+	char why[600];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	l->errors++;
+	if (field != NULL)
+		sw_diag_printf(l->diag, SW_DIAG_ERROR, l->path,
+		    node ? node->start_mark.line + 1 : 0, "field '%s': %s",
+		    field, why);
+	else
+		sw_diag_printf(l->diag, SW_DIAG_ERROR, l->path,
+		    node ? node->start_mark.line + 1 : 0, "%s", why);
+}
+
+static const char *
+sw_scalar(const yaml_node_t *n)
+{
+	if (n == NULL || n->type != YAML_SCALAR_NODE)
+		return NULL;
+	return (const char *)n->data.scalar.value;
+}
+
+/* A scalar field; NULL with an error when missing and required. */
+static const char *
+sw_get_str(struct sw_loader *l, const yaml_node_t *v, const char *field)
+{
+	const char *s = sw_scalar(v);
+
+	if (s == NULL) {
+		sw_load_error(l, v, field, "must be a string");
+		return NULL;
+	}
+	if (strlen(s) != v->data.scalar.length) {
+		sw_load_error(l, v, field, "contains a NUL byte");
+		return NULL;
+	}
+	return s;
+}
+
+static int
+sw_lookup(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < n; i++)
+		if (strcmp(names[i], s) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+sw_valid_id(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-'))
+			return 0;
+	}
+	return s[0] != '-';
+}
+
+/* The literal text a "^..." pattern must start with, to skip it cheaply. */
+static void
+sw_pattern_prefix(struct sw_pattern *pt)
+{
+	const char *s = pt->source;
+	size_t n = 0;
+
+	pt->prefix_len = 0;
+	if (*s++ != '^')
+		return;
+	while (*s != '\0' && n < SW_MAX_PREFIX - 1) {
+		char c = *s;
+		const char *next;
+
+		if (c == '\\') {
+			unsigned char e = (unsigned char)s[1];
+			/* Only escaped punctuation is a plain literal. */
+			if (e == '\0' || (e >= '0' && e <= '9') ||
+			    (e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z'))
+				break;
+			c = (char)e;
+			next = s + 2;
+		} else if (strchr("^$.[]|()?*+{}", c) != NULL)
+			break;
+		else
+			next = s + 1;
+		if (*next == '?' || *next == '*' || *next == '+' || *next == '{')
+			break;
+		pt->prefix[n++] = c;
+		s = next;
+	}
+	/* An alternation anywhere at the top level makes a prefix unsafe. */
+	if (strchr(pt->source, '|') != NULL) {
+		int depth = 0;
+		for (s = pt->source; *s; s++) {
+			if (*s == '\\' && s[1]) {
+				s++;
+				continue;
+			}
+			if (*s == '[') {
+				while (*s && *s != ']')
+					s++;
+				if (!*s)
+					break;
+				continue;
+			}
+			if (*s == '(')
+				depth++;
+			else if (*s == ')')
+				depth--;
+			else if (*s == '|' && depth == 0)
+				n = 0;
+		}
+	}
+	pt->prefix[n] = '\0';
+	pt->prefix_len = n;
+}
+
+static int
+sw_compile(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r,
+    const char *src)
+{
+	struct sw_pattern *pt = &r->patterns[r->npatterns];
+	PCRE2_SIZE erroff;
+	int errcode;
+	uint32_t namecount, entrysize, i;
+	PCRE2_SPTR table;
+
+	memset(pt, 0, sizeof(*pt));
+	pt->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+	    PCRE2_NEVER_UTF | PCRE2_NEVER_UCP | PCRE2_NEVER_BACKSLASH_C,
+	    &errcode, &erroff, NULL);
+	if (pt->code == NULL) {
+		PCRE2_UCHAR msg[256];
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		sw_load_error(l, node, "patterns", "PCRE2 error at offset %zu: %s",
+		    (size_t)erroff, (const char *)msg);
+		return -1;
+	}
+	(void)pcre2_jit_compile(pt->code, PCRE2_JIT_COMPLETE);
+	pt->rule = r;
+	pt->source = sw_xstrdup(src);
+	pcre2_pattern_info(pt->code, PCRE2_INFO_CAPTURECOUNT, &pt->ngroups);
+	pt->ngroups++;
+	pcre2_pattern_info(pt->code, PCRE2_INFO_NAMECOUNT, &namecount);
+	pcre2_pattern_info(pt->code, PCRE2_INFO_NAMEENTRYSIZE, &entrysize);
+	pcre2_pattern_info(pt->code, PCRE2_INFO_NAMETABLE, &table);
+	if (namecount > SW_MAX_NAMED) {
+		sw_load_error(l, node, "patterns",
+		    "more than %d named captures", SW_MAX_NAMED);
+		namecount = SW_MAX_NAMED;
+	}
+	for (i = 0; i < namecount; i++) {
+		const unsigned char *e = table + (size_t)i * entrysize;
+		uint32_t group = ((uint32_t)e[0] << 8) | e[1];
+		const char *name = (const char *)e + 2;
+		int k;
+
+		pt->names[i] = sw_xstrdup(name);
+		pt->name_group[i] = group;
+		k = sw_lookup(sw_cap_names, SW_CAP_COUNT_, name);
+		if (k >= 0)
+			pt->known_group[k] = group;
+	}
+	pt->nnamed = namecount;
+	sw_pattern_prefix(pt);
+	r->npatterns++;
+	return 0;
+}
+
+static void
+sw_load_cause(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r)
+{
+	yaml_node_pair_t *pair;
+	int have_id = 0, have_title = 0, have_expl = 0, have_fix = 0;
+
+	if (node->type != YAML_MAPPING_NODE) {
+		sw_load_error(l, node, "cause", "must be a mapping");
+		return;
+	}
+	r->has_cause = 1;
+	r->cause.confidence = SW_CONF_CERTAIN;
+	for (pair = node->data.mapping.pairs.start;
+	    pair < node->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(l->doc, pair->key);
+		const yaml_node_t *v = yaml_document_get_node(l->doc, pair->value);
+		const char *key = sw_scalar(k), *s;
+
+		if (key == NULL) {
+			sw_load_error(l, k, "cause", "keys must be strings");
+			continue;
+		}
+		if (strcmp(key, "confidence") == 0) {
+			int c = sw_lookup(sw_conf_names, 3, sw_scalar(v));
+			if (c < 0)
+				sw_load_error(l, v, "cause.confidence",
+				    "must be certain, likely or unknown");
+			else
+				r->cause.confidence = (enum sw_confidence)c;
+			continue;
+		}
+		if ((s = sw_get_str(l, v, key)) == NULL)
+			continue;
+		if (strcmp(key, "id") == 0) {
+			if (!sw_valid_id(s))
+				sw_load_error(l, v, "cause.id",
+				    "must be lower-case letters, digits and '-'");
+			r->cause.id = r->c_id = sw_xstrdup(s);
+			have_id = 1;
+		} else if (strcmp(key, "title") == 0) {
+			r->cause.title = r->c_title = sw_xstrdup(s);
+			have_title = 1;
+		} else if (strcmp(key, "explanation") == 0) {
+			r->cause.explanation = r->c_expl = sw_xstrdup(s);
+			have_expl = 1;
+		} else if (strcmp(key, "fix") == 0) {
+			r->cause.fix = r->c_fix = sw_xstrdup(s);
+			have_fix = 1;
+		} else
+			sw_load_error(l, k, "cause", "unknown field '%s'", key);
+	}
+	if (!have_id)
+		sw_load_error(l, node, "cause.id", "missing");
+	if (!have_title)
+		sw_load_error(l, node, "cause.title", "missing");
+	if (!have_expl)
+		sw_load_error(l, node, "cause.explanation", "missing");
+	if (!have_fix)
+		sw_load_error(l, node, "cause.fix", "missing");
+}
+
+static void
+sw_load_example(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r,
+    int must_match)
+{
+	struct sw_example *ex;
+	const char *field = must_match ? "examples" : "not_matching";
+	const yaml_node_t *linenode = node, *caps = NULL;
+	yaml_node_pair_t *pair;
+
+	if (r->nexamples >= SW_MAX_EXAMPLES) {
+		sw_load_error(l, node, field, "more than %d examples",
+		    SW_MAX_EXAMPLES);
+		return;
+	}
+	if (node->type == YAML_MAPPING_NODE) {
+		linenode = NULL;
+		for (pair = node->data.mapping.pairs.start;
+		    pair < node->data.mapping.pairs.top; pair++) {
+			const yaml_node_t *k = yaml_document_get_node(l->doc,
+			    pair->key);
+			const yaml_node_t *v = yaml_document_get_node(l->doc,
+			    pair->value);
+			const char *key = sw_scalar(k);
+			if (key != NULL && strcmp(key, "line") == 0)
+				linenode = v;
+			else if (key != NULL && strcmp(key, "captures") == 0 &&
+			    must_match)
+				caps = v;
+			else
+				sw_load_error(l, k, field, "unknown field '%s'",
+				    key ? key : "?");
+		}
+		if (linenode == NULL) {
+			sw_load_error(l, node, field, "example without 'line'");
+			return;
+		}
+	}
+	if (sw_get_str(l, linenode, field) == NULL)
+		return;
+	ex = &r->examples[r->nexamples++];
+	memset(ex, 0, sizeof(*ex));
+	ex->line = sw_xstrdup(sw_scalar(linenode));
+	ex->yaml_line = linenode->start_mark.line + 1;
+	ex->must_match = must_match;
+	if (caps == NULL)
+		return;
+	if (caps->type != YAML_MAPPING_NODE) {
+		sw_load_error(l, caps, "captures", "must be a mapping");
+		return;
+	}
+	for (pair = caps->data.mapping.pairs.start;
+	    pair < caps->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(l->doc, pair->key);
+		const yaml_node_t *v = yaml_document_get_node(l->doc, pair->value);
+		const char *key = sw_scalar(k), *val = sw_get_str(l, v, "captures");
+
+		if (key == NULL || val == NULL)
+			continue;
+		ex->caps = sw_xreallocarray(ex->caps, ex->ncaps + 1,
+		    sizeof(*ex->caps));
+		ex->caps[ex->ncaps].name = sw_xstrdup(key);
+		ex->caps[ex->ncaps].value = sw_xstrdup(val);
+		ex->ncaps++;
+	}
+}
+
+static void
+sw_load_list(struct sw_loader *l, const yaml_node_t *v, const char *field,
+    struct sw_rule *r)
+{
+	yaml_node_item_t *it;
+
+	if (v->type == YAML_SCALAR_NODE && strcmp(field, "patterns") == 0) {
+		if (r->npatterns < SW_MAX_PATTERNS)
+			sw_compile(l, v, r, sw_scalar(v));
+		return;
+	}
+	if (v->type != YAML_SEQUENCE_NODE) {
+		sw_load_error(l, v, field, "must be a list");
+		return;
+	}
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	    it++) {
+		const yaml_node_t *item = yaml_document_get_node(l->doc, *it);
+		if (strcmp(field, "patterns") == 0) {
+			const char *s = sw_get_str(l, item, field);
+			if (s == NULL)
+				continue;
+			if (r->npatterns >= SW_MAX_PATTERNS) {
+				sw_load_error(l, item, field,
+				    "more than %d patterns", SW_MAX_PATTERNS);
+				return;
+			}
+			sw_compile(l, item, r, s);
+		} else
+			sw_load_example(l, item, r,
+			    strcmp(field, "examples") == 0);
+	}
+}
+
+static void
+sw_rule_free(struct sw_rule *r)
+{
+	size_t i, j;
+
+	if (r == NULL)
+		return;
+	free(r->id);
+	free(r->file);
+	free(r->method);
+	free(r->c_id);
+	free(r->c_title);
+	free(r->c_expl);
+	free(r->c_fix);
+	for (i = 0; i < r->npatterns; i++) {
+		pcre2_code_free(r->patterns[i].code);
+		free(r->patterns[i].source);
+		for (j = 0; j < r->patterns[i].nnamed; j++)
+			free(r->patterns[i].names[j]);
+	}
+	for (i = 0; i < r->nexamples; i++) {
+		free(r->examples[i].line);
+		for (j = 0; j < r->examples[i].ncaps; j++) {
+			free(r->examples[i].caps[j].name);
+			free(r->examples[i].caps[j].value);
+		}
+		free(r->examples[i].caps);
+	}
+	free(r);
+}
+
+static struct sw_rule *
+sw_load_file(struct sw_diag *diag, const char *path, const char *base)
+{
+	struct sw_loader l;
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	yaml_node_pair_t *pair;
+	struct sw_rule *r = NULL;
+	FILE *fp;
+	int have_meaning = 0, have_patterns = 0, have_level = 0;
+	int have_priority = 0, have_id = 0;
+	char expect_id[256];
+
+	memset(&l, 0, sizeof(l));
+	l.diag = diag;
+	l.path = path;
+	if ((fp = fopen(path, "rb")) == NULL) {
+		sw_diag_printf(diag, SW_DIAG_ERROR, path, 0, "cannot open: %s",
+		    strerror(errno));
+		return NULL;
+	}
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, fp);
+	if (!yaml_parser_load(&parser, &doc)) {
+		sw_diag_printf(diag, SW_DIAG_ERROR, path,
+		    parser.problem_mark.line + 1, "YAML: %s%s%s",
+		    parser.problem ? parser.problem : "syntax error",
+		    parser.context ? " " : "",
+		    parser.context ? parser.context : "");
+		yaml_parser_delete(&parser);
+		fclose(fp);
+		return NULL;
+	}
+	l.doc = &doc;
+	root = yaml_document_get_root_node(&doc);
+	if (root == NULL || root->type != YAML_MAPPING_NODE) {
+		sw_load_error(&l, root, NULL, "a rule file must be a mapping");
+		goto out;
+	}
+	r = sw_xcalloc(1, sizeof(*r));
+	r->file = sw_xstrdup(path);
+	r->preauth = SW_PREAUTH_ANY;
+	for (pair = root->data.mapping.pairs.start;
+	    pair < root->data.mapping.pairs.top; pair++) {
+		yaml_node_t *k = yaml_document_get_node(&doc, pair->key);
+		yaml_node_t *v = yaml_document_get_node(&doc, pair->value);
+		const char *key = sw_scalar(k), *s;
+		int x;
+
+		if (key == NULL) {
+			sw_load_error(&l, k, NULL, "keys must be strings");
+			continue;
+		}
+		if (strcmp(key, "patterns") == 0) {
+			have_patterns = 1;
+			sw_load_list(&l, v, key, r);
+		} else if (strcmp(key, "examples") == 0 ||
+		    strcmp(key, "not_matching") == 0) {
+			sw_load_list(&l, v, key, r);
+		} else if (strcmp(key, "cause") == 0) {
+			sw_load_cause(&l, v, r);
+		} else if ((s = sw_get_str(&l, v, key)) == NULL) {
+			continue;
+		} else if (strcmp(key, "id") == 0) {
+			if (!sw_valid_id(s))
+				sw_load_error(&l, v, key,
+				    "must be lower-case letters, digits and '-'");
+			r->id = sw_xstrdup(s);
+			have_id = 1;
+		} else if (strcmp(key, "meaning") == 0) {
+			x = sw_lookup(sw_meaning_names, 9, s);
+			if (x < 0)
+				sw_load_error(&l, v, key, "'%s' is not one of "
+				    "connect, attempt, success, partial, refusal, "
+				    "cause, close, info, inferred", s);
+			else
+				r->meaning = (enum sw_meaning)x;
+			have_meaning = 1;
+		} else if (strcmp(key, "level") == 0) {
+			x = sw_lookup(sw_level_names, 8, s);
+			if (x < 0)
+				sw_load_error(&l, v, key, "'%s' is not an sshd "
+				    "LogLevel (QUIET ... DEBUG3)", s);
+			else
+				r->level = (enum sw_loglevel)x;
+			have_level = 1;
+		} else if (strcmp(key, "priority") == 0) {
+			uint64_t p;
+			if (sw_span_to_u64(sw_span_make(s, strlen(s)), &p) ||
+			    p > 100)
+				sw_load_error(&l, v, key,
+				    "must be an integer from 0 to 100");
+			else
+				r->priority = (int)p;
+			have_priority = 1;
+		} else if (strcmp(key, "preauth") == 0) {
+			if (strcmp(s, "yes") == 0)
+				r->preauth = SW_PREAUTH_YES;
+			else if (strcmp(s, "no") == 0)
+				r->preauth = SW_PREAUTH_NO;
+			else if (strcmp(s, "any") == 0)
+				r->preauth = SW_PREAUTH_ANY;
+			else
+				sw_load_error(&l, v, key,
+				    "must be yes, no or any");
+		} else if (strcmp(key, "method") == 0) {
+			r->method = sw_xstrdup(s);
+		} else
+			sw_load_error(&l, k, NULL, "unknown field '%s'", key);
+	}
+	if (!have_id)
+		sw_load_error(&l, root, "id", "missing");
+	else {
+		snprintf(expect_id, sizeof(expect_id), "%s", base);
+		if (strlen(expect_id) > 5)
+			expect_id[strlen(expect_id) - 5] = '\0';
+		if (strcmp(expect_id, r->id) != 0)
+			sw_load_error(&l, root, "id", "'%s' does not match the "
+			    "file name (expected '%s')", r->id, expect_id);
+	}
+	if (!have_meaning)
+		sw_load_error(&l, root, "meaning", "missing");
+	if (!have_level)
+		sw_load_error(&l, root, "level", "missing");
+	if (!have_priority)
+		sw_load_error(&l, root, "priority", "missing");
+	if (r->meaning == SW_MEANING_INFERRED) {
+		if (have_patterns && r->npatterns > 0)
+			sw_load_error(&l, root, "patterns",
+			    "an inferred rule has no patterns");
+		if (!r->has_cause)
+			sw_load_error(&l, root, "cause",
+			    "an inferred rule must name its cause");
+	} else {
+		size_t i, nmatch = 0;
+		if (!have_patterns || r->npatterns == 0)
+			sw_load_error(&l, root, "patterns", "missing");
+		for (i = 0; i < r->nexamples; i++)
+			nmatch += r->examples[i].must_match;
+		if (nmatch == 0)
+			sw_load_error(&l, root, "examples",
+			    "at least one example line is required");
+	}
+	if (r->meaning == SW_MEANING_CAUSE && !r->has_cause)
+		sw_load_error(&l, root, "cause",
+		    "a rule with meaning 'cause' must name its cause");
+out:
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	fclose(fp);
+	if (l.errors > 0) {
+		sw_rule_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static int
+sw_strcmp_p(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct sw_rules *
+sw_rules_load(const char *dir, struct sw_diag *diag)
+{
+	struct sw_rules *rs;
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t nnames = 0, i, j;
+	int bad = 0;
+
+	if ((d = opendir(dir)) == NULL) {
+		sw_diag_printf(diag, SW_DIAG_ERROR, dir, 0,
+		    "cannot read rules directory: %s", strerror(errno));
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		if (de->d_name[0] == '.' || n < 6 ||
+		    strcmp(de->d_name + n - 5, ".yaml") != 0)
+			continue;
+		if (nnames >= SW_MAX_RULES) {
+			sw_diag_printf(diag, SW_DIAG_ERROR, dir, 0,
+			    "more than %d rule files", SW_MAX_RULES);
+			bad = 1;
+			break;
+		}
+		names = sw_xreallocarray(names, nnames + 1, sizeof(*names));
+		names[nnames++] = sw_xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, nnames, sizeof(*names), sw_strcmp_p);
+
+	rs = sw_xcalloc(1, sizeof(*rs));
+	rs->dir = sw_xstrdup(dir);
+	rs->rules = sw_xcalloc(nnames ? nnames : 1, sizeof(*rs->rules));
+	for (i = 0; i < nnames; i++) {
+		char *path = sw_xasprintf("%s/%s", dir, names[i]);
+		struct sw_rule *r = sw_load_file(diag, path, names[i]);
+		if (r == NULL)
+			bad = 1;
+		else
+			rs->rules[rs->nrules++] = r;
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	if (!bad && rs->nrules == 0) {
+		sw_diag_printf(diag, SW_DIAG_ERROR, dir, 0,
+		    "no rule files (*.yaml) in the rules directory");
+		bad = 1;
+	}
+	/* One cause id, one meaning: titles must agree across rules. */
+	for (i = 0; i < rs->nrules && !bad; i++) {
+		const struct sw_rule *a = rs->rules[i];
+		for (j = 0; j < i && a->has_cause; j++) {
+			const struct sw_rule *b = rs->rules[j];
+			if (b->has_cause && strcmp(a->cause.id, b->cause.id) == 0 &&
+			    strcmp(a->cause.title, b->cause.title) != 0) {
+				sw_diag_printf(diag, SW_DIAG_ERROR, a->file, 0,
+				    "field 'cause.title': cause '%s' has another "
+				    "title in %s", a->cause.id, b->file);
+				bad = 1;
+				break;
+			}
+		}
+	}
+	if (bad) {
+		sw_rules_free(rs);
+		return NULL;
+	}
+	return rs;
+}
+
+void
+sw_rules_free(struct sw_rules *rs)
+{
+	size_t i;
+
+	if (rs == NULL)
+		return;
+	for (i = 0; i < rs->nrules; i++)
+		sw_rule_free(rs->rules[i]);
+	free(rs->rules);
+	free(rs->dir);
+	free(rs);
+}
+
+size_t
+sw_rules_count(const struct sw_rules *rs)
+{
+	return rs->nrules;
+}
+
+const struct sw_rule *
+sw_rules_get(const struct sw_rules *rs, size_t i)
+{
+	return i < rs->nrules ? rs->rules[i] : NULL;
+}
+
+const struct sw_rule *
+sw_rules_find_cause(const struct sw_rules *rs, const char *cause_id)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nrules; i++)
+		if (rs->rules[i]->has_cause &&
+		    strcmp(rs->rules[i]->cause.id, cause_id) == 0)
+			return rs->rules[i];
+	return NULL;
+}
+
+const char *sw_rule_id(const struct sw_rule *r) { return r->id; }
+const char *sw_rule_file(const struct sw_rule *r) { return r->file; }
+enum sw_meaning sw_rule_meaning(const struct sw_rule *r) { return r->meaning; }
+int sw_rule_priority(const struct sw_rule *r) { return r->priority; }
+enum sw_loglevel sw_rule_level(const struct sw_rule *r) { return r->level; }
+const char *sw_rule_method(const struct sw_rule *r) { return r->method; }
+
+const struct sw_cause *
+sw_rule_cause(const struct sw_rule *r)
+{
+	return r->has_cause ? &r->cause : NULL;
+}

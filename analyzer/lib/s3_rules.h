@@ -1,0 +1,91 @@
+/*
+ * s3_rules.h: stage 3a, the rules directory. Each rules/NAME.yaml file is one
+ * signature: what a line means for its connection, PCRE2 patterns with
+ * named captures, a priority, the lowest sshd LogLevel that writes it, an
+ * optional cause (id, title, explanation, fix template, confidence) and
+ * example lines that `sshwhy rules test` checks. docs/rules.md is the spec.
+ * Includes stages 0-2.
+ */
+#ifndef SW_S3_RULES_H
+#define SW_S3_RULES_H
+
+#include "s0_common.h"
+#include "s2_format.h"
+
+/* What a matched line means for its connection. */
+enum sw_meaning {
+	SW_MEANING_CONNECT,	/* a new connection starts (pid reuse ends the old) */
+	SW_MEANING_ATTEMPT,	/* a failed authentication attempt */
+	SW_MEANING_SUCCESS,	/* authentication succeeded */
+	SW_MEANING_PARTIAL,	/* one method of several succeeded */
+	SW_MEANING_REFUSAL,	/* the account or connection was refused */
+	SW_MEANING_CAUSE,	/* names why authentication failed */
+	SW_MEANING_CLOSE,	/* the pre-auth connection ended */
+	SW_MEANING_INFO,	/* context only: never opens a connection */
+	SW_MEANING_INFERRED,	/* no pattern: a cause the diagnoser infers */
+};
+
+/* sshd LogLevel values, in order of verbosity. */
+enum sw_loglevel {
+	SW_LEVEL_QUIET, SW_LEVEL_FATAL, SW_LEVEL_ERROR, SW_LEVEL_INFO,
+	SW_LEVEL_VERBOSE, SW_LEVEL_DEBUG1, SW_LEVEL_DEBUG2, SW_LEVEL_DEBUG3,
+};
+
+enum sw_confidence {
+	SW_CONF_CERTAIN, SW_CONF_LIKELY, SW_CONF_UNKNOWN,
+};
+
+/* Where a line must come from: the pre-auth child (" [preauth]") or not. */
+enum sw_preauth {
+	SW_PREAUTH_ANY, SW_PREAUTH_YES, SW_PREAUTH_NO,
+};
+
+/* Capture names with a meaning to the correlator, by index. */
+enum sw_cap {
+	SW_CAP_USER, SW_CAP_IP, SW_CAP_PORT, SW_CAP_METHOD, SW_CAP_KEY_TYPE,
+	SW_CAP_FINGERPRINT, SW_CAP_PATH, SW_CAP_INVALID, SW_CAP_CONN_PID,
+	SW_CAP_COUNT_
+};
+
+struct sw_cause {
+	const char *id;		/* e.g. "bad-ownership-or-modes" */
+	const char *title;
+	const char *explanation;
+	const char *fix;	/* template: {user}, {ip}, {path}, any capture */
+	enum sw_confidence confidence;
+};
+
+struct sw_rule;
+struct sw_rules;
+
+/*
+ * Loads every *.yaml file of `dir` in sorted name order and compiles the
+ * patterns (JIT when available). On any error returns NULL and reports each
+ * problem through diag as "file:line: field: why" (for a pattern, PCRE2's
+ * message and offset). `diag` is borrowed.
+ */
+struct sw_rules *sw_rules_load(const char *dir, struct sw_diag *diag);
+void sw_rules_free(struct sw_rules *rs);
+
+size_t sw_rules_count(const struct sw_rules *rs);
+const struct sw_rule *sw_rules_get(const struct sw_rules *rs, size_t i);
+/* The first rule (in load order) whose cause has this id, or NULL. */
+const struct sw_rule *sw_rules_find_cause(const struct sw_rules *rs,
+    const char *cause_id);
+
+const char *sw_rule_id(const struct sw_rule *r);
+const char *sw_rule_file(const struct sw_rule *r);
+enum sw_meaning sw_rule_meaning(const struct sw_rule *r);
+int sw_rule_priority(const struct sw_rule *r);
+enum sw_loglevel sw_rule_level(const struct sw_rule *r);
+/* The method the line implies when it names none ("publickey"), or NULL. */
+const char *sw_rule_method(const struct sw_rule *r);
+/* NULL when the rule names no cause. Owned by the rule set. */
+const struct sw_cause *sw_rule_cause(const struct sw_rule *r);
+
+const char *sw_meaning_name(enum sw_meaning m);
+const char *sw_loglevel_name(enum sw_loglevel l);
+const char *sw_confidence_name(enum sw_confidence c);
+const char *sw_cap_name(enum sw_cap c);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * s3_rules_int.h: the rule set's insides, shared by the two halves of
+ * stage 3 (s3_rules.c loads, s3_match.c matches). Not for later stages.
+ */
+#ifndef SW_S3_RULES_INT_H
+#define SW_S3_RULES_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "s3_rules.h"
+
+#define SW_MAX_NAMED 16		/* named groups per pattern */
+#define SW_MAX_PATTERNS 16	/* patterns per rule */
+#define SW_MAX_EXAMPLES 64	/* examples per rule */
+#define SW_MAX_RULES 1024	/* rule files per directory */
+#define SW_MAX_PREFIX 32	/* literal prefix used to skip patterns */
+
+struct sw_pattern {
+	const struct sw_rule *rule;
+	char *source;
+	pcre2_code *code;
+	uint32_t ngroups;			/* capture groups + 1 */
+	size_t nnamed;
+	char *names[SW_MAX_NAMED];
+	uint32_t name_group[SW_MAX_NAMED];
+	uint32_t known_group[SW_CAP_COUNT_];	/* 0 when absent */
+	char prefix[SW_MAX_PREFIX];		/* literal start after '^' */
+	size_t prefix_len;
+};
+
+struct sw_example_cap {
+	char *name;
+	char *value;
+};
+
+struct sw_example {
+	char *line;
+	unsigned long yaml_line;
+	int must_match;
+	size_t ncaps;
+	struct sw_example_cap *caps;
+};
+
+struct sw_rule {
+	char *id;
+	char *file;
+	enum sw_meaning meaning;
+	int priority;
+	enum sw_loglevel level;
+	enum sw_preauth preauth;
+	char *method;
+	int has_cause;
+	struct sw_cause cause;	/* points at the owned strings below */
+	char *c_id, *c_title, *c_expl, *c_fix;
+	size_t npatterns;
+	struct sw_pattern patterns[SW_MAX_PATTERNS];
+	size_t nexamples;
+	struct sw_example examples[SW_MAX_EXAMPLES];
+};
+
+struct sw_rules {
+	size_t nrules;
+	struct sw_rule **rules;
+	char *dir;
+};
+
+#endif

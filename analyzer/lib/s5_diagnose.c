@@ -1,0 +1,317 @@
+/*
+ * s5_diagnose.c: one primary cause per failed login. The rules carry the
+ * knowledge (cause, priority, confidence, fix); this file only holds what
+ * cannot be a pattern: choosing among several causes, and inferring a cause
+ * from lines that are absent, which depends on the LogLevel the log shows.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "s5_diagnose.h"
+
+#define SW_MAX_KNOWN_USERS 20000
+
+/* Last successful public key per (host, user), to compare with later failures. */
+struct sw_known {
+	char *host, *user;
+	int64_t time_us;
+	int utc_off_min;
+	char *key;		/* "ED25519 SHA256:..." */
+	struct sw_known *next;
+};
+
+struct sw_diagnoser {
+	const struct sw_rules *rs;
+	sw_finding_cb cb;
+	void *ctx;
+	struct sw_diag *diag;
+	const struct sw_rule *r_insufficient, *r_invalid, *r_nomethod,
+	    *r_undetermined;
+	struct sw_known *known[4096];
+	size_t nknown;
+	struct sw_diagnose_stats stats;
+};
+
+static const struct sw_rule *
+sw_need_cause(const struct sw_rules *rs, struct sw_diag *diag,
+    const char *id, int *bad)
+{
+	const struct sw_rule *r = sw_rules_find_cause(rs, id);
+
+	if (r == NULL) {
+		sw_diag_printf(diag, SW_DIAG_ERROR, NULL, 0, "the rules define "
+		    "no cause '%s', which sshwhy infers when a log lacks the "
+		    "lines that would name another cause", id);
+		*bad = 1;
+	}
+	return r;
+}
+
+struct sw_diagnoser *
+sw_diagnoser_new(const struct sw_rules *rs, sw_finding_cb cb, void *ctx,
+    struct sw_diag *diag)
+{
+	struct sw_diagnoser *d = sw_xcalloc(1, sizeof(*d));
+	int bad = 0;
+
+	d->rs = rs;
+	d->cb = cb;
+	d->ctx = ctx;
+	d->diag = diag;
+	d->r_insufficient = sw_need_cause(rs, diag, "insufficient-logging", &bad);
+	d->r_invalid = sw_need_cause(rs, diag, "invalid-user", &bad);
+	d->r_nomethod = sw_need_cause(rs, diag, "pubkey-disabled", &bad);
+	d->r_undetermined = sw_need_cause(rs, diag, "undetermined", &bad);
+	if (bad) {
+		sw_diagnoser_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void
+sw_diagnoser_free(struct sw_diagnoser *d)
+{
+	size_t i;
+
+	if (d == NULL)
+		return;
+	for (i = 0; i < 4096; i++) {
+		struct sw_known *k, *next;
+		for (k = d->known[i]; k != NULL; k = next) {
+			next = k->next;
+			free(k->host);
+			free(k->user);
+			free(k->key);
+			free(k);
+		}
+	}
+	free(d);
+}
+
+static struct sw_known **
+sw_known_slot(struct sw_diagnoser *d, const char *host, const char *user)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const char *p;
+
+	for (p = host; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h = (h ^ 0xff) * 1099511628211ULL;
+	for (p = user; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	return &d->known[h % 4096];
+}
+
+static struct sw_known *
+sw_known_find(struct sw_diagnoser *d, const char *host, const char *user)
+{
+	struct sw_known *k;
+
+	for (k = *sw_known_slot(d, host, user); k != NULL; k = k->next)
+		if (strcmp(k->host, host) == 0 && strcmp(k->user, user) == 0)
+			return k;
+	return NULL;
+}
+
+/* Remembers the key of a successful public-key login. */
+static void
+sw_known_learn(struct sw_diagnoser *d, const struct sw_conn *c)
+{
+	size_t i;
+
+	if (c->user == NULL)
+		return;
+	for (i = 0; i < c->nevidence; i++) {
+		const struct sw_evidence *e = &c->evidence[i];
+		struct sw_span kt = sw_evidence_named(e, "key_type");
+		struct sw_span fp = sw_evidence_named(e, "fingerprint");
+		struct sw_known *k;
+
+		if (sw_rule_meaning(e->rule) != SW_MEANING_SUCCESS ||
+		    fp.p == NULL)
+			continue;
+		k = sw_known_find(d, c->host, c->user);
+		if (k == NULL) {
+			struct sw_known **slot;
+			if (d->nknown >= SW_MAX_KNOWN_USERS)
+				return;
+			slot = sw_known_slot(d, c->host, c->user);
+			k = sw_xcalloc(1, sizeof(*k));
+			k->host = sw_xstrdup(c->host);
+			k->user = sw_xstrdup(c->user);
+			k->next = *slot;
+			*slot = k;
+			d->nknown++;
+		}
+		free(k->key);
+		k->key = sw_xasprintf("%.*s%s%.*s", (int)kt.len,
+		    kt.p ? kt.p : "", kt.len ? " " : "", (int)fp.len, fp.p);
+		k->time_us = e->time_us;
+		k->utc_off_min = e->utc_off_min;
+	}
+}
+
+void
+sw_diagnose_expand(struct sw_buf *out, const char *tmpl,
+    const struct sw_conn *c, const struct sw_evidence *e)
+{
+	const char *p = tmpl;
+
+	while (*p != '\0') {
+		const char *close;
+		char name[48];
+		size_t n;
+		struct sw_span v = { NULL, 0 };
+		char portbuf[16];
+
+		if (*p != '{' || (close = strchr(p + 1, '}')) == NULL ||
+		    (n = (size_t)(close - p - 1)) == 0 || n >= sizeof(name)) {
+			sw_buf_addc(out, *p++);
+			continue;
+		}
+		memcpy(name, p + 1, n);
+		name[n] = '\0';
+		if (e != NULL)
+			v = sw_evidence_named(e, name);
+		if (v.p == NULL) {
+			if (strcmp(name, "user") == 0 && c->user != NULL)
+				v = sw_span_make(c->user, strlen(c->user));
+			else if (strcmp(name, "ip") == 0 && c->ip != NULL)
+				v = sw_span_make(c->ip, strlen(c->ip));
+			else if (strcmp(name, "host") == 0)
+				v = sw_span_make(c->host, strlen(c->host));
+			else if (strcmp(name, "port") == 0 && c->port != 0) {
+				snprintf(portbuf, sizeof(portbuf), "%u", c->port);
+				v = sw_span_make(portbuf, strlen(portbuf));
+			} else if (strcmp(name, "method") == 0 &&
+			    c->method[0] != '\0')
+				v = sw_span_make(c->method, strlen(c->method));
+		}
+		if (v.p == NULL) {
+			sw_buf_add(out, p, n + 2);	/* left as written */
+		} else
+			sw_buf_add(out, v.p, v.len);
+		p = close + 1;
+	}
+	/* Folded YAML leaves a trailing newline; reports add their own. */
+	while (out->len > 0 && (out->p[out->len - 1] == '\n' ||
+	    out->p[out->len - 1] == ' '))
+		out->p[--out->len] = '\0';
+}
+
+static int
+sw_cause_is(const struct sw_evidence *e, const char *id)
+{
+	const struct sw_cause *c = sw_rule_cause(e->rule);
+	return c != NULL && strcmp(c->id, id) == 0;
+}
+
+/* Index of the evidence line with the highest-priority cause. */
+static size_t
+sw_best_cause(const struct sw_conn *c, const char *skip_id)
+{
+	size_t i, best = SIZE_MAX;
+
+	for (i = 0; i < c->nevidence; i++) {
+		const struct sw_evidence *e = &c->evidence[i];
+		if (sw_rule_cause(e->rule) == NULL ||
+		    (skip_id != NULL && sw_cause_is(e, skip_id)))
+			continue;
+		if (best == SIZE_MAX || sw_rule_priority(e->rule) >
+		    sw_rule_priority(c->evidence[best].rule))
+			best = i;
+	}
+	return best;
+}
+
+void
+sw_diagnose_conn(void *arg, const struct sw_conn *c)
+{
+	struct sw_diagnoser *d = arg;
+	struct sw_finding f;
+	struct sw_buf fix, note;
+	const struct sw_rule *rule = NULL;
+	const struct sw_known *k;
+	size_t best;
+
+	switch (c->outcome) {
+	case SW_OUTCOME_SUCCESS:
+		d->stats.succeeded++;
+		sw_known_learn(d, c);
+		return;
+	case SW_OUTCOME_NOAUTH:
+		d->stats.noauth++;
+		return;
+	case SW_OUTCOME_UNKNOWN:
+		d->stats.unknown++;
+		return;
+	case SW_OUTCOME_FAILURE:
+		break;
+	}
+	d->stats.failed++;
+	memset(&f, 0, sizeof(f));
+	sw_buf_init(&fix, 16384);
+	sw_buf_init(&note, 4096);
+	f.conn = c;
+	f.primary = best = sw_best_cause(c, NULL);
+
+	/*
+	 * MaxAuthTries ends a password brute force too; there the passwords
+	 * are the cause, and too many keys only when keys were offered.
+	 */
+	if (best != SIZE_MAX &&
+	    sw_cause_is(&c->evidence[best], "too-many-auth-failures") &&
+	    c->n_failed_password > 0 && c->n_failed_publickey == 0) {
+		size_t other = sw_best_cause(c, "too-many-auth-failures");
+		if (other != SIZE_MAX)
+			f.primary = best = other;
+	}
+
+	if (best != SIZE_MAX) {
+		rule = c->evidence[best].rule;
+	} else if (c->user_invalid) {
+		rule = d->r_invalid;
+	} else if (c->level_seen <= SW_LEVEL_INFO) {
+		rule = d->r_insufficient;
+		sw_buf_addf(&note, "The log is at LogLevel INFO: sshd accepted "
+		    "the user name, then the client gave up without a password "
+		    "attempt, which at INFO is what a refused public key looks "
+		    "like.");
+	} else if (c->n_failed == 0) {
+		rule = d->r_nomethod;
+	} else {
+		rule = d->r_undetermined;
+	}
+	f.cause = sw_rule_cause(rule);
+	f.confidence = f.cause->confidence;
+	f.method = c->method[0] != '\0' ? c->method : "unknown";
+
+	/* What an earlier success of the same user says about the key. */
+	if (c->user != NULL && (k = sw_known_find(d, c->host, c->user)) != NULL &&
+	    (strcmp(f.cause->id, "unknown-key") == 0 ||
+	    strcmp(f.cause->id, "insufficient-logging") == 0)) {
+		struct sw_buf when;
+		sw_buf_init(&when, 64);
+		sw_format_time_rfc3339(&when, k->time_us, k->utc_off_min);
+		if (note.len > 0)
+			sw_buf_addc(&note, ' ');
+		sw_buf_addf(&note, "%s last logged in on this host at %s with "
+		    "key %s; compare it with the key the client offers now.",
+		    c->user, when.p, k->key);
+		sw_buf_free(&when);
+	}
+	sw_diagnose_expand(&fix, f.cause->fix, c,
+	    best != SIZE_MAX ? &c->evidence[best] : NULL);
+	f.fix = fix.p ? fix.p : "";
+	f.note = note.len > 0 ? note.p : NULL;
+	d->cb(d->ctx, &f);
+	sw_buf_free(&fix);
+	sw_buf_free(&note);
+}
+
+const struct sw_diagnose_stats *
+sw_diagnose_stats(const struct sw_diagnoser *d)
+{
+	return &d->stats;
+}

@@ -1,0 +1,52 @@
+/*
+ * s5_diagnose.h: stage 5, connections in, findings out. For every failed
+ * login picks exactly one primary cause (the highest-priority cause among
+ * its evidence lines, else one inferred from what the LogLevel can and
+ * cannot show), a confidence, the line that proves it, and the fix with
+ * the connection's values filled in. Includes stages 0-4.
+ */
+#ifndef SW_S5_DIAGNOSE_H
+#define SW_S5_DIAGNOSE_H
+
+#include "s0_common.h"
+#include "s3_rules.h"
+#include "s4_correlate.h"
+
+/* A diagnosed failed login. Valid during the callback only. */
+struct sw_finding {
+	const struct sw_conn *conn;
+	const struct sw_cause *cause;	/* owned by the rule set */
+	enum sw_confidence confidence;
+	const char *method;		/* "password", ..., or "unknown" */
+	const char *fix;		/* template expanded */
+	const char *note;		/* what else the log says, or NULL */
+	size_t primary;			/* evidence index proving it, or SIZE_MAX */
+	int noise;			/* part of a scan or brute force */
+};
+
+typedef void (*sw_finding_cb)(void *ctx, const struct sw_finding *f);
+
+struct sw_diagnoser;
+
+/*
+ * Checks that `rs` defines every cause the diagnoser can infer
+ * (insufficient-logging, invalid-user, pubkey-disabled, undetermined);
+ * returns NULL with a diag error naming the missing one. rs is borrowed.
+ */
+struct sw_diagnoser *sw_diagnoser_new(const struct sw_rules *rs,
+    sw_finding_cb cb, void *ctx, struct sw_diag *diag);
+void sw_diagnoser_free(struct sw_diagnoser *d);
+
+/* Feed every finished connection (an sw_conn_cb). */
+void sw_diagnose_conn(void *diagnoser, const struct sw_conn *c);
+
+struct sw_diagnose_stats {
+	uint64_t failed, succeeded, unknown, noauth;
+};
+const struct sw_diagnose_stats *sw_diagnose_stats(const struct sw_diagnoser *d);
+
+/* Expands {name} in a fix template from the evidence line and connection. */
+void sw_diagnose_expand(struct sw_buf *out, const char *tmpl,
+    const struct sw_conn *c, const struct sw_evidence *e);
+
+#endif

@@ -1,0 +1,461 @@
+/*
+ * s6_report.c: the report writers. Each writer builds its output in a
+ * bounded buffer per finding and writes it at once; every value that came
+ * from a log line goes through sw_escape_text or sw_escape_json, so a
+ * crafted user name can neither move the cursor nor break the JSON.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "s6_report.h"
+
+struct sw_report;
+
+struct sw_writer {
+	const char *name;
+	void (*begin)(struct sw_report *);
+	void (*finding)(struct sw_report *, const struct sw_finding *);
+	void (*end)(struct sw_report *, const struct sw_summary *);
+};
+
+struct sw_report {
+	const struct sw_writer *w;
+	FILE *out;
+	struct sw_report_opts opts;
+	struct sw_buf b;
+	uint64_t n;
+};
+
+static void
+sw_flush(struct sw_report *r)
+{
+	if (r->b.len > 0)
+		fwrite(r->b.p, 1, r->b.len, r->out);
+	sw_buf_reset(&r->b);
+}
+
+static struct sw_span
+sw_cstr(const char *s)
+{
+	return sw_span_make(s, s ? strlen(s) : 0);
+}
+
+/* Text. */
+
+static void
+sw_text_wrapped(struct sw_buf *b, const char *label, const char *text)
+{
+	const char *p = text;
+	size_t col, indent = 12;
+	struct sw_buf esc;
+
+	sw_buf_init(&esc, 65536);
+	sw_escape_text(&esc, sw_cstr(text));
+	p = esc.p ? esc.p : "";
+	sw_buf_addf(b, "  %-9s ", label);
+	col = indent;
+	while (*p != '\0') {
+		size_t w = strcspn(p, " \n");
+		if (col > indent && col + w > 78) {
+			sw_buf_addf(b, "\n%*s", (int)indent, "");
+			col = indent;
+		}
+		sw_buf_add(b, p, w);
+		col += w;
+		p += w;
+		while (*p == ' ' || *p == '\n') {
+			if (*p == '\n' && p[1] == '\n') {
+				sw_buf_addf(b, "\n%*s", (int)indent, "");
+				col = indent;
+				p++;
+			} else if (col > indent) {
+				sw_buf_addc(b, ' ');
+				col++;
+			}
+			p++;
+		}
+	}
+	sw_buf_addc(b, '\n');
+	sw_buf_free(&esc);
+}
+
+static void
+sw_text_finding(struct sw_report *r, const struct sw_finding *f)
+{
+	const struct sw_conn *c = f->conn;
+	struct sw_buf *b = &r->b;
+	size_t i;
+
+	if (r->n > 0)
+		sw_buf_addc(b, '\n');
+	sw_format_time_rfc3339(b, c->start_us, c->utc_off_min);
+	sw_buf_adds(b, "  ");
+	sw_escape_text(b, sw_cstr(c->host));
+	sw_buf_addf(b, "  pid %llu  failed login\n", (unsigned long long)c->pid);
+	sw_buf_adds(b, "  user      ");
+	if (c->user != NULL)
+		sw_escape_text(b, sw_cstr(c->user));
+	else
+		sw_buf_adds(b, "(none)");
+	if (c->user_invalid)
+		sw_buf_adds(b, " (invalid user)");
+	sw_buf_adds(b, "\n  from      ");
+	if (c->ip != NULL)
+		sw_escape_text(b, sw_cstr(c->ip));
+	else
+		sw_buf_adds(b, "(unknown address)");
+	if (c->port != 0)
+		sw_buf_addf(b, " port %u", c->port);
+	sw_buf_adds(b, "\n  method    ");
+	sw_escape_text(b, sw_cstr(f->method));
+	sw_buf_addf(b, "\n  cause     %s (%s)\n", f->cause->id,
+	    sw_confidence_name(f->confidence));
+	sw_text_wrapped(b, "", f->cause->title);
+	sw_text_wrapped(b, "why", f->cause->explanation);
+	if (f->note != NULL)
+		sw_text_wrapped(b, "note", f->note);
+	sw_text_wrapped(b, "fix", f->fix);
+	if (!r->opts.no_evidence && c->nevidence > 0) {
+		sw_buf_adds(b, "  evidence\n");
+		for (i = 0; i < c->nevidence; i++) {
+			const struct sw_evidence *e = &c->evidence[i];
+			sw_buf_adds(b, i == f->primary ? "  > " : "    ");
+			sw_escape_text(b, sw_cstr(e->origin));
+			sw_buf_addf(b, ":%llu: ", (unsigned long long)e->lineno);
+			sw_escape_text(b, sw_span_make(e->text, e->text_len));
+			sw_buf_addc(b, '\n');
+		}
+		if (c->evidence_dropped > 0)
+			sw_buf_addf(b, "    (%u more lines not kept)\n",
+			    c->evidence_dropped);
+	}
+	sw_flush(r);
+}
+
+static void
+sw_text_end(struct sw_report *r, const struct sw_summary *s)
+{
+	struct sw_buf *b = &r->b;
+	size_t i;
+
+	if (r->n > 0)
+		sw_buf_addc(b, '\n');
+	if (s->failed == 0)
+		sw_buf_addf(b, "No failed logins");
+	else
+		sw_buf_addf(b, "%llu failed login%s",
+		    (unsigned long long)s->failed, s->failed == 1 ? "" : "s");
+	sw_buf_addf(b, " in %llu connection%s (%llu succeeded, %llu closed "
+	    "before a user name, %llu unfinished).\n",
+	    (unsigned long long)s->connections,
+	    s->connections == 1 ? "" : "s",
+	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth,
+	    (unsigned long long)s->unknown);
+	if (s->ncauses > 0) {
+		sw_buf_adds(b, "By cause:\n");
+		for (i = 0; i < s->ncauses; i++)
+			sw_buf_addf(b, "  %6llu  %-28s %s\n",
+			    (unsigned long long)s->causes[i].count,
+			    s->causes[i].id, s->causes[i].title);
+	}
+	sw_buf_addf(b, "Read %llu lines from %zu source%s: %llu from sshd, "
+	    "%llu of them unrecognised by the rules",
+	    (unsigned long long)s->lines, s->nsources,
+	    s->nsources == 1 ? "" : "s", (unsigned long long)s->sshd_lines,
+	    (unsigned long long)s->unmatched);
+	if (s->unparsed > 0)
+		sw_buf_addf(b, "; %llu lines in no known format",
+		    (unsigned long long)s->unparsed);
+	sw_buf_adds(b, ".\n");
+	if (s->partial)
+		sw_buf_adds(b, "Some input could not be read: see the messages "
+		    "above; the report covers the rest.\n");
+	sw_flush(r);
+}
+
+/* JSON and NDJSON share one object writer. */
+
+static void
+sw_json_str(struct sw_buf *b, const char *key, const char *val)
+{
+	sw_buf_addf(b, "\"%s\":", key);
+	if (val == NULL) {
+		sw_buf_adds(b, "null");
+		return;
+	}
+	sw_buf_addc(b, '"');
+	sw_escape_json(b, sw_cstr(val));
+	sw_buf_addc(b, '"');
+}
+
+static void
+sw_json_object(struct sw_buf *b, const struct sw_finding *f)
+{
+	const struct sw_conn *c = f->conn;
+	size_t i;
+
+	sw_buf_adds(b, "{\"time\":\"");
+	sw_format_time_rfc3339(b, c->start_us, c->utc_off_min);
+	sw_buf_adds(b, "\",");
+	sw_json_str(b, "host", c->host);
+	sw_buf_addf(b, ",\"pid\":%llu,", (unsigned long long)c->pid);
+	sw_json_str(b, "user", c->user);
+	sw_buf_addf(b, ",\"invalid_user\":%s,", c->user_invalid ? "true" : "false");
+	sw_json_str(b, "source_ip", c->ip);
+	if (c->port != 0)
+		sw_buf_addf(b, ",\"source_port\":%u,", c->port);
+	else
+		sw_buf_adds(b, ",\"source_port\":null,");
+	sw_json_str(b, "method", f->method);
+	sw_buf_adds(b, ",");
+	sw_json_str(b, "cause", f->cause->id);
+	sw_buf_adds(b, ",");
+	sw_json_str(b, "confidence", sw_confidence_name(f->confidence));
+	sw_buf_adds(b, ",");
+	sw_json_str(b, "title", f->cause->title);
+	sw_buf_adds(b, ",");
+	sw_json_str(b, "explanation", f->cause->explanation);
+	sw_buf_adds(b, ",");
+	sw_json_str(b, "fix", f->fix);
+	sw_buf_adds(b, ",");
+	sw_json_str(b, "note", f->note);
+	sw_buf_addf(b, ",\"log_level_seen\":\"%s\",\"noise\":%s,\"evidence\":[",
+	    sw_loglevel_name(c->level_seen), f->noise ? "true" : "false");
+	for (i = 0; i < c->nevidence; i++) {
+		const struct sw_evidence *e = &c->evidence[i];
+		if (i > 0)
+			sw_buf_addc(b, ',');
+		sw_buf_adds(b, "{");
+		sw_json_str(b, "file", e->origin);
+		sw_buf_addf(b, ",\"line\":%llu,\"text\":\"",
+		    (unsigned long long)e->lineno);
+		sw_escape_json(b, sw_span_make(e->text, e->text_len));
+		sw_buf_addf(b, "\",\"rule\":\"%s\",\"primary\":%s}",
+		    sw_rule_id(e->rule), i == f->primary ? "true" : "false");
+	}
+	sw_buf_adds(b, "]}");
+}
+
+static void
+sw_json_begin(struct sw_report *r)
+{
+	sw_buf_addf(&r->b, "{\"sshwhy\":\"%s\",\"findings\":[", SW_VERSION);
+	sw_flush(r);
+}
+
+static void
+sw_json_finding(struct sw_report *r, const struct sw_finding *f)
+{
+	sw_buf_adds(&r->b, r->n > 0 ? ",\n" : "\n");
+	sw_json_object(&r->b, f);
+	sw_flush(r);
+}
+
+static void
+sw_json_end(struct sw_report *r, const struct sw_summary *s)
+{
+	struct sw_buf *b = &r->b;
+	size_t i;
+
+	sw_buf_addf(b, "%s],\"summary\":{\"failed\":%llu,\"connections\":%llu,"
+	    "\"succeeded\":%llu,\"no_auth\":%llu,\"unfinished\":%llu,"
+	    "\"lines\":%llu,\"sshd_lines\":%llu,\"unmatched_lines\":%llu,"
+	    "\"unparsed_lines\":%llu,\"input_partial\":%s,\"by_cause\":[",
+	    r->n > 0 ? "\n" : "",
+	    (unsigned long long)s->failed, (unsigned long long)s->connections,
+	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth,
+	    (unsigned long long)s->unknown, (unsigned long long)s->lines,
+	    (unsigned long long)s->sshd_lines, (unsigned long long)s->unmatched,
+	    (unsigned long long)s->unparsed, s->partial ? "true" : "false");
+	for (i = 0; i < s->ncauses; i++) {
+		sw_buf_adds(b, i ? ",{" : "{");
+		sw_json_str(b, "cause", s->causes[i].id);
+		sw_buf_addf(b, ",\"count\":%llu}",
+		    (unsigned long long)s->causes[i].count);
+	}
+	sw_buf_adds(b, "],\"sources\":[");
+	for (i = 0; i < s->nsources; i++) {
+		sw_buf_adds(b, i ? ",\"" : "\"");
+		sw_escape_json(b, sw_cstr(s->sources[i]));
+		sw_buf_addc(b, '"');
+	}
+	sw_buf_adds(b, "]}}\n");
+	sw_flush(r);
+}
+
+static void
+sw_ndjson_finding(struct sw_report *r, const struct sw_finding *f)
+{
+	sw_json_object(&r->b, f);
+	sw_buf_addc(&r->b, '\n');
+	sw_flush(r);
+}
+
+/* Markdown, for support tickets: safe inline text, indented code blocks. */
+
+static void
+sw_md_text(struct sw_buf *b, const char *s)
+{
+	struct sw_buf esc;
+	size_t i;
+
+	sw_buf_init(&esc, 65536);
+	sw_escape_text(&esc, sw_cstr(s));
+	for (i = 0; i < esc.len; i++) {
+		char ch = esc.p[i];
+		if (strchr("\\`*_[]<>|#!~", ch) != NULL)
+			sw_buf_addc(b, '\\');
+		sw_buf_addc(b, ch == '\n' ? ' ' : ch);
+	}
+	sw_buf_free(&esc);
+}
+
+static void
+sw_md_begin(struct sw_report *r)
+{
+	sw_buf_adds(&r->b, "# sshwhy report\n");
+	sw_flush(r);
+}
+
+static void
+sw_md_finding(struct sw_report *r, const struct sw_finding *f)
+{
+	const struct sw_conn *c = f->conn;
+	struct sw_buf *b = &r->b;
+	size_t i;
+
+	sw_buf_adds(b, "\n## Failed login: ");
+	sw_md_text(b, c->user ? c->user : "(no user)");
+	sw_buf_adds(b, " from ");
+	sw_md_text(b, c->ip ? c->ip : "(unknown)");
+	sw_buf_addf(b, " — `%s`\n\n| | |\n|---|---|\n| time | ", f->cause->id);
+	sw_format_time_rfc3339(b, c->start_us, c->utc_off_min);
+	sw_buf_adds(b, " |\n| host | ");
+	sw_md_text(b, c->host);
+	sw_buf_addf(b, " (pid %llu) |\n| user | ", (unsigned long long)c->pid);
+	sw_md_text(b, c->user ? c->user : "(none)");
+	if (c->user_invalid)
+		sw_buf_adds(b, " (invalid user)");
+	sw_buf_adds(b, " |\n| source | ");
+	sw_md_text(b, c->ip ? c->ip : "(unknown)");
+	if (c->port != 0)
+		sw_buf_addf(b, " port %u", c->port);
+	sw_buf_adds(b, " |\n| method | ");
+	sw_md_text(b, f->method);
+	sw_buf_addf(b, " |\n| cause | `%s` (%s) |\n\n**", f->cause->id,
+	    sw_confidence_name(f->confidence));
+	sw_md_text(b, f->cause->title);
+	sw_buf_adds(b, "**\n\n");
+	sw_md_text(b, f->cause->explanation);
+	if (f->note != NULL) {
+		sw_buf_adds(b, "\n\n*Note:* ");
+		sw_md_text(b, f->note);
+	}
+	sw_buf_adds(b, "\n\n**Fix:** ");
+	sw_md_text(b, f->fix);
+	sw_buf_adds(b, "\n");
+	if (!r->opts.no_evidence && c->nevidence > 0) {
+		sw_buf_adds(b, "\nEvidence:\n\n");
+		for (i = 0; i < c->nevidence; i++) {
+			const struct sw_evidence *e = &c->evidence[i];
+			sw_buf_adds(b, i == f->primary ? "    > " : "      ");
+			sw_escape_text(b, sw_cstr(e->origin));
+			sw_buf_addf(b, ":%llu: ", (unsigned long long)e->lineno);
+			sw_escape_text(b, sw_span_make(e->text, e->text_len));
+			sw_buf_addc(b, '\n');
+		}
+	}
+	sw_flush(r);
+}
+
+static void
+sw_md_end(struct sw_report *r, const struct sw_summary *s)
+{
+	struct sw_buf *b = &r->b;
+	size_t i;
+
+	sw_buf_addf(b, "\n## Summary\n\n%llu failed login%s in %llu "
+	    "connections (%llu succeeded, %llu closed before a user name).\n",
+	    (unsigned long long)s->failed, s->failed == 1 ? "" : "s",
+	    (unsigned long long)s->connections,
+	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth);
+	if (s->ncauses > 0) {
+		sw_buf_adds(b, "\n| count | cause | title |\n|---:|---|---|\n");
+		for (i = 0; i < s->ncauses; i++)
+			sw_buf_addf(b, "| %llu | `%s` | %s |\n",
+			    (unsigned long long)s->causes[i].count,
+			    s->causes[i].id, s->causes[i].title);
+	}
+	if (s->partial)
+		sw_buf_adds(b, "\nSome input could not be read; the report "
+		    "covers the rest.\n");
+	sw_flush(r);
+}
+
+static const struct sw_writer sw_writers[] = {
+	{ "text", NULL, sw_text_finding, sw_text_end },
+	{ "json", sw_json_begin, sw_json_finding, sw_json_end },
+	{ "ndjson", NULL, sw_ndjson_finding, NULL },
+	{ "markdown", sw_md_begin, sw_md_finding, sw_md_end },
+};
+#define SW_NWRITERS (sizeof(sw_writers) / sizeof(sw_writers[0]))
+
+static const struct sw_writer *
+sw_writer_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < SW_NWRITERS; i++)
+		if (strcmp(sw_writers[i].name, name) == 0)
+			return &sw_writers[i];
+	return NULL;
+}
+
+int
+sw_report_known(const char *format)
+{
+	return sw_writer_find(format) != NULL;
+}
+
+struct sw_report *
+sw_report_new(const char *format, FILE *out, const struct sw_report_opts *opts)
+{
+	const struct sw_writer *w = sw_writer_find(format);
+	struct sw_report *r;
+
+	if (w == NULL)
+		return NULL;
+	r = sw_xcalloc(1, sizeof(*r));
+	r->w = w;
+	r->out = out;
+	if (opts != NULL)
+		r->opts = *opts;
+	sw_buf_init(&r->b, (size_t)16 << 20);
+	if (w->begin != NULL)
+		w->begin(r);
+	return r;
+}
+
+void
+sw_report_finding(struct sw_report *r, const struct sw_finding *f)
+{
+	r->w->finding(r, f);
+	r->n++;
+}
+
+void
+sw_report_end(struct sw_report *r, const struct sw_summary *s)
+{
+	if (r->w->end != NULL)
+		r->w->end(r, s);
+	fflush(r->out);
+}
+
+void
+sw_report_free(struct sw_report *r)
+{
+	if (r == NULL)
+		return;
+	sw_buf_free(&r->b);
+	free(r);
+}

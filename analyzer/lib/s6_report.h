@@ -1,0 +1,47 @@
+/*
+ * s6_report.h: stage 6, findings in, text out. Report writers are rows of a
+ * table (begin, finding, end): text for people, json (one document),
+ * ndjson (one failed login per line) and markdown (support tickets). Every
+ * untrusted byte is escaped for its format. Includes stages 0-5.
+ */
+#ifndef SW_S6_REPORT_H
+#define SW_S6_REPORT_H
+
+#include <stdio.h>
+
+#include "s0_common.h"
+#include "s5_diagnose.h"
+
+struct sw_cause_count {
+	const char *id;		/* borrowed from the rule set */
+	const char *title;
+	uint64_t count;
+};
+
+/* Totals for the end of a report; all pointers borrowed. */
+struct sw_summary {
+	uint64_t lines, sshd_lines, unparsed, unmatched, limit_hits;
+	uint64_t connections, failed, succeeded, unknown, noauth;
+	size_t ncauses;			/* sorted: count desc, then id */
+	const struct sw_cause_count *causes;
+	size_t nsources;
+	const char *const *sources;
+	int partial;			/* some input could not be read */
+	int year_guessed;
+};
+
+struct sw_report_opts {
+	int no_evidence;
+};
+
+struct sw_report;
+
+/* NULL when `format` names no writer. `out` is borrowed. */
+struct sw_report *sw_report_new(const char *format, FILE *out,
+    const struct sw_report_opts *opts);
+int sw_report_known(const char *format);
+void sw_report_finding(struct sw_report *r, const struct sw_finding *f);
+void sw_report_end(struct sw_report *r, const struct sw_summary *s);
+void sw_report_free(struct sw_report *r);
+
+#endif

@@ -1,0 +1,247 @@
+/*
+ * s7_pipeline.c: wires the stages together for one run. The only state
+ * that lives for the whole input is the per-cause tally and the stages'
+ * own bounded tables; lines flow through one at a time.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "s1_input.h"
+#include "s2_format.h"
+#include "s3_match.h"
+#include "s3_rules.h"
+#include "s4_correlate.h"
+#include "s5_diagnose.h"
+#include "s6_report.h"
+#include "s7_pipeline.h"
+
+#define SW_MAX_CAUSE_IDS 512
+
+struct sw_run {
+	struct sw_report *report;
+	uint64_t unmatched;
+	struct sw_cause_count causes[SW_MAX_CAUSE_IDS];
+	size_t ncauses;
+};
+
+void
+sw_run_opts_default(struct sw_run_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->format = "text";
+	o->max_line = SW_INPUT_MAX_LINE_DEFAULT;
+	o->max_connections = 50000;
+}
+
+int
+sw_run_set_format(struct sw_run_opts *o, const char *name)
+{
+	if (!sw_report_known(name))
+		return -1;
+	o->format = name;
+	return 0;
+}
+
+static void
+sw_run_finding(void *ctx, const struct sw_finding *f)
+{
+	struct sw_run *run = ctx;
+	size_t i;
+
+	for (i = 0; i < run->ncauses; i++)
+		if (strcmp(run->causes[i].id, f->cause->id) == 0)
+			break;
+	if (i == run->ncauses && run->ncauses < SW_MAX_CAUSE_IDS) {
+		run->causes[i].id = f->cause->id;
+		run->causes[i].title = f->cause->title;
+		run->causes[i].count = 0;
+		run->ncauses++;
+	}
+	if (i < run->ncauses)
+		run->causes[i].count++;
+	sw_report_finding(run->report, f);
+}
+
+static int
+sw_cause_cmp(const void *a, const void *b)
+{
+	const struct sw_cause_count *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->id, y->id);
+}
+
+int
+sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
+    const char *const *paths, size_t npaths, FILE *out, FILE *err)
+{
+	struct sw_diag *diag = sw_diag_new(err, 10);
+	struct sw_rules *rs = NULL;
+	struct sw_matcher *m = NULL;
+	struct sw_input *in = NULL;
+	struct sw_format *fmt = NULL;
+	struct sw_correlator *cor = NULL;
+	struct sw_diagnoser *dg = NULL;
+	struct sw_input_opts io;
+	struct sw_format_opts fo;
+	struct sw_correlate_opts co;
+	struct sw_report_opts ro;
+	struct sw_summary sum;
+	struct sw_run run;
+	struct sw_line line;
+	const char **sources = NULL;
+	int rc = SW_EXIT_USAGE;
+	unsigned i;
+
+	memset(&run, 0, sizeof(run));
+	if ((rs = sw_rules_load(rules_dir, diag)) == NULL) {
+		fprintf(err, "sshwhy: the rules directory %s is invalid; "
+		    "nothing was analysed\n", rules_dir);
+		goto out;
+	}
+	memset(&ro, 0, sizeof(ro));
+	ro.no_evidence = o->no_evidence;
+	if ((run.report = sw_report_new(o->format, out, &ro)) == NULL)
+		goto out;
+	if ((dg = sw_diagnoser_new(rs, sw_run_finding, &run, diag)) == NULL)
+		goto out;
+	m = sw_matcher_new(rs, NULL);
+	sw_input_opts_default(&io);
+	io.max_line = o->max_line;
+	memset(&fo, 0, sizeof(fo));
+	fo.year = o->year;
+	fmt = sw_format_new(&fo, diag);
+	sw_correlate_opts_default(&co);
+	co.max_connections = o->max_connections;
+	cor = sw_correlator_new(&co, sw_diagnose_conn, dg, diag);
+	in = sw_input_new(paths, npaths, &io, diag);
+
+	while (sw_input_next(in, &line) == SW_OK) {
+		struct sw_record rec;
+		struct sw_event ev;
+
+		if (sw_format_parse(fmt, &line, &rec) != SW_OK)
+			continue;
+		if (sw_match_record(m, &rec, &ev) == SW_OK)
+			sw_correlate_event(cor, &ev);
+		else {
+			run.unmatched++;
+			sw_correlate_unmatched(cor, &rec);
+		}
+	}
+	sw_correlate_finish(cor);
+
+	memset(&sum, 0, sizeof(sum));
+	{
+		const struct sw_format_stats *fs = sw_format_stats(fmt);
+		const struct sw_diagnose_stats *ds = sw_diagnose_stats(dg);
+		const struct sw_correlate_stats *cs = sw_correlate_stats(cor);
+		const struct sw_match_stats *ms = sw_match_stats(m);
+		uint64_t matched_events = 0;
+
+		(void)matched_events;
+		sum.lines = fs->lines;
+		sum.sshd_lines = fs->sshd_lines;
+		sum.unparsed = fs->unparsed;
+		sum.year_guessed = fs->year_guessed;
+		sum.limit_hits = ms->limit_hits;
+		sum.connections = cs->connections;
+		sum.failed = ds->failed;
+		sum.succeeded = ds->succeeded;
+		sum.unknown = ds->unknown;
+		sum.noauth = ds->noauth;
+	}
+	sum.unmatched = run.unmatched;
+	qsort(run.causes, run.ncauses, sizeof(run.causes[0]), sw_cause_cmp);
+	sum.causes = run.causes;
+	sum.ncauses = run.ncauses;
+	sum.nsources = sw_input_nsources(in);
+	sources = sw_xcalloc(sum.nsources + 1, sizeof(*sources));
+	for (i = 0; i < sum.nsources; i++)
+		sources[i] = sw_input_source_name(in, i);
+	sum.sources = sources;
+	sw_diag_finish(diag);
+	sum.partial = sw_diag_partial(diag);
+	sw_report_end(run.report, &sum);
+
+	rc = sum.failed > 0 ? SW_EXIT_FOUND : SW_EXIT_NONE;
+	if (sum.partial)
+		rc |= SW_EXIT_PARTIAL;
+out:
+	free(sources);
+	sw_input_free(in);
+	sw_correlator_free(cor);
+	sw_diagnoser_free(dg);
+	sw_format_free(fmt);
+	sw_matcher_free(m);
+	sw_report_free(run.report);
+	sw_rules_free(rs);
+	sw_diag_free(diag);
+	return rc;
+}
+
+int
+sw_run_rules_test(const char *rules_dir, FILE *out, FILE *err)
+{
+	struct sw_diag *diag = sw_diag_new(err, 1000);
+	struct sw_rules *rs = sw_rules_load(rules_dir, diag);
+	unsigned failures, checked = 0;
+	int rc;
+
+	if (rs == NULL) {
+		fprintf(err, "sshwhy: rules directory %s is invalid\n",
+		    rules_dir);
+		sw_diag_free(diag);
+		return SW_EXIT_USAGE;
+	}
+	failures = sw_rules_selftest(rs, out, &checked);
+	fprintf(out, "%zu rules, %u example lines: %u passed, %u failed\n",
+	    sw_rules_count(rs), checked, checked - (failures > checked ?
+	    checked : failures), failures);
+	rc = failures == 0 ? 0 : 1;
+	sw_rules_free(rs);
+	sw_diag_free(diag);
+	return rc;
+}
+
+int
+sw_run_explain(const char *rules_dir, const char *cause, FILE *out, FILE *err)
+{
+	struct sw_diag *diag = sw_diag_new(err, 1000);
+	struct sw_rules *rs = sw_rules_load(rules_dir, diag);
+	const struct sw_rule *r;
+	size_t i;
+	int rc = SW_EXIT_USAGE;
+
+	if (rs == NULL)
+		goto out;
+	if ((r = sw_rules_find_cause(rs, cause)) == NULL) {
+		fprintf(err, "sshwhy: no cause '%s'; known causes:", cause);
+		for (i = 0; i < sw_rules_count(rs); i++) {
+			const struct sw_cause *c = sw_rule_cause(sw_rules_get(rs, i));
+			if (c != NULL && sw_rules_find_cause(rs, c->id) ==
+			    sw_rules_get(rs, i))
+				fprintf(err, " %s", c->id);
+		}
+		fprintf(err, "\n");
+		goto out;
+	}
+	{
+		const struct sw_cause *c = sw_rule_cause(r);
+		fprintf(out, "%s: %s\n\n%s\nFix: %s\nSignatures:", c->id,
+		    c->title, c->explanation, c->fix);
+		for (i = 0; i < sw_rules_count(rs); i++) {
+			const struct sw_cause *x = sw_rule_cause(sw_rules_get(rs, i));
+			if (x != NULL && strcmp(x->id, cause) == 0)
+				fprintf(out, " %s (%s)", sw_rule_id(sw_rules_get(rs, i)),
+				    sw_loglevel_name(sw_rule_level(sw_rules_get(rs, i))));
+		}
+		fprintf(out, "\n");
+	}
+	rc = 0;
+out:
+	sw_rules_free(rs);
+	sw_diag_free(diag);
+	return rc;
+}

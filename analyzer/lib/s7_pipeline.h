@@ -1,0 +1,41 @@
+/*
+ * s7_pipeline.h: stage 7, the wiring. Runs input -> format -> match ->
+ * correlate -> diagnose -> report over the given paths, and the `rules
+ * test` and `explain` subcommands, returning the documented exit status.
+ * The CLI (analyzer/cli/main.c) only parses options and calls these.
+ */
+#ifndef SW_S7_PIPELINE_H
+#define SW_S7_PIPELINE_H
+
+#include <stdio.h>
+
+#include "s0_common.h"
+
+/* Exit status, documented in docs/cli.md and --help. Bits 1 and 4 combine. */
+enum sw_exit {
+	SW_EXIT_NONE = 0,	/* no failed login found */
+	SW_EXIT_FOUND = 1,	/* at least one failed login reported */
+	SW_EXIT_USAGE = 2,	/* bad arguments or an invalid rules directory */
+	SW_EXIT_PARTIAL = 4,	/* some input could not be read (added to 0/1) */
+};
+
+struct sw_run_opts {
+	const char *format;	/* report writer name */
+	int year;		/* 0: infer */
+	int all;
+	int no_evidence;
+	size_t max_line;
+	size_t max_connections;
+};
+
+void sw_run_opts_default(struct sw_run_opts *o);
+/* 0 if `name` is a known report format (and sets it), -1 otherwise. */
+int sw_run_set_format(struct sw_run_opts *o, const char *name);
+
+int sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
+    const char *const *paths, size_t npaths, FILE *out, FILE *err);
+int sw_run_rules_test(const char *rules_dir, FILE *out, FILE *err);
+int sw_run_explain(const char *rules_dir, const char *cause, FILE *out,
+    FILE *err);
+
+#endif
