@@ -12,8 +12,6 @@
 
 #include "s2_format.h"
 
-#define SW_FORMAT_WARN_PER_SOURCE 5
-
 struct sw_tm {
 	int year, mon, mday, hour, min, sec;	/* mon 1-12 */
 	int usec;
@@ -37,7 +35,6 @@ struct sw_format {
 	size_t last_row;
 	unsigned cur_source;
 	int have_source;
-	unsigned warned_this_source;
 	int year_warned;
 	/* --year mode: rolling year state across the whole stream. */
 	int roll_year, roll_prev_mon;
@@ -437,7 +434,6 @@ sw_format_parse(struct sw_format *f, const struct sw_line *line,
 	if (!f->have_source || line->source != f->cur_source) {
 		f->have_source = 1;
 		f->cur_source = line->source;
-		f->warned_this_source = 0;
 	}
 	if (n == 0 || (n >= 3 && memcmp(p, "-- ", 3) == 0)) {
 		/* Blank lines and journalctl's "-- Boot ... --" markers. */
@@ -457,9 +453,10 @@ sw_format_parse(struct sw_format *f, const struct sw_line *line,
 	}
 	if (k == SW_NFORMATS) {
 		f->stats.unparsed++;
-		if (f->warned_this_source++ < SW_FORMAT_WARN_PER_SOURCE)
-			sw_diag_printf(f->diag, SW_DIAG_SKIPPED, line->origin,
-			    line->lineno, "line in no known log format, skipped");
+		/* The sink prints the first few per file and counts the rest. */
+		sw_diag_printf(f->diag, SW_DIAG_SKIPPED, line->origin,
+		    line->lineno, "no known log format (not a syslog, "
+		    "RFC 3339 or journalctl line)");
 		return SW_ERR_PARSE;
 	}
 	if (!sw_format_is_sshd(r.program)) {

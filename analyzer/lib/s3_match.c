@@ -131,22 +131,26 @@ sw_match_pattern(struct sw_matcher *m, const struct sw_pattern *pt,
 	ev->rule = r;
 	ev->rec = rec;
 	ev->preauth = preauth;
-	for (i = 0; i < pt->nnamed && i < SW_EVENT_MAX_NAMED; i++) {
+	/* Duplicate names (PCRE2_DUPNAMES): the first group that is set wins. */
+	for (i = 0; i < pt->nnamed; i++) {
 		uint32_t g = pt->name_group[i];
 		struct sw_span v = { NULL, 0 };
+		size_t k;
 
 		if (g < (uint32_t)rc && ov[2 * g] != PCRE2_UNSET)
 			v = sw_span_make(msg.p + ov[2 * g],
 			    ov[2 * g + 1] - ov[2 * g]);
-		ev->named[ev->nnamed].name = pt->names[i];
-		ev->named[ev->nnamed].value = v;
-		ev->nnamed++;
-	}
-	for (i = 0; i < SW_CAP_COUNT_; i++) {
-		uint32_t g = pt->known_group[i];
-		if (g != 0 && g < (uint32_t)rc && ov[2 * g] != PCRE2_UNSET)
-			ev->cap[i] = sw_span_make(msg.p + ov[2 * g],
-			    ov[2 * g + 1] - ov[2 * g]);
+		for (k = 0; k < ev->nnamed; k++)
+			if (strcmp(ev->named[k].name, pt->names[i]) == 0)
+				break;
+		if (k == ev->nnamed && ev->nnamed < SW_EVENT_MAX_NAMED) {
+			ev->named[k].name = pt->names[i];
+			ev->nnamed++;
+		}
+		if (k < ev->nnamed && ev->named[k].value.p == NULL)
+			ev->named[k].value = v;
+		if (pt->name_known[i] >= 0 && ev->cap[pt->name_known[i]].p == NULL)
+			ev->cap[pt->name_known[i]] = v;
 	}
 	return SW_OK;
 }

@@ -204,7 +204,8 @@ sw_compile(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r,
 
 	memset(pt, 0, sizeof(*pt));
 	pt->code = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
-	    PCRE2_NEVER_UTF | PCRE2_NEVER_UCP | PCRE2_NEVER_BACKSLASH_C,
+	    PCRE2_NEVER_UTF | PCRE2_NEVER_UCP | PCRE2_NEVER_BACKSLASH_C |
+	    PCRE2_DUPNAMES,
 	    &errcode, &erroff, NULL);
 	if (pt->code == NULL) {
 		PCRE2_UCHAR msg[256];
@@ -235,13 +236,23 @@ sw_compile(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r,
 		pt->names[i] = sw_xstrdup(name);
 		pt->name_group[i] = group;
 		k = sw_lookup(sw_cap_names, SW_CAP_COUNT_, name);
-		if (k >= 0)
-			pt->known_group[k] = group;
+		pt->name_known[i] = k;
 	}
 	pt->nnamed = namecount;
 	sw_pattern_prefix(pt);
 	r->npatterns++;
 	return 0;
+}
+
+/* Length of s without trailing white space (folded YAML adds a newline). */
+static size_t
+sw_trimmed(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return n;
 }
 
 static void
@@ -277,23 +288,32 @@ sw_load_cause(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r)
 		}
 		if ((s = sw_get_str(l, v, key)) == NULL)
 			continue;
+		if (strcmp(key, "id") != 0 && strcmp(key, "title") != 0 &&
+		    strcmp(key, "explanation") != 0 && strcmp(key, "fix") != 0) {
+			sw_load_error(l, k, "cause", "unknown field '%s'", key);
+			continue;
+		}
+		if (sw_trimmed(s) == 0) {
+			sw_load_error(l, v, key, "is empty");
+			continue;
+		}
 		if (strcmp(key, "id") == 0) {
 			if (!sw_valid_id(s))
 				sw_load_error(l, v, "cause.id",
 				    "must be lower-case letters, digits and '-'");
-			r->cause.id = r->c_id = sw_xstrdup(s);
+			r->cause.id = r->c_id = sw_xstrndup(s, sw_trimmed(s));
 			have_id = 1;
 		} else if (strcmp(key, "title") == 0) {
-			r->cause.title = r->c_title = sw_xstrdup(s);
+			r->cause.title = r->c_title = sw_xstrndup(s, sw_trimmed(s));
 			have_title = 1;
 		} else if (strcmp(key, "explanation") == 0) {
-			r->cause.explanation = r->c_expl = sw_xstrdup(s);
+			r->cause.explanation = r->c_expl = sw_xstrndup(s,
+			    sw_trimmed(s));
 			have_expl = 1;
 		} else if (strcmp(key, "fix") == 0) {
-			r->cause.fix = r->c_fix = sw_xstrdup(s);
+			r->cause.fix = r->c_fix = sw_xstrndup(s, sw_trimmed(s));
 			have_fix = 1;
-		} else
-			sw_load_error(l, k, "cause", "unknown field '%s'", key);
+		}
 	}
 	if (!have_id)
 		sw_load_error(l, node, "cause.id", "missing");

@@ -24,7 +24,7 @@ struct sw_pattern {
 	size_t nnamed;
 	char *names[SW_MAX_NAMED];
 	uint32_t name_group[SW_MAX_NAMED];
-	uint32_t known_group[SW_CAP_COUNT_];	/* 0 when absent */
+	int name_known[SW_MAX_NAMED];		/* enum sw_cap, or -1 */
 	char prefix[SW_MAX_PREFIX];		/* literal start after '^' */
 	size_t prefix_len;
 };

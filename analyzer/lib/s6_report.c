@@ -55,25 +55,28 @@ sw_text_wrapped(struct sw_buf *b, const char *label, const char *text)
 	sw_buf_addf(b, "  %-9s ", label);
 	col = indent;
 	while (*p != '\0') {
-		size_t w = strcspn(p, " \n");
-		if (col > indent && col + w > 78) {
+		size_t w;
+
+		if (*p == ' ' || *p == '\n') {
+			/* A blank line in the text starts a new paragraph. */
+			if (p[0] == '\n' && p[1] == '\n') {
+				sw_buf_addf(b, "\n%*s", (int)indent, "");
+				col = indent;
+			}
+			p++;
+			continue;
+		}
+		w = strcspn(p, " \n");
+		if (col > indent && col + 1 + w > 78) {
 			sw_buf_addf(b, "\n%*s", (int)indent, "");
 			col = indent;
+		} else if (col > indent) {
+			sw_buf_addc(b, ' ');
+			col++;
 		}
 		sw_buf_add(b, p, w);
 		col += w;
 		p += w;
-		while (*p == ' ' || *p == '\n') {
-			if (*p == '\n' && p[1] == '\n') {
-				sw_buf_addf(b, "\n%*s", (int)indent, "");
-				col = indent;
-				p++;
-			} else if (col > indent) {
-				sw_buf_addc(b, ' ');
-				col++;
-			}
-			p++;
-		}
 	}
 	sw_buf_addc(b, '\n');
 	sw_buf_free(&esc);

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Sets up, builds and runs every test: a normal build and an ASan+UBSan
+# build, each running the whole CTest suite. With CI=true warnings are
+# errors. Extra arguments go to ctest (e.g. -L golden).
+set -eu
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+werror=OFF
+[ "${CI:-}" = "true" ] && werror=ON
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B build -DSW_WERROR=$werror >/dev/null
+cmake --build build -j"$jobs"
+(cd build && ctest --output-on-failure -j"$jobs" "$@")
+cmake -S . -B build-asan -DSW_SANITIZE=ON -DSW_WERROR=$werror -DCMAKE_BUILD_TYPE=Debug >/dev/null
+cmake --build build-asan -j"$jobs"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --output-on-failure -j"$jobs" "$@")
