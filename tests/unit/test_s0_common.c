@@ -1,0 +1,79 @@
+/* Unit tests for stage 0: escaping of untrusted bytes, bounded buffers. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "s0_common.h"
+
+struct esc_case {
+	const char *in;
+	size_t len;
+	const char *text;
+	const char *json;
+};
+
+static const struct esc_case esc_cases[] = {
+	{ "bob", 3, "bob", "bob" },
+	{ "a\x1b[2Jb", 6, "a\\x1b[2Jb", "a\\u001b[2Jb" },
+	{ "q\"\\", 3, "q\"\\\\", "q\\\"\\\\" },
+	{ "t\tn\n", 4, "t\\tn\\x0a", "t\\tn\\n" },
+	{ "caf\xc3\xa9", 5, "caf\xc3\xa9", "caf\xc3\xa9" },
+	{ "bad\xff", 4, "bad\\xff", "bad\\\\xff" },
+	{ "nul\0x", 5, "nul\\x00x", "nul\\u0000x" },
+	{ "rlo\xe2\x80\xae", 6, "rlo\\u{202e}", "rlo\xe2\x80\xae" },
+	{ "c1\xc2\x9b", 4, "c1\\u{009b}", "c1\\u009b" },
+	{ "over\xc0\xaf", 6, "over\\xc0\\xaf", "over\\\\xc0\\\\xaf" },
+};
+
+Test(escape, table)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(esc_cases) / sizeof(esc_cases[0]); i++) {
+		struct sw_buf t, j;
+		sw_buf_init(&t, 0);
+		sw_buf_init(&j, 0);
+		sw_escape_text(&t, sw_span_make(esc_cases[i].in, esc_cases[i].len));
+		sw_escape_json(&j, sw_span_make(esc_cases[i].in, esc_cases[i].len));
+		cr_expect_str_eq(t.p, esc_cases[i].text, "text case %zu", i);
+		cr_expect_str_eq(j.p, esc_cases[i].json, "json case %zu", i);
+		sw_buf_free(&t);
+		sw_buf_free(&j);
+	}
+}
+
+Test(buf, ceiling_truncates)
+{
+	struct sw_buf b;
+
+	sw_buf_init(&b, 8);
+	sw_buf_adds(&b, "0123456789");
+	cr_expect_eq(b.len, 8);
+	cr_expect(b.truncated);
+	cr_expect_str_eq(b.p, "01234567");
+	sw_buf_free(&b);
+}
+
+Test(span, to_u64)
+{
+	uint64_t v = 0;
+
+	cr_expect_eq(sw_span_to_u64(SW_SPAN_LIT("51872"), &v), 0);
+	cr_expect_eq(v, 51872);
+	cr_expect_neq(sw_span_to_u64(SW_SPAN_LIT(""), &v), 0);
+	cr_expect_neq(sw_span_to_u64(SW_SPAN_LIT("12a"), &v), 0);
+	cr_expect_neq(sw_span_to_u64(SW_SPAN_LIT("99999999999999999999"), &v), 0);
+}
+
+Test(diag, counts_and_partial)
+{
+	struct sw_diag *d = sw_diag_new(NULL, 2);
+
+	cr_expect(!sw_diag_partial(d));
+	sw_diag_printf(d, SW_DIAG_WARNING, "a.log", 3, "w");
+	cr_expect(!sw_diag_partial(d));
+	sw_diag_printf(d, SW_DIAG_SKIPPED, "a.log", 4, "bad %s", "line");
+	cr_expect(sw_diag_partial(d));
+	cr_expect_str_eq(sw_diag_last(d), "a.log:4: skipped: bad line");
+	cr_expect_eq(sw_diag_count(d, SW_DIAG_SKIPPED), 1);
+	sw_diag_free(d);
+}

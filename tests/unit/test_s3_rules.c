@@ -1,0 +1,187 @@
+/* Unit tests for stage 3: loading rules (errors named precisely) and
+ * matching (captures, hostile user names, PCRE2 limits). */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "rules_fixture.h"
+#include "s3_match.h"
+#include "s3_rules.h"
+
+struct bad_case {
+	const char *yaml;
+	const char *expect;	/* substring of the diagnostic */
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "id: r\nmeaning: cause\npriority: 1\nlevel: INFO\npatterns: ['(unclosed']\n"
+	  "cause: {id: c, title: t, explanation: e, fix: f}\nexamples: ['x']\n",
+	  "r.yaml:5: error: field 'patterns': PCRE2 error at offset 9: missing closing parenthesis" },
+	{ "id: other\nmeaning: info\npriority: 1\nlevel: INFO\npatterns: ['^x']\nexamples: ['x']\n",
+	  "field 'id': 'other' does not match the file name" },
+	{ "id: r\nmeaning: sometimes\npriority: 1\nlevel: INFO\npatterns: ['^x']\nexamples: ['x']\n",
+	  "r.yaml:2: error: field 'meaning': 'sometimes' is not one of" },
+	{ "id: r\nmeaning: info\npriority: 101\nlevel: INFO\npatterns: ['^x']\nexamples: ['x']\n",
+	  "r.yaml:3: error: field 'priority': must be an integer from 0 to 100" },
+	{ "id: r\nmeaning: info\npriority: 1\nlevel: LOUD\npatterns: ['^x']\nexamples: ['x']\n",
+	  "field 'level': 'LOUD' is not an sshd LogLevel" },
+	{ "id: r\nmeaning: info\npriority: 1\nlevel: INFO\npatterns: ['^x']\n",
+	  "field 'examples': at least one example line is required" },
+	{ "id: r\nmeaning: cause\npriority: 1\nlevel: INFO\npatterns: ['^x']\nexamples: ['x']\n",
+	  "field 'cause': a rule with meaning 'cause' must name its cause" },
+	{ "id: r\nmeaning: info\npriority: 1\nlevel: INFO\npatterns: ['^x']\nexamples: ['x']\ncolour: red\n",
+	  "r.yaml:7: error: unknown field 'colour'" },
+	{ "id: r\nmeaning: [info\n", "r.yaml:3: error: YAML:" },
+};
+
+Test(rules, invalid_files_are_refused_with_file_line_and_field)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		struct fixture_file f = { "r.yaml", bad_cases[i].yaml };
+		char *dir = fixture_rules(&f, 1);
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&buf, &len);
+		struct sw_diag *d = sw_diag_new(mem, 100);
+		struct sw_rules *rs = sw_rules_load(dir, d);
+
+		fclose(mem);
+		cr_expect_null(rs, "case %zu loaded", i);
+		cr_expect(strstr(buf, bad_cases[i].expect) != NULL,
+		    "case %zu: '%s' not in '%s'", i, bad_cases[i].expect, buf);
+		sw_rules_free(rs);
+		sw_diag_free(d);
+		free(buf);
+		fixture_cleanup(dir);
+	}
+}
+
+static struct sw_rules *
+load_core(char **dir)
+{
+	struct sw_diag *d = sw_diag_new(stderr, 100);
+	struct sw_rules *rs;
+
+	*dir = fixture_rules(core_rules, sizeof(core_rules) / sizeof(core_rules[0]));
+	rs = sw_rules_load(*dir, d);
+	sw_diag_free(d);
+	cr_assert_not_null(rs);
+	return rs;
+}
+
+static enum sw_status
+match_msg(struct sw_matcher *m, const char *msg, struct sw_event *ev,
+    struct sw_record *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->message = rec->raw = sw_span_make(msg, strlen(msg));
+	return sw_match_record(m, rec, ev);
+}
+
+Test(match, hostile_user_cannot_spoof_address)
+{
+	char *dir;
+	struct sw_rules *rs = load_core(&dir);
+	struct sw_matcher *m = sw_matcher_new(rs, NULL);
+	struct sw_event ev;
+	struct sw_record rec;
+
+	cr_assert_eq(match_msg(m, "Failed password for x from 6.6.6.6 port 22 ssh2 "
+	    "from 203.0.113.9 port 4000 ssh2", &ev, &rec), SW_OK);
+	cr_expect(sw_span_eq_str(ev.cap[SW_CAP_IP], "203.0.113.9"));
+	cr_expect(sw_span_eq_str(ev.cap[SW_CAP_PORT], "4000"));
+	cr_expect(sw_span_eq_str(ev.cap[SW_CAP_USER],
+	    "x from 6.6.6.6 port 22 ssh2"));
+	/* A cause phrase inside a user name is not a cause line. */
+	cr_expect_eq(match_msg(m, "Invalid user Authentication refused: bad "
+	    "ownership or modes for directory /x from 1.2.3.4 port 5", &ev, &rec),
+	    SW_ERR_NOMATCH);
+	sw_matcher_free(m);
+	sw_rules_free(rs);
+	fixture_cleanup(dir);
+}
+
+Test(match, preauth_condition_and_duplicate_names)
+{
+	char *dir;
+	struct sw_rules *rs = load_core(&dir);
+	struct sw_matcher *m = sw_matcher_new(rs, NULL);
+	struct sw_event ev;
+	struct sw_record rec;
+
+	cr_assert_eq(match_msg(m, "Connection closed by invalid user admin "
+	    "1.2.3.4 port 5 [preauth]", &ev, &rec), SW_OK);
+	cr_expect(ev.preauth);
+	cr_expect(sw_span_eq_str(ev.cap[SW_CAP_USER], "admin"));
+	cr_expect(ev.cap[SW_CAP_INVALID].len > 0);
+	/* Same text without [preauth]: the close rule requires it. */
+	cr_expect_eq(match_msg(m, "Connection closed by invalid user admin "
+	    "1.2.3.4 port 5", &ev, &rec), SW_ERR_NOMATCH);
+	cr_expect_eq(match_msg(m, "Authentication refused: bad ownership or "
+	    "modes for file /h/.ssh/authorized_keys [preauth]", &ev, &rec),
+	    SW_ERR_NOMATCH);
+	sw_matcher_free(m);
+	sw_rules_free(rs);
+	fixture_cleanup(dir);
+}
+
+Test(match, pcre2_limits_stop_catastrophic_patterns)
+{
+	struct fixture_file f = { "evil.yaml",
+	    "id: evil\nmeaning: info\npriority: 0\nlevel: INFO\n"
+	    "patterns: ['^(a+)+$']\nexamples: ['aa']\n" };
+	char *dir = fixture_rules(&f, 1);
+	struct sw_diag *d = sw_diag_new(stderr, 10);
+	struct sw_rules *rs = sw_rules_load(dir, d);
+	struct sw_match_limits lim = { 10000, 100, 1024 };
+	struct sw_matcher *m;
+	struct sw_event ev;
+	struct sw_record rec;
+	char msg[41];
+
+	cr_assert_not_null(rs);
+	m = sw_matcher_new(rs, &lim);
+	memset(msg, 'a', sizeof(msg) - 1);
+	msg[sizeof(msg) - 2] = 'b';
+	msg[sizeof(msg) - 1] = '\0';
+	cr_expect_eq(match_msg(m, msg, &ev, &rec), SW_ERR_MATCHLIMIT);
+	cr_expect_eq(sw_match_stats(m)->limit_hits, 1);
+	sw_matcher_free(m);
+	sw_rules_free(rs);
+	sw_diag_free(d);
+	fixture_cleanup(dir);
+}
+
+Test(rules, selftest_catches_ambiguity_and_wrong_captures)
+{
+	struct fixture_file fs[] = {
+		{ "a.yaml", "id: a\nmeaning: info\npriority: 0\nlevel: INFO\n"
+		  "patterns: ['^Failed (?<user>\\S+)']\n"
+		  "examples: [{line: 'Failed bob', captures: {user: alice}}]\n" },
+		{ "b.yaml", "id: b\nmeaning: info\npriority: 0\nlevel: INFO\n"
+		  "patterns: ['^Failed']\nexamples: ['Failed x']\n"
+		  "not_matching: ['Failed y']\n" },
+	};
+	char *dir = fixture_rules(fs, 2);
+	struct sw_diag *d = sw_diag_new(stderr, 10);
+	struct sw_rules *rs = sw_rules_load(dir, d);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	unsigned checked = 0, fails;
+
+	cr_assert_not_null(rs);
+	fails = sw_rules_selftest(rs, mem, &checked);
+	fclose(mem);
+	cr_expect_eq(checked, 3);
+	/* a: wrong capture + also matches b; b: also matches a; not_matching hit */
+	cr_expect_eq(fails, 4, "%s", buf);
+	cr_expect(strstr(buf, "capture 'user' is 'bob', expected 'alice'") != NULL);
+	cr_expect(strstr(buf, "also matches rule b") != NULL);
+	cr_expect(strstr(buf, "not_matching line matches rule b") != NULL);
+	free(buf);
+	sw_rules_free(rs);
+	sw_diag_free(d);
+	fixture_cleanup(dir);
+}

@@ -1,0 +1,214 @@
+/* Unit tests for stages 4 and 5: connection grouping and diagnosis, from
+ * hand-built line sequences run through format, match, correlate and
+ * diagnose. */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "rules_fixture.h"
+#include "s2_format.h"
+#include "s3_match.h"
+#include "s4_correlate.h"
+#include "s5_diagnose.h"
+
+#define MAXF 16
+
+struct got {
+	size_t n;
+	char cause[MAXF][64];
+	char user[MAXF][64];
+	char ip[MAXF][64];
+	unsigned port[MAXF];
+	uint64_t pid[MAXF];
+	char fix[MAXF][256];
+	int conf[MAXF];
+	size_t primary_line[MAXF];
+	size_t nevidence[MAXF];
+};
+
+static void
+collect(void *ctx, const struct sw_finding *f)
+{
+	struct got *g = ctx;
+
+	if (g->n >= MAXF)
+		return;
+	snprintf(g->cause[g->n], 64, "%s", f->cause->id);
+	snprintf(g->user[g->n], 64, "%s", f->conn->user ? f->conn->user : "");
+	snprintf(g->ip[g->n], 64, "%s", f->conn->ip ? f->conn->ip : "");
+	snprintf(g->fix[g->n], 256, "%s", f->fix);
+	g->port[g->n] = f->conn->port;
+	g->pid[g->n] = f->conn->pid;
+	g->conf[g->n] = f->confidence;
+	g->nevidence[g->n] = f->conn->nevidence;
+	g->primary_line[g->n] = f->primary == SIZE_MAX ? 0 :
+	    f->conn->evidence[f->primary].lineno;
+	g->n++;
+}
+
+static struct got
+run(const char *const *lines, size_t n, size_t max_conn)
+{
+	struct got g;
+	char *dir = fixture_rules(core_rules, sizeof(core_rules) / sizeof(core_rules[0]));
+	struct sw_diag *d = sw_diag_new(NULL, 10);
+	struct sw_rules *rs = sw_rules_load(dir, d);
+	struct sw_format_opts fo = { 2026, 0 };
+	struct sw_format *f = sw_format_new(&fo, d);
+	struct sw_matcher *m;
+	struct sw_diagnoser *dg;
+	struct sw_correlate_opts co;
+	struct sw_correlator *c;
+	size_t i;
+
+	memset(&g, 0, sizeof(g));
+	cr_assert_not_null(rs);
+	m = sw_matcher_new(rs, NULL);
+	dg = sw_diagnoser_new(rs, collect, &g, d);
+	cr_assert_not_null(dg);
+	sw_correlate_opts_default(&co);
+	if (max_conn)
+		co.max_connections = max_conn;
+	c = sw_correlator_new(&co, sw_diagnose_conn, dg, d);
+	for (i = 0; i < n; i++) {
+		struct sw_line l = { { lines[i], strlen(lines[i]) }, "t.log",
+		    i + 1, 0, 0, 0 };
+		struct sw_record rec;
+		struct sw_event ev;
+		if (sw_format_parse(f, &l, &rec) != SW_OK)
+			continue;
+		if (sw_match_record(m, &rec, &ev) == SW_OK)
+			sw_correlate_event(c, &ev);
+		else
+			sw_correlate_unmatched(c, &rec);
+	}
+	sw_correlate_finish(c);
+	sw_correlator_free(c);
+	sw_diagnoser_free(dg);
+	sw_matcher_free(m);
+	sw_format_free(f);
+	sw_rules_free(rs);
+	sw_diag_free(d);
+	fixture_cleanup(dir);
+	return g;
+}
+
+#define RUN(arr, max) run(arr, sizeof(arr) / sizeof(arr[0]), max)
+
+Test(correlate, interleaved_connections_keep_their_own_lines)
+{
+	static const char *const lines[] = {
+		"Nov 25 10:00:00 h sshd[100]: Connection from 10.0.0.1 port 1000 on 10.0.0.9 port 22",
+		"Nov 25 10:00:00 h sshd[200]: Connection from 10.0.0.2 port 2000 on 10.0.0.9 port 22",
+		"Nov 25 10:00:01 h sshd[200]: Failed password for carol from 10.0.0.2 port 2000 ssh2",
+		"Nov 25 10:00:01 h sshd[100]: Authentication refused: bad ownership or modes for directory /home/bob/.ssh",
+		"Nov 25 10:00:02 h sshd[100]: Connection closed by authenticating user bob 10.0.0.1 port 1000 [preauth]",
+		"Nov 25 10:00:03 h sshd[200]: Connection closed by authenticating user carol 10.0.0.2 port 2000 [preauth]",
+	};
+	struct got g = RUN(lines, 0);
+
+	cr_assert_eq(g.n, 2);
+	/* Reported in the order the connections started. */
+	cr_expect_eq(g.pid[0], 100);
+	cr_expect_str_eq(g.cause[0], "bad-ownership-or-modes");
+	cr_expect_str_eq(g.user[0], "bob");
+	cr_expect_str_eq(g.fix[0], "chmod go-w /home/bob/.ssh");
+	cr_expect_eq(g.primary_line[0], 4);
+	cr_expect_eq(g.pid[1], 200);
+	cr_expect_str_eq(g.cause[1], "wrong-password");
+	cr_expect_str_eq(g.ip[1], "10.0.0.2");
+	cr_expect_eq(g.port[1], 2000);
+}
+
+Test(correlate, pid_reuse_starts_a_new_connection)
+{
+	static const char *const lines[] = {
+		"Nov 25 10:00:00 h sshd[100]: Failed password for bob from 10.0.0.1 port 1000 ssh2",
+		"Nov 25 10:00:01 h sshd[100]: Connection closed by authenticating user bob 10.0.0.1 port 1000 [preauth]",
+		"Nov 25 11:00:00 h sshd[100]: Connection from 10.0.0.3 port 3000 on 10.0.0.9 port 22",
+		"Nov 25 11:00:01 h sshd[100]: Accepted password for dave from 10.0.0.3 port 3000 ssh2",
+	};
+	struct got g = RUN(lines, 0);
+
+	cr_assert_eq(g.n, 1);
+	cr_expect_str_eq(g.user[0], "bob");
+	cr_expect_eq(g.nevidence[0], 2);
+}
+
+Test(correlate, trailing_pam_line_joins_the_closed_connection)
+{
+	static const char *const lines[] = {
+		"Nov 25 10:00:00 h sshd[100]: Failed password for bob from 10.0.0.1 port 1000 ssh2",
+		"Nov 25 10:00:01 h sshd[100]: Connection closed by authenticating user bob 10.0.0.1 port 1000 [preauth]",
+		"Nov 25 10:00:01 h sshd[100]: PAM 2 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=10.0.0.1  user=bob",
+		"Nov 25 10:00:02 h sshd[100]: Failed password for eve from 10.0.0.5 port 5000 ssh2",
+	};
+	struct got g = RUN(lines, 0);
+
+	cr_assert_eq(g.n, 2);
+	cr_expect_eq(g.nevidence[0], 3);
+	cr_expect_str_eq(g.user[1], "eve");
+}
+
+Test(diagnose, info_level_pubkey_failure_is_insufficient_logging)
+{
+	static const char *const lines[] = {
+		"Nov 25 10:00:02 h sshd[100]: Connection closed by authenticating user bob 10.0.0.1 port 1000 [preauth]",
+		"Nov 25 10:00:03 h sshd[101]: Connection closed by 10.0.0.7 port 7000 [preauth]",
+	};
+	struct got g = RUN(lines, 0);
+
+	/* The scanner (no user) is counted, not listed. */
+	cr_assert_eq(g.n, 1);
+	cr_expect_str_eq(g.cause[0], "insufficient-logging");
+}
+
+Test(diagnose, verbose_level_names_the_offered_key)
+{
+	static const char *const lines[] = {
+		"Nov 25 10:00:00 h sshd[100]: Connection from 10.0.0.1 port 1000 on 10.0.0.9 port 22",
+		"Nov 25 10:00:01 h sshd[100]: Failed publickey for bob from 10.0.0.1 port 1000 ssh2: ED25519 SHA256:abc",
+		"Nov 25 10:00:02 h sshd[100]: Connection closed by authenticating user bob 10.0.0.1 port 1000 [preauth]",
+		"Nov 25 10:01:00 h sshd[102]: Connection from 10.0.0.1 port 1001 on 10.0.0.9 port 22",
+		"Nov 25 10:01:02 h sshd[102]: Connection closed by authenticating user bob 10.0.0.1 port 1001 [preauth]",
+	};
+	struct got g = RUN(lines, 0);
+
+	cr_assert_eq(g.n, 2);
+	cr_expect_str_eq(g.cause[0], "unknown-key");
+	cr_expect_eq(g.conf[0], SW_CONF_LIKELY);
+	cr_expect_str_eq(g.fix[0], "offered SHA256:abc");
+	/* VERBOSE, yet no attempt at all: publickey was never tried. */
+	cr_expect_str_eq(g.cause[1], "pubkey-disabled");
+}
+
+Test(diagnose, maxtries_after_passwords_is_a_password_problem)
+{
+	static const char *const lines[] = {
+		"Nov 25 10:00:00 h sshd[100]: Failed password for bob from 10.0.0.1 port 1000 ssh2",
+		"Nov 25 10:00:01 h sshd[100]: error: maximum authentication attempts exceeded for bob from 10.0.0.1 port 1000 ssh2 [preauth]",
+		"Nov 25 10:01:00 h sshd[200]: Connection from 10.0.0.2 port 2000 on 10.0.0.9 port 22",
+		"Nov 25 10:01:00 h sshd[200]: Failed publickey for amy from 10.0.0.2 port 2000 ssh2: RSA SHA256:k1",
+		"Nov 25 10:01:00 h sshd[200]: Failed publickey for amy from 10.0.0.2 port 2000 ssh2: RSA SHA256:k2",
+		"Nov 25 10:01:01 h sshd[200]: error: maximum authentication attempts exceeded for amy from 10.0.0.2 port 2000 ssh2 [preauth]",
+	};
+	struct got g = RUN(lines, 0);
+
+	cr_assert_eq(g.n, 2);
+	cr_expect_str_eq(g.cause[0], "wrong-password");
+	cr_expect_str_eq(g.cause[1], "too-many-auth-failures");
+}
+
+Test(correlate, ceiling_flushes_oldest_and_loses_nothing)
+{
+	static const char *const lines[] = {
+		"Nov 25 10:00:00 h sshd[1]: Failed password for u1 from 10.0.0.1 port 1 ssh2",
+		"Nov 25 10:00:00 h sshd[2]: Failed password for u2 from 10.0.0.2 port 2 ssh2",
+		"Nov 25 10:00:00 h sshd[3]: Failed password for u3 from 10.0.0.3 port 3 ssh2",
+		"Nov 25 10:00:00 h sshd[4]: Failed password for u4 from 10.0.0.4 port 4 ssh2",
+	};
+	struct got g = RUN(lines, 2);
+
+	cr_assert_eq(g.n, 4);
+	cr_expect_str_eq(g.user[0], "u1");
+	cr_expect_str_eq(g.user[3], "u4");
+}
