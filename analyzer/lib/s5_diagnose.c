@@ -25,8 +25,7 @@ struct sw_diagnoser {
 	sw_finding_cb cb;
 	void *ctx;
 	struct sw_diag *diag;
-	const struct sw_rule *r_insufficient, *r_invalid, *r_nomethod,
-	    *r_undetermined;
+	const struct sw_rule *r_insufficient, *r_invalid, *r_undetermined;
 	struct sw_known *known[4096];
 	size_t nknown;
 	struct sw_diagnose_stats stats;
@@ -60,7 +59,6 @@ sw_diagnoser_new(const struct sw_rules *rs, sw_finding_cb cb, void *ctx,
 	d->diag = diag;
 	d->r_insufficient = sw_need_cause(rs, diag, "insufficient-logging", &bad);
 	d->r_invalid = sw_need_cause(rs, diag, "invalid-user", &bad);
-	d->r_nomethod = sw_need_cause(rs, diag, "pubkey-disabled", &bad);
 	d->r_undetermined = sw_need_cause(rs, diag, "undetermined", &bad);
 	if (bad) {
 		sw_diagnoser_free(d);
@@ -279,7 +277,19 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 		    "attempt, which at INFO is what a refused public key looks "
 		    "like.");
 	} else if (c->n_failed == 0) {
-		rule = d->r_nomethod;
+		/*
+		 * VERBOSE or more, a valid user, and not one attempt logged:
+		 * the server offered no method the client could use (say
+		 * PubkeyAuthentication no) or the client had no key. Only
+		 * DEBUG3's "next methods=" line tells which.
+		 */
+		rule = d->r_insufficient;
+		sw_buf_addf(&note, "No authentication attempt was logged at "
+		    "LogLevel %s: the server probably offered no method the "
+		    "client could use (PubkeyAuthentication no, globally or "
+		    "in a Match block) or the client had no key to offer. "
+		    "LogLevel DEBUG3 logs the methods offered (\"next "
+		    "methods=\").", sw_loglevel_name(c->level_seen));
 	} else {
 		rule = d->r_undetermined;
 	}

@@ -30,7 +30,7 @@ struct sw_diagnoser;
 
 /*
  * Checks that `rs` defines every cause the diagnoser can infer
- * (insufficient-logging, invalid-user, pubkey-disabled, undetermined);
+ * (insufficient-logging, invalid-user, undetermined);
  * returns NULL with a diag error naming the missing one. rs is borrowed.
  */
 struct sw_diagnoser *sw_diagnoser_new(const struct sw_rules *rs,

@@ -177,8 +177,8 @@ Test(diagnose, verbose_level_names_the_offered_key)
 	cr_expect_str_eq(g.cause[0], "unknown-key");
 	cr_expect_eq(g.conf[0], SW_CONF_LIKELY);
 	cr_expect_str_eq(g.fix[0], "offered SHA256:abc");
-	/* VERBOSE, yet no attempt at all: publickey was never tried. */
-	cr_expect_str_eq(g.cause[1], "pubkey-disabled");
+	/* VERBOSE, yet no attempt at all: only DEBUG3 would say why. */
+	cr_expect_str_eq(g.cause[1], "insufficient-logging");
 }
 
 Test(diagnose, maxtries_after_passwords_is_a_password_problem)
