@@ -25,6 +25,7 @@ static const struct sw_opt sw_opts[] = {
 	{ "year", "YYYY", "year of the first year-less syslog timestamp" },
 	{ "all", NULL, "list every failed login, attack noise included" },
 	{ "no-evidence", NULL, "text and markdown: leave out the evidence lines" },
+	{ "unmatched", NULL, "list the sshd lines no rule knows, by shape" },
 	{ "max-line", "BYTES", "longest line kept (default 65536)" },
 	{ "max-connections", "N", "open connections tracked at once (default 50000)" },
 	{ "help", NULL, "print this help and exit" },
@@ -210,6 +211,8 @@ main(int argc, char **argv)
 			ro.all = 1;
 		} else if (strcmp(o->name, "no-evidence") == 0) {
 			ro.no_evidence = 1;
+		} else if (strcmp(o->name, "unmatched") == 0) {
+			ro.unmatched = 1;
 		} else if (strcmp(o->name, "max-line") == 0) {
 			if (sw_parse_uint(val, 1 << 24, &v) || v < 256) {
 				fprintf(stderr, "sshwhy: --max-line wants 256 "

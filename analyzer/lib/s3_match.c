@@ -320,3 +320,185 @@ sw_rules_selftest(const struct sw_rules *rs, FILE *out, unsigned *checked)
 		*checked = n;
 	return failures;
 }
+
+/* Drift shapes. */
+
+#define SW_SHAPE_SLOTS 4096	/* open addressing; > 2 x the max shapes */
+
+struct sw_shapes {
+	struct sw_shape *v;
+	size_t n, max;
+	uint64_t other;		/* lines whose shape did not fit the table */
+	int32_t slot[SW_SHAPE_SLOTS];	/* index into v + 1; 0 = empty */
+	int sorted;		/* v was reordered: slots are stale */
+};
+
+static size_t
+sw_shape_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return (size_t)(h % SW_SHAPE_SLOTS);
+}
+
+struct sw_shapes *
+sw_shapes_new(size_t max_shapes)
+{
+	struct sw_shapes *t = sw_xcalloc(1, sizeof(*t));
+
+	t->max = max_shapes ? max_shapes : 1000;
+	if (t->max > SW_SHAPE_SLOTS / 2)
+		t->max = SW_SHAPE_SLOTS / 2;
+	return t;
+}
+
+void
+sw_shapes_free(struct sw_shapes *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		free(t->v[i].shape);
+		free(t->v[i].origin);
+	}
+	free(t->v);
+	free(t);
+}
+
+static int
+sw_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+sw_has_digit(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (sw_is_digit(p[i]))
+			return 1;
+	return 0;
+}
+
+void
+sw_shape_of(struct sw_buf *out, struct sw_span message)
+{
+	int preauth;
+	struct sw_span m = sw_match_strip_preauth(message, &preauth);
+	size_t i = 0;
+	int after_user = 0;
+
+	while (i < m.len) {
+		size_t j = i;
+
+		if (m.p[i] == ' ') {
+			sw_buf_addc(out, ' ');
+			i++;
+			continue;
+		}
+		if (m.p[i] == '\'' || m.p[i] == '"') {
+			/* A quoted string is one token, spaces and all. */
+			const char *q = memchr(m.p + i + 1, m.p[i], m.len - i - 1);
+			if (q != NULL)
+				j = (size_t)(q - m.p) + 1;
+		}
+		while (j < m.len && m.p[j] != ' ')
+			j++;
+		/* One token: m.p[i..j). */
+		if (after_user) {
+			sw_buf_addc(out, 'U');
+		} else if (j - i >= 20 && memchr(m.p + i, '_', j - i) == NULL &&
+		    sw_has_digit(m.p + i, j - i)) {
+			/* Key blobs, fingerprints, hashes. */
+			sw_buf_addc(out, 'X');
+		} else if (m.p[i] == '\'' || m.p[i] == '"') {
+			sw_buf_adds(out, "'S'");
+		} else {
+			size_t k = i;
+			while (k < j) {
+				if (sw_is_digit(m.p[k])) {
+					while (k < j && sw_is_digit(m.p[k]))
+						k++;
+					sw_buf_addc(out, 'N');
+				} else
+					sw_buf_addc(out, m.p[k++]);
+			}
+		}
+		after_user = (j - i == 4 && memcmp(m.p + i, "user", 4) == 0) ||
+		    (j - i == 3 && memcmp(m.p + i, "for", 3) == 0);
+		i = j;
+	}
+	if (preauth)
+		sw_buf_adds(out, " [preauth]");
+}
+
+void
+sw_shapes_add(struct sw_shapes *t, const struct sw_record *rec)
+{
+	struct sw_buf b;
+	size_t i;
+
+	sw_buf_init(&b, 512);
+	sw_shape_of(&b, rec->message);
+	if (b.p == NULL)
+		sw_buf_addc(&b, ' ');
+	if (t->sorted) {
+		/* Sorting moved the entries: index them again. */
+		memset(t->slot, 0, sizeof(t->slot));
+		for (i = 0; i < t->n; i++) {
+			size_t h = sw_shape_hash(t->v[i].shape);
+			while (t->slot[h] != 0)
+				h = (h + 1) % SW_SHAPE_SLOTS;
+			t->slot[h] = (int32_t)i + 1;
+		}
+		t->sorted = 0;
+	}
+	for (i = sw_shape_hash(b.p); t->slot[i] != 0;
+	    i = (i + 1) % SW_SHAPE_SLOTS) {
+		struct sw_shape *sh = &t->v[t->slot[i] - 1];
+		if (strcmp(sh->shape, b.p) == 0) {
+			sh->count++;
+			sw_buf_free(&b);
+			return;
+		}
+	}
+	if (t->n >= t->max) {
+		t->other++;
+		sw_buf_free(&b);
+		return;
+	}
+	t->v = sw_xreallocarray(t->v, t->n + 1, sizeof(*t->v));
+	t->v[t->n].shape = sw_buf_steal(&b);
+	t->v[t->n].count = 1;
+	t->v[t->n].origin = sw_xstrdup(rec->origin ? rec->origin : "");
+	t->v[t->n].lineno = rec->lineno;
+	t->n++;
+	t->slot[i] = (int32_t)t->n;
+}
+
+static int
+sw_shape_cmp(const void *a, const void *b)
+{
+	const struct sw_shape *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->shape, y->shape);
+}
+
+const struct sw_shape *
+sw_shapes_sorted(struct sw_shapes *t, size_t *n, uint64_t *other)
+{
+	qsort(t->v, t->n, sizeof(*t->v), sw_shape_cmp);
+	t->sorted = 1;
+	*n = t->n;
+	if (other != NULL)
+		*other = t->other;
+	return t->v;
+}

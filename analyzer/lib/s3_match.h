@@ -66,6 +66,29 @@ struct sw_match_stats {
 const struct sw_match_stats *sw_match_stats(const struct sw_matcher *m);
 
 /*
+ * Drift: sshd lines that no rule knows, grouped by a normalised shape
+ * (digits become N, quoted text 'S', long tokens X, the word after "user"
+ * or "for" U), so a wording change in a new OpenSSH shows as one new shape.
+ */
+struct sw_shape {
+	char *shape;		/* owned by the table */
+	uint64_t count;
+	char *origin;		/* first example: file and line */
+	uint64_t lineno;
+};
+
+struct sw_shapes;
+
+struct sw_shapes *sw_shapes_new(size_t max_shapes);
+void sw_shapes_free(struct sw_shapes *t);
+void sw_shapes_add(struct sw_shapes *t, const struct sw_record *rec);
+/* Normalises one message into out (exposed for tests). */
+void sw_shape_of(struct sw_buf *out, struct sw_span message);
+/* Sorted by count, then shape; borrowed until the next add or free. */
+const struct sw_shape *sw_shapes_sorted(struct sw_shapes *t, size_t *n,
+    uint64_t *other);
+
+/*
  * `sshwhy rules test`: every example must be matched by its own rule and
  * no other, with the captures it lists; every not_matching line must not
  * match its rule. Failures are printed to `out` as file:line: why.

@@ -170,6 +170,26 @@ sw_text_end(struct sw_report *r, const struct sw_summary *s)
 		sw_buf_addf(b, "; %llu lines in no known format",
 		    (unsigned long long)s->unparsed);
 	sw_buf_adds(b, ".\n");
+	if (s->nshapes > 0 && !r->opts.unmatched)
+		sw_buf_addf(b, "The unrecognised sshd lines have %zu shape%s; "
+		    "--unmatched lists them.\n", s->nshapes,
+		    s->nshapes == 1 ? "" : "s");
+	if (s->nshapes > 0 && r->opts.unmatched) {
+		sw_buf_adds(b, "Unrecognised sshd lines by shape (count, shape, "
+		    "first example):\n");
+		for (i = 0; i < s->nshapes; i++) {
+			sw_buf_addf(b, "  %6llu  ",
+			    (unsigned long long)s->shapes[i].count);
+			sw_escape_text(b, sw_cstr(s->shapes[i].shape));
+			sw_buf_adds(b, "\n          ");
+			sw_escape_text(b, sw_cstr(s->shapes[i].origin));
+			sw_buf_addf(b, ":%llu\n",
+			    (unsigned long long)s->shapes[i].lineno);
+		}
+		if (s->shapes_other > 0)
+			sw_buf_addf(b, "  %6llu  (lines of further shapes)\n",
+			    (unsigned long long)s->shapes_other);
+	}
 	if (s->partial)
 		sw_buf_adds(b, "Some input could not be read: see the messages "
 		    "above; the report covers the rest.\n");
@@ -275,6 +295,16 @@ sw_json_end(struct sw_report *r, const struct sw_summary *s)
 		sw_json_str(b, "cause", s->causes[i].id);
 		sw_buf_addf(b, ",\"count\":%llu}",
 		    (unsigned long long)s->causes[i].count);
+	}
+	sw_buf_adds(b, "],\"unmatched_shapes\":[");
+	for (i = 0; i < s->nshapes; i++) {
+		sw_buf_adds(b, i ? ",{" : "{");
+		sw_json_str(b, "shape", s->shapes[i].shape);
+		sw_buf_addf(b, ",\"count\":%llu,",
+		    (unsigned long long)s->shapes[i].count);
+		sw_json_str(b, "file", s->shapes[i].origin);
+		sw_buf_addf(b, ",\"line\":%llu}",
+		    (unsigned long long)s->shapes[i].lineno);
 	}
 	sw_buf_adds(b, "],\"sources\":[");
 	for (i = 0; i < s->nsources; i++) {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "s0_common.h"
+#include "s3_match.h"
 #include "s5_diagnose.h"
 
 struct sw_cause_count {
@@ -26,12 +27,16 @@ struct sw_summary {
 	const struct sw_cause_count *causes;
 	size_t nsources;
 	const char *const *sources;
+	size_t nshapes;			/* unrecognised sshd lines by shape */
+	const struct sw_shape *shapes;
+	uint64_t shapes_other;		/* lines beyond the shape table */
 	int partial;			/* some input could not be read */
 	int year_guessed;
 };
 
 struct sw_report_opts {
 	int no_evidence;
+	int unmatched;		/* text/markdown: list every unrecognised shape */
 };
 
 struct sw_report;

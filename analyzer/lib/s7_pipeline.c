@@ -82,6 +82,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	struct sw_input *in = NULL;
 	struct sw_format *fmt = NULL;
 	struct sw_correlator *cor = NULL;
+	struct sw_shapes *shapes = sw_shapes_new(1000);
 	struct sw_diagnoser *dg = NULL;
 	struct sw_input_opts io;
 	struct sw_format_opts fo;
@@ -102,6 +103,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	}
 	memset(&ro, 0, sizeof(ro));
 	ro.no_evidence = o->no_evidence;
+	ro.unmatched = o->unmatched;
 	if ((run.report = sw_report_new(o->format, out, &ro)) == NULL)
 		goto out;
 	if ((dg = sw_diagnoser_new(rs, sw_run_finding, &run, diag)) == NULL)
@@ -127,6 +129,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 			sw_correlate_event(cor, &ev);
 		else {
 			run.unmatched++;
+			sw_shapes_add(shapes, &rec);
 			sw_correlate_unmatched(cor, &rec);
 		}
 	}
@@ -153,6 +156,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		sum.noauth = ds->noauth;
 	}
 	sum.unmatched = run.unmatched;
+	sum.shapes = sw_shapes_sorted(shapes, &sum.nshapes, &sum.shapes_other);
 	qsort(run.causes, run.ncauses, sizeof(run.causes[0]), sw_cause_cmp);
 	sum.causes = run.causes;
 	sum.ncauses = run.ncauses;
@@ -170,6 +174,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		rc |= SW_EXIT_PARTIAL;
 out:
 	free(sources);
+	sw_shapes_free(shapes);
 	sw_input_free(in);
 	sw_correlator_free(cor);
 	sw_diagnoser_free(dg);

@@ -24,6 +24,7 @@ struct sw_run_opts {
 	int year;		/* 0: infer */
 	int all;
 	int no_evidence;
+	int unmatched;		/* list unrecognised sshd lines by shape */
 	size_t max_line;
 	size_t max_connections;
 };

@@ -185,3 +185,56 @@ Test(rules, selftest_catches_ambiguity_and_wrong_captures)
 	sw_diag_free(d);
 	fixture_cleanup(dir);
 }
+
+struct shape_case {
+	const char *msg;
+	const char *shape;
+};
+
+static const struct shape_case shape_cases[] = {
+	{ "Bad packet length 1234567.", "Bad packet length N." },
+	{ "error: kex_exchange_identification: client sent invalid protocol identifier \"GET / HTTP/1.1\" [preauth]",
+	  "error: kex_exchange_identification: client sent invalid protocol identifier 'S' [preauth]" },
+	{ "Failed unknown for bob from 10.1.2.3 port 4444 ssh2", "Failed unknown for U from N.N.N.N port N sshN" },
+	{ "debug1: key blob AAAAC3NzaC1lZDI1NTE5AAAAIDRT/qs0rqy", "debugN: key blob X" },
+};
+
+Test(match, unmatched_lines_group_by_shape)
+{
+	struct sw_shapes *t = sw_shapes_new(2);
+	struct sw_record rec;
+	const struct sw_shape *v;
+	size_t i, n;
+	uint64_t other;
+
+	for (i = 0; i < sizeof(shape_cases) / sizeof(shape_cases[0]); i++) {
+		struct sw_buf b;
+		sw_buf_init(&b, 0);
+		sw_shape_of(&b, sw_span_make(shape_cases[i].msg, strlen(shape_cases[i].msg)));
+		cr_expect_str_eq(b.p, shape_cases[i].shape, "case %zu", i);
+		sw_buf_free(&b);
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.origin = "a.log";
+	rec.message = SW_SPAN_LIT("Bad packet length 1.");
+	rec.lineno = 7;
+	sw_shapes_add(t, &rec);
+	rec.message = SW_SPAN_LIT("Bad packet length 22.");
+	sw_shapes_add(t, &rec);
+	rec.message = SW_SPAN_LIT("Corrupted MAC on input.");
+	sw_shapes_add(t, &rec);
+	rec.message = SW_SPAN_LIT("third shape over the ceiling");
+	sw_shapes_add(t, &rec);
+	v = sw_shapes_sorted(t, &n, &other);
+	cr_assert_eq(n, 2);
+	cr_expect_str_eq(v[0].shape, "Bad packet length N.");
+	cr_expect_eq(v[0].count, 2);
+	cr_expect_eq(v[0].lineno, 7);
+	cr_expect_eq(other, 1);
+	/* Adding after sorting still finds the existing shape. */
+	rec.message = SW_SPAN_LIT("Corrupted MAC on input.");
+	sw_shapes_add(t, &rec);
+	v = sw_shapes_sorted(t, &n, &other);
+	cr_expect_eq(v[0].count + v[1].count, 4);
+	sw_shapes_free(t);
+}
