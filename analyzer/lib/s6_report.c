@@ -22,8 +22,19 @@ struct sw_report {
 	const struct sw_writer *w;
 	FILE *out;
 	struct sw_report_opts opts;
+	struct sw_noise *noise;
+	FILE *spool;		/* rendered findings, written out at the end */
 	struct sw_buf b;
-	uint64_t n;
+	uint64_t n;		/* findings rendered */
+	size_t noise_off;	/* offset of the noise flag in b, or SIZE_MAX */
+};
+
+/* Spool record header; the strings and the rendered text follow. */
+struct sw_spool_hdr {
+	uint64_t len;		/* rendered bytes */
+	uint64_t noise_off;	/* where "false" stands for the noise flag */
+	uint32_t iplen, userlen, causelen;
+	uint32_t invalid;
 };
 
 static void
@@ -89,8 +100,6 @@ sw_text_finding(struct sw_report *r, const struct sw_finding *f)
 	struct sw_buf *b = &r->b;
 	size_t i;
 
-	if (r->n > 0)
-		sw_buf_addc(b, '\n');
 	sw_format_time_rfc3339(b, c->start_us, c->utc_off_min);
 	sw_buf_adds(b, "  ");
 	sw_escape_text(b, sw_cstr(c->host));
@@ -132,7 +141,7 @@ sw_text_finding(struct sw_report *r, const struct sw_finding *f)
 			sw_buf_addf(b, "    (%u more lines not kept)\n",
 			    c->evidence_dropped);
 	}
-	sw_flush(r);
+	sw_buf_addc(b, '\n');
 }
 
 static void
@@ -141,8 +150,6 @@ sw_text_end(struct sw_report *r, const struct sw_summary *s)
 	struct sw_buf *b = &r->b;
 	size_t i;
 
-	if (r->n > 0)
-		sw_buf_addc(b, '\n');
 	if (s->failed == 0)
 		sw_buf_addf(b, "No failed logins");
 	else
@@ -160,6 +167,28 @@ sw_text_end(struct sw_report *r, const struct sw_summary *s)
 			sw_buf_addf(b, "  %6llu  %-28s %s\n",
 			    (unsigned long long)s->causes[i].count,
 			    s->causes[i].id, s->causes[i].title);
+	}
+	if (s->noise > 0) {
+		sw_buf_addf(b, "Attack noise: %llu failed login%s from %zu "
+		    "address%s look like scans or brute force%s.\n",
+		    (unsigned long long)s->noise, s->noise == 1 ? "" : "s",
+		    s->noise_addresses, s->noise_addresses == 1 ? "" : "es",
+		    r->opts.all ? "" : " (not listed above; --all lists them)");
+		sw_buf_adds(b, "  top addresses: ");
+		for (i = 0; i < s->ntop_ips; i++) {
+			sw_buf_adds(b, i ? ", " : "");
+			sw_escape_text(b, sw_cstr(s->top_ips[i].key));
+			sw_buf_addf(b, " (%llu)",
+			    (unsigned long long)s->top_ips[i].count);
+		}
+		sw_buf_adds(b, "\n  top user names: ");
+		for (i = 0; i < s->ntop_users; i++) {
+			sw_buf_adds(b, i ? ", " : "");
+			sw_escape_text(b, sw_cstr(s->top_users[i].key));
+			sw_buf_addf(b, " (%llu)",
+			    (unsigned long long)s->top_users[i].count);
+		}
+		sw_buf_addc(b, '\n');
 	}
 	sw_buf_addf(b, "Read %llu lines from %zu source%s: %llu from sshd, "
 	    "%llu of them unrecognised by the rules",
@@ -211,8 +240,11 @@ sw_json_str(struct sw_buf *b, const char *key, const char *val)
 	sw_buf_addc(b, '"');
 }
 
+/* Writes "false" (or "true ") for the noise flag at *noise_off, so the
+ * spool can patch it in place once noise is known. */
 static void
-sw_json_object(struct sw_buf *b, const struct sw_finding *f)
+sw_json_object(struct sw_buf *b, const struct sw_finding *f,
+    size_t *noise_off)
 {
 	const struct sw_conn *c = f->conn;
 	size_t i;
@@ -242,8 +274,10 @@ sw_json_object(struct sw_buf *b, const struct sw_finding *f)
 	sw_json_str(b, "fix", f->fix);
 	sw_buf_adds(b, ",");
 	sw_json_str(b, "note", f->note);
-	sw_buf_addf(b, ",\"log_level_seen\":\"%s\",\"noise\":%s,\"evidence\":[",
-	    sw_loglevel_name(c->level_seen), f->noise ? "true" : "false");
+	sw_buf_addf(b, ",\"log_level_seen\":\"%s\",\"noise\":",
+	    sw_loglevel_name(c->level_seen));
+	*noise_off = b->len;
+	sw_buf_addf(b, "%s,\"evidence\":[", f->noise ? "true " : "false");
 	for (i = 0; i < c->nevidence; i++) {
 		const struct sw_evidence *e = &c->evidence[i];
 		if (i > 0)
@@ -270,8 +304,7 @@ static void
 sw_json_finding(struct sw_report *r, const struct sw_finding *f)
 {
 	sw_buf_adds(&r->b, r->n > 0 ? ",\n" : "\n");
-	sw_json_object(&r->b, f);
-	sw_flush(r);
+	sw_json_object(&r->b, f, &r->noise_off);
 }
 
 static void
@@ -283,13 +316,15 @@ sw_json_end(struct sw_report *r, const struct sw_summary *s)
 	sw_buf_addf(b, "%s],\"summary\":{\"failed\":%llu,\"connections\":%llu,"
 	    "\"succeeded\":%llu,\"no_auth\":%llu,\"unfinished\":%llu,"
 	    "\"lines\":%llu,\"sshd_lines\":%llu,\"unmatched_lines\":%llu,"
-	    "\"unparsed_lines\":%llu,\"input_partial\":%s,\"by_cause\":[",
+	    "\"unparsed_lines\":%llu,\"input_partial\":%s,\"noise\":%llu,"
+	    "\"by_cause\":[",
 	    r->n > 0 ? "\n" : "",
 	    (unsigned long long)s->failed, (unsigned long long)s->connections,
 	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth,
 	    (unsigned long long)s->unknown, (unsigned long long)s->lines,
 	    (unsigned long long)s->sshd_lines, (unsigned long long)s->unmatched,
-	    (unsigned long long)s->unparsed, s->partial ? "true" : "false");
+	    (unsigned long long)s->unparsed, s->partial ? "true" : "false",
+	    (unsigned long long)s->noise);
 	for (i = 0; i < s->ncauses; i++) {
 		sw_buf_adds(b, i ? ",{" : "{");
 		sw_json_str(b, "cause", s->causes[i].id);
@@ -319,9 +354,8 @@ sw_json_end(struct sw_report *r, const struct sw_summary *s)
 static void
 sw_ndjson_finding(struct sw_report *r, const struct sw_finding *f)
 {
-	sw_json_object(&r->b, f);
+	sw_json_object(&r->b, f, &r->noise_off);
 	sw_buf_addc(&r->b, '\n');
-	sw_flush(r);
 }
 
 /* Markdown, for support tickets: safe inline text, indented code blocks. */
@@ -398,7 +432,6 @@ sw_md_finding(struct sw_report *r, const struct sw_finding *f)
 			sw_buf_addc(b, '\n');
 		}
 	}
-	sw_flush(r);
 }
 
 static void
@@ -418,6 +451,19 @@ sw_md_end(struct sw_report *r, const struct sw_summary *s)
 			sw_buf_addf(b, "| %llu | `%s` | %s |\n",
 			    (unsigned long long)s->causes[i].count,
 			    s->causes[i].id, s->causes[i].title);
+	}
+	if (s->noise > 0) {
+		sw_buf_addf(b, "\n%llu failed logins look like attack noise "
+		    "(scans, brute force)%s. Top addresses:",
+		    (unsigned long long)s->noise,
+		    r->opts.all ? "" : " and are not listed");
+		for (i = 0; i < s->ntop_ips; i++) {
+			sw_buf_adds(b, i ? ", " : " ");
+			sw_md_text(b, s->top_ips[i].key);
+			sw_buf_addf(b, " (%llu)",
+			    (unsigned long long)s->top_ips[i].count);
+		}
+		sw_buf_adds(b, ".\n");
 	}
 	if (s->partial)
 		sw_buf_adds(b, "\nSome input could not be read; the report "
@@ -451,7 +497,8 @@ sw_report_known(const char *format)
 }
 
 struct sw_report *
-sw_report_new(const char *format, FILE *out, const struct sw_report_opts *opts)
+sw_report_new(const char *format, FILE *out, const struct sw_report_opts *opts,
+    struct sw_noise *noise)
 {
 	const struct sw_writer *w = sw_writer_find(format);
 	struct sw_report *r;
@@ -461,27 +508,137 @@ sw_report_new(const char *format, FILE *out, const struct sw_report_opts *opts)
 	r = sw_xcalloc(1, sizeof(*r));
 	r->w = w;
 	r->out = out;
+	r->noise = noise;
 	if (opts != NULL)
 		r->opts = *opts;
 	sw_buf_init(&r->b, (size_t)16 << 20);
-	if (w->begin != NULL)
+	r->spool = tmpfile();
+	if (w->begin != NULL) {
 		w->begin(r);
+		sw_flush(r);
+	}
 	return r;
+}
+
+static void
+sw_spool_str(FILE *fp, const char *s, size_t n)
+{
+	if (n > 0)
+		fwrite(s, 1, n, fp);
 }
 
 void
 sw_report_finding(struct sw_report *r, const struct sw_finding *f)
 {
+	const struct sw_conn *c = f->conn;
+	struct sw_spool_hdr h;
+
+	if (r->noise != NULL)
+		sw_noise_observe(r->noise, f);
+	r->noise_off = SIZE_MAX;
+	sw_buf_reset(&r->b);
 	r->w->finding(r, f);
 	r->n++;
+	if (r->spool == NULL || r->noise == NULL) {
+		/* No spool: stream, with noise unknown (false). */
+		sw_flush(r);
+		return;
+	}
+	memset(&h, 0, sizeof(h));
+	h.len = r->b.len;
+	h.noise_off = r->noise_off == SIZE_MAX ? UINT64_MAX : r->noise_off;
+	h.iplen = c->ip ? (uint32_t)strlen(c->ip) : 0;
+	h.userlen = c->user ? (uint32_t)strlen(c->user) : 0;
+	h.causelen = (uint32_t)strlen(f->cause->id);
+	h.invalid = (uint32_t)c->user_invalid;
+	fwrite(&h, sizeof(h), 1, r->spool);
+	sw_spool_str(r->spool, c->ip, h.iplen);
+	sw_spool_str(r->spool, c->user, h.userlen);
+	sw_spool_str(r->spool, f->cause->id, h.causelen);
+	sw_spool_str(r->spool, r->b.p, r->b.len);
+	sw_buf_reset(&r->b);
 }
 
-void
-sw_report_end(struct sw_report *r, const struct sw_summary *s)
+static char *
+sw_spool_read_str(FILE *fp, uint32_t n)
 {
-	if (r->w->end != NULL)
+	char *s = sw_xmalloc((size_t)n + 1);
+
+	if (n > 0 && fread(s, 1, n, fp) != n) {
+		free(s);
+		return NULL;
+	}
+	s[n] = '\0';
+	return s;
+}
+
+/* Writes the spool out now that noise is known. */
+static int
+sw_report_replay(struct sw_report *r, struct sw_summary *s)
+{
+	struct sw_spool_hdr h;
+	int text = r->w->end != NULL && strcmp(r->w->name, "json") != 0;
+	int rc = 0;
+
+	if (fflush(r->spool) != 0 || fseek(r->spool, 0, SEEK_SET) != 0)
+		return -1;
+	while (fread(&h, sizeof(h), 1, r->spool) == 1) {
+		char *ip = NULL, *user = NULL, *cause = NULL, *body = NULL;
+		int noise;
+
+		if (h.len > ((uint64_t)64 << 20) ||
+		    (ip = sw_spool_read_str(r->spool, h.iplen)) == NULL ||
+		    (user = sw_spool_read_str(r->spool, h.userlen)) == NULL ||
+		    (cause = sw_spool_read_str(r->spool, h.causelen)) == NULL ||
+		    (body = sw_spool_read_str(r->spool, (uint32_t)h.len)) == NULL) {
+			free(ip);
+			free(user);
+			free(cause);
+			rc = -1;
+			break;
+		}
+		noise = sw_noise_is(r->noise, h.iplen ? ip : NULL, cause,
+		    (int)h.invalid);
+		if (noise) {
+			sw_noise_count(r->noise, h.iplen ? ip : NULL,
+			    h.userlen ? user : NULL);
+			if (h.noise_off != UINT64_MAX && h.noise_off + 5 <= h.len)
+				memcpy(body + h.noise_off, "true ", 5);
+		}
+		if (!(noise && text && !r->opts.all)) {
+			fwrite(body, 1, (size_t)h.len, r->out);
+			s->listed++;
+		}
+		free(ip);
+		free(user);
+		free(cause);
+		free(body);
+	}
+	return rc;
+}
+
+int
+sw_report_end(struct sw_report *r, struct sw_summary *s)
+{
+	int rc = 0;
+
+	s->listed = 0;
+	if (r->spool != NULL && r->noise != NULL)
+		rc = sw_report_replay(r, s);
+	else
+		s->listed = r->n;
+	if (r->noise != NULL) {
+		s->noise = sw_noise_total(r->noise);
+		s->noise_addresses = sw_noise_addresses(r->noise);
+		s->ntop_ips = sw_noise_top_ips(r->noise, &s->top_ips);
+		s->ntop_users = sw_noise_top_users(r->noise, &s->top_users);
+	}
+	if (r->w->end != NULL) {
 		r->w->end(r, s);
+		sw_flush(r);
+	}
 	fflush(r->out);
+	return rc;
 }
 
 void
@@ -489,6 +646,8 @@ sw_report_free(struct sw_report *r)
 {
 	if (r == NULL)
 		return;
+	if (r->spool != NULL)
+		fclose(r->spool);
 	sw_buf_free(&r->b);
 	free(r);
 }

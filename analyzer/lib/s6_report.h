@@ -12,6 +12,7 @@
 #include "s0_common.h"
 #include "s3_match.h"
 #include "s5_diagnose.h"
+#include "s5_noise.h"
 
 struct sw_cause_count {
 	const char *id;		/* borrowed from the rule set */
@@ -31,22 +32,36 @@ struct sw_summary {
 	const struct sw_shape *shapes;
 	uint64_t shapes_other;		/* lines beyond the shape table */
 	int partial;			/* some input could not be read */
+	uint64_t listed;		/* findings listed (not noise, or --all) */
+	uint64_t noise;			/* findings judged attack noise */
+	size_t noise_addresses;
+	size_t ntop_ips, ntop_users;
+	const struct sw_noise_top *top_ips, *top_users;
 	int year_guessed;
 };
 
 struct sw_report_opts {
 	int no_evidence;
+	int all;		/* text/markdown: list attack noise too */
 	int unmatched;		/* text/markdown: list every unrecognised shape */
 };
 
 struct sw_report;
 
-/* NULL when `format` names no writer. `out` is borrowed. */
+/*
+ * NULL when `format` names no writer. `out` and `noise` are borrowed.
+ * Findings are rendered as they come into a spool file, so memory stays
+ * flat; whether each is attack noise is only known at the end, when
+ * sw_report_end() writes the spool out (noise marked in JSON, summarised
+ * instead of listed in text and markdown unless opts->all).
+ */
 struct sw_report *sw_report_new(const char *format, FILE *out,
-    const struct sw_report_opts *opts);
+    const struct sw_report_opts *opts, struct sw_noise *noise);
 int sw_report_known(const char *format);
 void sw_report_finding(struct sw_report *r, const struct sw_finding *f);
-void sw_report_end(struct sw_report *r, const struct sw_summary *s);
+/* Writes the spooled findings and the summary. `s` is completed with the
+ * noise figures. Returns 0, or -1 if the spool could not be read back. */
+int sw_report_end(struct sw_report *r, struct sw_summary *s);
 void sw_report_free(struct sw_report *r);
 
 #endif

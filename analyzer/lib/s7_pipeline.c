@@ -12,6 +12,7 @@
 #include "s3_rules.h"
 #include "s4_correlate.h"
 #include "s5_diagnose.h"
+#include "s5_noise.h"
 #include "s6_report.h"
 #include "s7_pipeline.h"
 
@@ -83,6 +84,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	struct sw_format *fmt = NULL;
 	struct sw_correlator *cor = NULL;
 	struct sw_shapes *shapes = sw_shapes_new(1000);
+	struct sw_noise *noise = sw_noise_new();
 	struct sw_diagnoser *dg = NULL;
 	struct sw_input_opts io;
 	struct sw_format_opts fo;
@@ -104,7 +106,8 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	memset(&ro, 0, sizeof(ro));
 	ro.no_evidence = o->no_evidence;
 	ro.unmatched = o->unmatched;
-	if ((run.report = sw_report_new(o->format, out, &ro)) == NULL)
+	ro.all = o->all;
+	if ((run.report = sw_report_new(o->format, out, &ro, noise)) == NULL)
 		goto out;
 	if ((dg = sw_diagnoser_new(rs, sw_run_finding, &run, diag)) == NULL)
 		goto out;
@@ -167,7 +170,11 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	sum.sources = sources;
 	sw_diag_finish(diag);
 	sum.partial = sw_diag_partial(diag);
-	sw_report_end(run.report, &sum);
+	if (sw_report_end(run.report, &sum) != 0) {
+		fprintf(err, "sshwhy: could not read back the report spool "
+		    "(temporary file): some findings are missing\n");
+		sum.partial = 1;
+	}
 
 	rc = sum.failed > 0 ? SW_EXIT_FOUND : SW_EXIT_NONE;
 	if (sum.partial)
@@ -175,6 +182,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 out:
 	free(sources);
 	sw_shapes_free(shapes);
+	sw_noise_free(noise);
 	sw_input_free(in);
 	sw_correlator_free(cor);
 	sw_diagnoser_free(dg);

@@ -1,0 +1,259 @@
+/*
+ * s5_noise.c: per-address failure history in bounded tables. Each address
+ * keeps the times of its last 5 failures and up to 3 invalid user names,
+ * which is all the two noise rules need; memory is bounded by the address
+ * ceiling, whatever the input size.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "s5_noise.h"
+
+#define SW_NOISE_BURST 5			/* failures ... */
+#define SW_NOISE_WINDOW_US ((int64_t)600 * 1000000)	/* ... in 10 min */
+#define SW_NOISE_INVALID 3			/* distinct invalid names */
+#define SW_NOISE_MAX_IPS 200000
+#define SW_NOISE_MAX_COUNTED 20000
+#define SW_NOISE_BUCKETS 8192
+
+struct sw_ipstat {
+	char *ip;
+	int64_t times[SW_NOISE_BURST];	/* ring of the last failures */
+	unsigned ntimes, head;
+	uint64_t invalid_hash[SW_NOISE_INVALID];
+	unsigned ninvalid;
+	int noisy;
+	struct sw_ipstat *next;
+};
+
+struct sw_counted {
+	char *key;
+	uint64_t count;
+	struct sw_counted *next;
+};
+
+struct sw_counter {
+	struct sw_counted *b[SW_NOISE_BUCKETS];
+	size_t n;
+	uint64_t overflow;
+	struct sw_noise_top *top;
+	size_t ntop;
+};
+
+struct sw_noise {
+	struct sw_ipstat *b[SW_NOISE_BUCKETS];
+	size_t nips;
+	uint64_t total;
+	struct sw_counter ips, users;
+};
+
+static uint64_t
+sw_fnv(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+struct sw_noise *
+sw_noise_new(void)
+{
+	return sw_xcalloc(1, sizeof(struct sw_noise));
+}
+
+static void
+sw_counter_free(struct sw_counter *c)
+{
+	size_t i;
+
+	for (i = 0; i < SW_NOISE_BUCKETS; i++) {
+		struct sw_counted *e, *next;
+		for (e = c->b[i]; e != NULL; e = next) {
+			next = e->next;
+			free(e->key);
+			free(e);
+		}
+	}
+	free(c->top);
+}
+
+void
+sw_noise_free(struct sw_noise *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return;
+	for (i = 0; i < SW_NOISE_BUCKETS; i++) {
+		struct sw_ipstat *s, *next;
+		for (s = n->b[i]; s != NULL; s = next) {
+			next = s->next;
+			free(s->ip);
+			free(s);
+		}
+	}
+	sw_counter_free(&n->ips);
+	sw_counter_free(&n->users);
+	free(n);
+}
+
+static struct sw_ipstat *
+sw_ipstat(const struct sw_noise *n, const char *ip)
+{
+	struct sw_ipstat *s;
+
+	for (s = n->b[sw_fnv(ip) % SW_NOISE_BUCKETS]; s != NULL; s = s->next)
+		if (strcmp(s->ip, ip) == 0)
+			return s;
+	return NULL;
+}
+
+void
+sw_noise_observe(struct sw_noise *n, const struct sw_finding *f)
+{
+	const struct sw_conn *c = f->conn;
+	struct sw_ipstat *s;
+	unsigned i, oldest;
+
+	if (c->ip == NULL)
+		return;
+	if ((s = sw_ipstat(n, c->ip)) == NULL) {
+		size_t b = sw_fnv(c->ip) % SW_NOISE_BUCKETS;
+		if (n->nips >= SW_NOISE_MAX_IPS)
+			return;
+		s = sw_xcalloc(1, sizeof(*s));
+		s->ip = sw_xstrdup(c->ip);
+		s->next = n->b[b];
+		n->b[b] = s;
+		n->nips++;
+	}
+	s->times[s->head] = c->start_us;
+	s->head = (s->head + 1) % SW_NOISE_BURST;
+	if (s->ntimes < SW_NOISE_BURST)
+		s->ntimes++;
+	oldest = s->head;	/* the oldest of a full ring */
+	if (s->ntimes == SW_NOISE_BURST &&
+	    c->start_us - s->times[oldest] <= SW_NOISE_WINDOW_US)
+		s->noisy = 1;
+	if (c->user_invalid && c->user != NULL &&
+	    s->ninvalid < SW_NOISE_INVALID) {
+		uint64_t h = sw_fnv(c->user);
+		for (i = 0; i < s->ninvalid && s->invalid_hash[i] != h; i++)
+			;
+		if (i == s->ninvalid)
+			s->invalid_hash[s->ninvalid++] = h;
+		if (s->ninvalid >= SW_NOISE_INVALID)
+			s->noisy = 1;
+	}
+}
+
+int
+sw_noise_is(const struct sw_noise *n, const char *ip, const char *cause,
+    int invalid_user)
+{
+	static const char *const scanner_causes[] = {
+		"wrong-password", "invalid-user", "user-not-allowed",
+		"root-login-refused", "too-many-auth-failures",
+		"insufficient-logging", "negotiation-failed", "undetermined",
+	};
+	const struct sw_ipstat *s;
+	size_t i;
+
+	if (ip == NULL || (s = sw_ipstat(n, ip)) == NULL || !s->noisy)
+		return 0;
+	if (invalid_user)
+		return 1;
+	for (i = 0; i < sizeof(scanner_causes) / sizeof(scanner_causes[0]); i++)
+		if (strcmp(cause, scanner_causes[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+sw_counter_add(struct sw_counter *c, const char *key)
+{
+	size_t b = sw_fnv(key) % SW_NOISE_BUCKETS;
+	struct sw_counted *e;
+
+	for (e = c->b[b]; e != NULL; e = e->next)
+		if (strcmp(e->key, key) == 0) {
+			e->count++;
+			return;
+		}
+	if (c->n >= SW_NOISE_MAX_COUNTED) {
+		c->overflow++;
+		return;
+	}
+	e = sw_xcalloc(1, sizeof(*e));
+	e->key = sw_xstrdup(key);
+	e->count = 1;
+	e->next = c->b[b];
+	c->b[b] = e;
+	c->n++;
+}
+
+void
+sw_noise_count(struct sw_noise *n, const char *ip, const char *user)
+{
+	n->total++;
+	sw_counter_add(&n->ips, ip != NULL ? ip : "(unknown)");
+	sw_counter_add(&n->users, user != NULL ? user : "(none)");
+}
+
+uint64_t
+sw_noise_total(const struct sw_noise *n)
+{
+	return n->total;
+}
+
+size_t
+sw_noise_addresses(const struct sw_noise *n)
+{
+	return n->ips.n;
+}
+
+static int
+sw_top_cmp(const void *a, const void *b)
+{
+	const struct sw_noise_top *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	return strcmp(x->key, y->key);
+}
+
+/* The 10 most frequent keys, count then key order (deterministic). */
+static size_t
+sw_counter_top(struct sw_counter *c, const struct sw_noise_top **out)
+{
+	size_t i, k = 0;
+
+	free(c->top);
+	c->top = sw_xcalloc(c->n + 1, sizeof(*c->top));
+	for (i = 0; i < SW_NOISE_BUCKETS; i++) {
+		struct sw_counted *e;
+		for (e = c->b[i]; e != NULL; e = e->next) {
+			c->top[k].key = e->key;
+			c->top[k].count = e->count;
+			k++;
+		}
+	}
+	qsort(c->top, k, sizeof(*c->top), sw_top_cmp);
+	c->ntop = k < 10 ? k : 10;
+	*out = c->top;
+	return c->ntop;
+}
+
+size_t
+sw_noise_top_ips(struct sw_noise *n, const struct sw_noise_top **out)
+{
+	return sw_counter_top(&n->ips, out);
+}
+
+size_t
+sw_noise_top_users(struct sw_noise *n, const struct sw_noise_top **out)
+{
+	return sw_counter_top(&n->users, out);
+}
