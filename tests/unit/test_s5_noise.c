@@ -1,5 +1,6 @@
 /* Unit tests for attack-noise classification (stage 5). */
 #include <criterion/criterion.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "s5_noise.h"
@@ -15,14 +16,16 @@ observe(struct sw_noise *n, const char *ip, const char *user, int invalid,
 	memset(&c, 0, sizeof(c));
 	memset(&k, 0, sizeof(k));
 	memset(&f, 0, sizeof(f));
-	c.ip = (char *)ip;
-	c.user = (char *)user;
+	c.ip = ip ? strdup(ip) : NULL;
+	c.user = user ? strdup(user) : NULL;
 	c.user_invalid = invalid;
 	c.start_us = t_sec * 1000000;
 	k.id = cause;
 	f.conn = &c;
 	f.cause = &k;
 	sw_noise_observe(n, &f);
+	free(c.ip);
+	free(c.user);
 }
 
 Test(noise, burst_of_failures_makes_an_address_noisy)
