@@ -41,7 +41,7 @@ sw_usage(FILE *fp)
 	fprintf(fp,
 	    "usage: sshwhy [options] [FILE|DIR|-]...\n"
 	    "       sshwhy rules test [DIR]\n"
-	    "       sshwhy explain CAUSE\n"
+	    "       sshwhy explain [CAUSE]    (no CAUSE: every cause, as Markdown)\n"
 	    "\n"
 	    "Reads sshd logs (auth.log, secure, journalctl text output; plain,\n"
 	    "gzip or zstd; rotated sets oldest first; - or nothing for stdin)\n"
@@ -240,12 +240,13 @@ main(int argc, char **argv)
 		rc = sw_run_rules_test(npaths == 3 ? paths[2] : rules_dir,
 		    stdout, stderr);
 	} else if (npaths >= 1 && strcmp(paths[0], "explain") == 0) {
-		if (npaths != 2) {
-			fprintf(stderr, "sshwhy: usage: sshwhy explain CAUSE\n");
+		if (npaths > 2) {
+			fprintf(stderr, "sshwhy: usage: sshwhy explain [CAUSE]\n");
 			free(rules_dir);
 			goto usage;
 		}
-		rc = sw_run_explain(rules_dir, paths[1], stdout, stderr);
+		rc = sw_run_explain(rules_dir, npaths == 2 ? paths[1] : NULL,
+		    stdout, stderr);
 	} else {
 		if (npaths == 0) {
 			if (isatty(STDIN_FILENO)) {

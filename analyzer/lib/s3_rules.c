@@ -743,3 +743,19 @@ sw_rule_cause(const struct sw_rule *r)
 {
 	return r->has_cause ? &r->cause : NULL;
 }
+
+size_t
+sw_rule_nexamples(const struct sw_rule *r)
+{
+	return r->nexamples;
+}
+
+const char *
+sw_rule_example(const struct sw_rule *r, size_t i, int *must_match)
+{
+	if (i >= r->nexamples)
+		return NULL;
+	if (must_match != NULL)
+		*must_match = r->examples[i].must_match;
+	return r->examples[i].line;
+}

@@ -83,6 +83,10 @@ const char *sw_rule_method(const struct sw_rule *r);
 /* NULL when the rule names no cause. Owned by the rule set. */
 const struct sw_cause *sw_rule_cause(const struct sw_rule *r);
 
+/* Example lines: *must_match is 1 for `examples`, 0 for `not_matching`. */
+size_t sw_rule_nexamples(const struct sw_rule *r);
+const char *sw_rule_example(const struct sw_rule *r, size_t i, int *must_match);
+
 const char *sw_meaning_name(enum sw_meaning m);
 const char *sw_loglevel_name(enum sw_loglevel l);
 const char *sw_confidence_name(enum sw_confidence c);
