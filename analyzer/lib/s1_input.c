@@ -1,9 +1,13 @@
 /*
  * s1_input.c: stage 1, bytes in, lines out. sw_input_new() turns the paths
- * into a plan (rotated sets oldest first, each file once); sw_input_next()
- * opens one source at a time, picks a decoder from the first bytes, and
- * cuts the decoded stream into lines. Memory per source is constant: two
- * fixed buffers plus a line buffer of at most max_line + 1 bytes.
+ * into a plan (rotated sets oldest first, each file once; journal files and
+ * directories as sources of their own); sw_input_next() opens one source at
+ * a time, picks a decoder from the first bytes (a table), then a content
+ * reader from the first decoded bytes (another table: native journal, tar,
+ * journal export, journal JSON, text lines). A tar puts its members into
+ * the plan right after itself. Memory per source is constant: two fixed
+ * buffers, a line buffer of at most max_line + 1 bytes (1 MiB for JSON),
+ * one journal entry of at most 1 MiB.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -18,17 +22,30 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bzlib.h>
+#include <lz4frame.h>
+#include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>
 #include <zstd_errors.h>
 
 #include "s0_common.h"
+#include "s1_archive.h"
 #include "s1_input.h"
+#include "s1_journal.h"
 
 #define SW_IN_BUFSZ	((size_t)128 << 10)	/* compressed bytes, per read */
 #define SW_DEC_BUFSZ	((size_t)128 << 10)	/* decoded bytes */
 #define SW_SNIFF_MIN	16			/* longest magic we look at */
 #define SW_TEXT_WINDOW	4096			/* bytes judged text or binary */
+#define SW_XZ_MEMLIMIT	((uint64_t)256 << 20)	/* xz dictionary ceiling */
+#define SW_JSON_MAX	(SW_JOURNAL_MAX_ENTRY + 4096)	/* one JSON line */
+
+enum sw_src_kind {
+	SW_SRC_STREAM,		/* a file or stdin: decoders, then content */
+	SW_SRC_JOURNAL_DIR,	/* a directory of journal files (sd-journal) */
+	SW_SRC_JOURNAL_FILE,	/* one journal file, opened by path */
+};
 
 /* Some logs have no rotation suffix at all. */
 static const char *const sw_log_names[] = {
@@ -41,9 +58,13 @@ static const char *const sw_comp_suffixes[] = {
 
 struct sw_source {
 	char *name;		/* display name; also the path, unless stdin */
+	char *path;		/* what to open when not name: a temporary copy */
+	enum sw_src_kind kind;
 	int is_stdin;
 	int is_arg;		/* a file named on the command line */
+	int depth;		/* 1: a member of an archive */
 	int64_t mtime;
+	int64_t set_mtime;	/* newest mtime of its rotated set */
 	dev_t dev;
 	ino_t ino;
 	size_t slot;		/* plan position: argument index of its group */
@@ -90,6 +111,19 @@ struct sw_reader {
 	ZSTD_DCtx *zd;
 	size_t zret;		/* last ZSTD_decompressStream() hint */
 	int zwlog;		/* its window log ceiling */
+	lzma_stream xz;
+	bz_stream bz;
+	int bz_in_stream;
+	LZ4F_dctx *lz;
+	size_t lzret;		/* last LZ4F_decompress() hint */
+
+	const struct sw_content *ct;	/* content reader */
+	struct sw_jexport *jx;
+	struct sw_jnative *jn;
+	uint64_t jn_expect;	/* entries the journal headers count */
+	uint64_t jn_read;
+	struct sw_jentry je;
+	struct sw_buf synth;	/* the line made from a journal entry */
 
 	/* A line that straddles decode buffers is assembled here. */
 	char *lb;
@@ -113,6 +147,9 @@ struct sw_input {
 	unsigned nsrc;
 	unsigned cur;
 	struct sw_reader rd;
+	char *tmpdir;		/* created on first use, removed by free */
+	unsigned ntmp;
+	uint64_t spilled;	/* bytes copied out of archives */
 };
 
 void
@@ -263,8 +300,11 @@ sw_plan_add(struct sw_plan *pl, char *name, size_t slot, size_t seq)
  * are opened again, one at a time, when they are reached.
  */
 static int
-sw_plan_check_open(struct sw_input *in, const char *path)
+sw_plan_check_open(struct sw_input *in, const char *path,
+    enum sw_src_kind *kind)
 {
+	char magic[8];
+	ssize_t n;
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1) {
@@ -272,8 +312,63 @@ sw_plan_check_open(struct sw_input *in, const char *path)
 		    "cannot open: %s", strerror(errno));
 		return -1;
 	}
+	/* A journal file is read by path through sd-journal. */
+	do
+		n = read(fd, magic, sizeof(magic));
+	while (n == -1 && errno == EINTR);
+	*kind = n == (ssize_t)sizeof(magic) &&
+	    sw_jnative_sniff(magic, sizeof(magic)) ? SW_SRC_JOURNAL_FILE :
+	    SW_SRC_STREAM;
 	close(fd);
 	return 0;
+}
+
+static int
+sw_is_journal_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return name[0] != '.' &&
+	    ((n > 8 && strcmp(name + n - 8, ".journal") == 0) ||
+	    (n > 9 && strcmp(name + n - 9, ".journal~") == 0));
+}
+
+static int
+sw_is_machine_id(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name[i] != '\0'; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') ||
+		    (name[i] >= 'a' && name[i] <= 'f')))
+			return 0;
+	return i == 32;
+}
+
+/*
+ * A journal directory holds *.journal files, or a machine-id
+ * subdirectory that does (/var/log/journal).
+ */
+static int
+sw_is_journal_dir(const char *dir, int depth)
+{
+	DIR *dp;
+	struct dirent *de;
+	int found = 0;
+
+	if ((dp = opendir(dir)) == NULL)
+		return 0;
+	while (!found && (de = readdir(dp)) != NULL) {
+		if (sw_is_journal_name(de->d_name))
+			found = 1;
+		else if (depth == 0 && sw_is_machine_id(de->d_name)) {
+			char *sub = sw_xasprintf("%s/%s", dir, de->d_name);
+			found = sw_is_journal_dir(sub, 1);
+			free(sub);
+		}
+	}
+	closedir(dp);
+	return found;
 }
 
 static void
@@ -299,7 +394,16 @@ sw_plan_dir(struct sw_input *in, struct sw_plan *pl, const char *dir,
 		    "cannot open: %s", strerror(errno));
 		return;
 	}
+	if (sw_is_journal_dir(dir, 0)) {
+		struct sw_source *s = sw_plan_add(pl, sw_xstrdup(dir), slot,
+		    seq++);
+
+		s->kind = SW_SRC_JOURNAL_DIR;
+		if (stat(dir, &st) == 0)
+			sw_plan_stat(s, &st);
+	}
 	for (;;) {
+		enum sw_src_kind kind;
 		char *path;
 
 		errno = 0;
@@ -318,11 +422,13 @@ sw_plan_dir(struct sw_input *in, struct sw_plan *pl, const char *dir,
 			free(path);
 			continue;
 		}
-		if (!S_ISREG(st.st_mode) || sw_plan_check_open(in, path) != 0) {
+		if (!S_ISREG(st.st_mode) ||
+		    sw_plan_check_open(in, path, &kind) != 0) {
 			free(path);
 			continue;
 		}
 		sw_plan_stat(sw_plan_add(pl, path, slot, seq++), &st);
+		pl->v[pl->n - 1].kind = kind;
 	}
 	closedir(dp);
 }
@@ -446,6 +552,50 @@ sw_plan_dedup(struct sw_plan *pl)
 	free(k);
 }
 
+/*
+ * Year-less syslog: the newest file of a rotated set anchors the year
+ * (s2_format goes back through rollovers from it), so every member gets
+ * the set's newest mtime. Members are the files of one directory with the
+ * same name once rotation and compression suffixes are taken off.
+ */
+static void
+sw_plan_set_mtimes(struct sw_source *v, size_t n)
+{
+	struct sw_group_key *k;
+	size_t i, j, first;
+	struct sw_rot r;
+	int64_t newest;
+
+	if (n == 0)
+		return;
+	k = sw_xreallocarray(NULL, n, sizeof(*k));
+	for (i = 0; i < n; i++) {
+		sw_rot_parse(v[i].name, &r);
+		k[i].name = v[i].name;
+		k[i].baselen = r.baselen;
+		k[i].idx = i;
+		v[i].set_mtime = v[i].mtime;
+	}
+	qsort(k, n, sizeof(*k), sw_group_key_cmp);
+	for (first = 0; first < n; first = i) {
+		newest = 0;
+		for (i = first; i < n && k[i].baselen == k[first].baselen &&
+		    memcmp(k[i].name, k[first].name, k[i].baselen) == 0; i++) {
+			const struct sw_source *s = &v[k[i].idx];
+			if (!s->is_stdin && s->kind == SW_SRC_STREAM &&
+			    s->mtime > newest)
+				newest = s->mtime;
+		}
+		for (j = first; j < i; j++) {
+			struct sw_source *s = &v[k[j].idx];
+			if (!s->is_stdin && s->kind == SW_SRC_STREAM &&
+			    s->mtime != 0)
+				s->set_mtime = newest;
+		}
+	}
+	free(k);
+}
+
 struct sw_input *
 sw_input_new(const char *const *paths, size_t npaths,
     const struct sw_input_opts *opts, struct sw_diag *diag)
@@ -453,6 +603,7 @@ sw_input_new(const char *const *paths, size_t npaths,
 	struct sw_input *in = sw_xcalloc(1, sizeof(*in));
 	struct sw_plan pl = { NULL, 0, 0 };
 	struct stat st;
+	enum sw_src_kind kind;
 	size_t i;
 
 	/* Zero fields mean "the default", so a zeroed struct works. */
@@ -500,17 +651,21 @@ sw_input_new(const char *const *paths, size_t npaths,
 		 * Named files are read whatever they are called. Pipes and
 		 * devices are not test-opened: opening a FIFO blocks.
 		 */
-		if (S_ISREG(st.st_mode) && sw_plan_check_open(in, p) != 0)
+		kind = SW_SRC_STREAM;
+		if (S_ISREG(st.st_mode) &&
+		    sw_plan_check_open(in, p, &kind) != 0)
 			continue;
 		s = sw_plan_add(&pl, sw_xstrdup(p), i, i);
 		sw_plan_stat(s, &st);
 		s->is_arg = 1;
+		s->kind = kind;
 	}
 
 	sw_plan_group_args(&pl);
 	if (pl.n > 1)
 		qsort(pl.v, pl.n, sizeof(*pl.v), sw_plan_cmp);
 	sw_plan_dedup(&pl);
+	sw_plan_set_mtimes(pl.v, pl.n);
 
 	while (pl.n > UINT_MAX - 1)	/* sources are numbered unsigned */
 		free(pl.v[--pl.n].name);
@@ -518,6 +673,8 @@ sw_input_new(const char *const *paths, size_t npaths,
 	in->nsrc = (unsigned)pl.n;
 	in->rd.inb = sw_xmalloc(SW_IN_BUFSZ);
 	in->rd.d = sw_xmalloc(SW_DEC_BUFSZ);
+	sw_jentry_init(&in->rd.je);
+	sw_buf_init(&in->rd.synth, 0);
 	return in;
 }
 
@@ -832,13 +989,91 @@ sw_zstd_end(struct sw_input *in)
 	in->rd.zd = NULL;
 }
 
-/* Formats we recognise so we can say so, instead of reading noise. */
+/* xz (liblzma), every stream, padding between streams tolerated. */
 
 static int
 sw_xz_sniff(const unsigned char *p, size_t n)
 {
 	return n >= 6 && memcmp(p, "\xfd" "7zXZ\0", 6) == 0;
 }
+
+static enum sw_status
+sw_xz_init(struct sw_input *in)
+{
+	lzma_stream init = LZMA_STREAM_INIT;
+	lzma_ret ret;
+
+	in->rd.xz = init;
+	ret = lzma_stream_decoder(&in->rd.xz, SW_XZ_MEMLIMIT,
+	    LZMA_CONCATENATED);
+	if (ret == LZMA_MEM_ERROR)
+		sw_in_oom("xz");
+	if (ret != LZMA_OK)
+		return sw_rd_fail(in, SW_ERR_UNSUPPORTED,
+		    "cannot start xz decoder (error %d)", (int)ret);
+	return SW_OK;
+}
+
+static enum sw_status
+sw_xz_step(struct sw_input *in, char *out, size_t cap, size_t *got)
+{
+	struct sw_reader *rd = &in->rd;
+	lzma_stream *x = &rd->xz;
+	enum sw_status st = SW_OK;
+	lzma_ret ret;
+	int r;
+
+	x->next_out = (uint8_t *)out;
+	x->avail_out = cap;
+	while (x->avail_out > 0) {
+		if ((r = sw_rd_read(rd)) < 0) {
+			st = sw_rd_read_error(in);
+			break;
+		}
+		x->next_in = rd->inb + rd->in_pos;
+		x->avail_in = rd->in_len - rd->in_pos;
+		ret = lzma_code(x, r == 0 ? LZMA_FINISH : LZMA_RUN);
+		rd->in_pos = rd->in_len - x->avail_in;
+		if (ret == LZMA_OK)
+			continue;
+		if (ret == LZMA_STREAM_END) {
+			st = SW_EOF;
+			break;
+		}
+		if (ret == LZMA_MEM_ERROR)
+			sw_in_oom("xz");
+		if (ret == LZMA_MEMLIMIT_ERROR)
+			st = sw_rd_fail(in, SW_ERR_LIMIT, "xz stream at byte "
+			    "%llu needs more than %llu MiB to decode; rest "
+			    "skipped", (unsigned long long)(rd->in_off -
+			    x->avail_in), (unsigned long long)(SW_XZ_MEMLIMIT >>
+			    20));
+		else if (ret == LZMA_BUF_ERROR && r == 0)
+			st = sw_rd_fail(in, SW_ERR_CORRUPT,
+			    "truncated xz stream at byte %llu (input ended "
+			    "inside a stream)", (unsigned long long)rd->in_off);
+		else
+			st = sw_rd_fail(in, SW_ERR_CORRUPT,
+			    "corrupt xz data at byte %llu (%s)",
+			    (unsigned long long)(rd->in_off - x->avail_in),
+			    ret == LZMA_FORMAT_ERROR ? "not xz" :
+			    ret == LZMA_OPTIONS_ERROR ? "unsupported options" :
+			    "data error");
+		break;
+	}
+	*got = cap - x->avail_out;
+	if (st == SW_EOF && *got > 0)
+		st = SW_OK;
+	return st;
+}
+
+static void
+sw_xz_end(struct sw_input *in)
+{
+	lzma_end(&in->rd.xz);
+}
+
+/* bzip2, every stream. */
 
 static int
 sw_bzip2_sniff(const unsigned char *p, size_t n)
@@ -850,6 +1085,100 @@ sw_bzip2_sniff(const unsigned char *p, size_t n)
 	    memcmp(p + 4, "\x17\x72\x45\x38\x50\x90", 6) == 0);
 }
 
+static enum sw_status
+sw_bz_start(struct sw_input *in)
+{
+	int ret;
+
+	memset(&in->rd.bz, 0, sizeof(in->rd.bz));
+	if ((ret = BZ2_bzDecompressInit(&in->rd.bz, 0, 0)) != BZ_OK) {
+		if (ret == BZ_MEM_ERROR)
+			sw_in_oom("bzip2");
+		return sw_rd_fail(in, SW_ERR_UNSUPPORTED,
+		    "cannot start bzip2 decoder (error %d)", ret);
+	}
+	in->rd.bz_in_stream = 0;
+	return SW_OK;
+}
+
+static enum sw_status
+sw_bz_init(struct sw_input *in)
+{
+	return sw_bz_start(in);
+}
+
+static enum sw_status
+sw_bz_step(struct sw_input *in, char *out, size_t cap, size_t *got)
+{
+	struct sw_reader *rd = &in->rd;
+	bz_stream *b = &rd->bz;
+	enum sw_status st = SW_OK;
+	size_t room = cap, chunk;
+	int ret, r;
+
+	while (room > 0) {
+		if ((r = sw_rd_read(rd)) < 0) {
+			st = sw_rd_read_error(in);
+			break;
+		}
+		if (r == 0) {
+			if (rd->bz_in_stream)
+				st = sw_rd_fail(in, SW_ERR_CORRUPT,
+				    "truncated bzip2 stream at byte %llu "
+				    "(input ended inside a stream)",
+				    (unsigned long long)rd->in_off);
+			else
+				st = SW_EOF;
+			break;
+		}
+		if (!rd->bz_in_stream) {
+			if (rd->inb[rd->in_pos] != 'B') {
+				st = sw_rd_fail(in, SW_ERR_CORRUPT,
+				    "data after bzip2 stream at byte %llu is "
+				    "not bzip2",
+				    (unsigned long long)(rd->in_off -
+				    (rd->in_len - rd->in_pos)));
+				break;
+			}
+			BZ2_bzDecompressEnd(b);
+			if ((st = sw_bz_start(in)) != SW_OK)
+				break;
+			rd->bz_in_stream = 1;
+		}
+		chunk = room < UINT_MAX ? room : UINT_MAX;
+		b->next_in = (char *)(rd->inb + rd->in_pos);
+		b->avail_in = (unsigned)(rd->in_len - rd->in_pos);
+		b->next_out = out + (cap - room);
+		b->avail_out = (unsigned)chunk;
+		ret = BZ2_bzDecompress(b);
+		rd->in_pos = rd->in_len - b->avail_in;
+		room -= chunk - b->avail_out;
+		if (ret == BZ_STREAM_END)
+			rd->bz_in_stream = 0;
+		else if (ret == BZ_MEM_ERROR)
+			sw_in_oom("bzip2");
+		else if (ret != BZ_OK) {
+			st = sw_rd_fail(in, SW_ERR_CORRUPT,
+			    "corrupt bzip2 data at byte %llu (error %d)",
+			    (unsigned long long)(rd->in_off - b->avail_in),
+			    ret);
+			break;
+		}
+	}
+	*got = cap - room;
+	if (st == SW_EOF && *got > 0)
+		st = SW_OK;
+	return st;
+}
+
+static void
+sw_bz_end(struct sw_input *in)
+{
+	BZ2_bzDecompressEnd(&in->rd.bz);
+}
+
+/* lz4 frames, every frame; skippable frames too. */
+
 static int
 sw_lz4_sniff(const unsigned char *p, size_t n)
 {
@@ -857,16 +1186,133 @@ sw_lz4_sniff(const unsigned char *p, size_t n)
 	    memcmp(p, "\x02\x21\x4c\x18", 4) == 0);
 }
 
+static enum sw_status
+sw_lz4_init(struct sw_input *in)
+{
+	LZ4F_errorCode_t e;
+
+	if (memcmp(in->rd.inb, "\x02\x21\x4c\x18", 4) == 0)
+		return sw_rd_fail(in, SW_ERR_UNSUPPORTED,
+		    "legacy lz4 format, not supported (lz4 -l)");
+	e = LZ4F_createDecompressionContext(&in->rd.lz, LZ4F_VERSION);
+	if (LZ4F_isError(e))
+		sw_in_oom("lz4");
+	in->rd.lzret = 1;
+	return SW_OK;
+}
+
+static enum sw_status
+sw_lz4_step(struct sw_input *in, char *out, size_t cap, size_t *got)
+{
+	struct sw_reader *rd = &in->rd;
+	enum sw_status st = SW_OK;
+	size_t room = cap, dn, sn, ret;
+	int r;
+
+	while (room > 0) {
+		if ((r = sw_rd_read(rd)) < 0) {
+			st = sw_rd_read_error(in);
+			break;
+		}
+		if (r == 0) {
+			if (rd->lzret != 0)
+				st = sw_rd_fail(in, SW_ERR_CORRUPT,
+				    "truncated lz4 stream at byte %llu "
+				    "(input ended inside a frame)",
+				    (unsigned long long)rd->in_off);
+			else
+				st = SW_EOF;
+			break;
+		}
+		dn = room;
+		sn = rd->in_len - rd->in_pos;
+		ret = LZ4F_decompress(rd->lz, out + (cap - room), &dn,
+		    rd->inb + rd->in_pos, &sn, NULL);
+		rd->in_pos += sn;
+		room -= dn;
+		if (LZ4F_isError(ret)) {
+			st = sw_rd_fail(in, SW_ERR_CORRUPT,
+			    "corrupt lz4 data at byte %llu: %s",
+			    (unsigned long long)(rd->in_off -
+			    (rd->in_len - rd->in_pos)), LZ4F_getErrorName(ret));
+			break;
+		}
+		rd->lzret = ret;
+		if (dn == 0 && sn == 0)
+			break;	/* needs output room: come back */
+	}
+	*got = cap - room;
+	if (st == SW_EOF && *got > 0)
+		st = SW_OK;
+	return st;
+}
+
+static void
+sw_lz4_end(struct sw_input *in)
+{
+	LZ4F_freeDecompressionContext(in->rd.lz);
+	in->rd.lz = NULL;
+}
+
 /* First match wins; plain text matches everything, so it is last. */
 static const struct sw_decoder sw_decoders[] = {
 	{ "gzip", 1, sw_gz_sniff, sw_gz_init, sw_gz_step, sw_gz_end },
 	{ "zstd", 1, sw_zstd_sniff, sw_zstd_init, sw_zstd_step, sw_zstd_end },
-	{ "xz", 1, sw_xz_sniff, NULL, NULL, NULL },
-	{ "bzip2", 1, sw_bzip2_sniff, NULL, NULL, NULL },
-	{ "lz4", 1, sw_lz4_sniff, NULL, NULL, NULL },
+	{ "xz", 1, sw_xz_sniff, sw_xz_init, sw_xz_step, sw_xz_end },
+	{ "bzip2", 1, sw_bzip2_sniff, sw_bz_init, sw_bz_step, sw_bz_end },
+	{ "lz4", 1, sw_lz4_sniff, sw_lz4_init, sw_lz4_step, sw_lz4_end },
 	{ "plain", 0, sw_plain_sniff, NULL, sw_plain_step, NULL },
 };
 #define SW_NDECODERS (sizeof(sw_decoders) / sizeof(*sw_decoders))
+
+/*
+ * Content readers, chosen from the first decoded bytes: first match wins,
+ * text lines last. init() may end the source through rd->end; next()
+ * returns SW_OK with a line or SW_EOF when the source is done.
+ */
+struct sw_content {
+	const char *name;
+	int (*sniff)(const char *p, size_t n);
+	enum sw_status (*init)(struct sw_input *in);
+	enum sw_status (*next)(struct sw_input *in, struct sw_line *out);
+	void (*end)(struct sw_input *in);
+	int lines;		/* 1: text lines; 0: journal entries */
+};
+
+
+/* Temporary files: copies of archive members, decoded journal files. */
+
+static const char *
+sw_tmpdir(struct sw_input *in)
+{
+	const char *base;
+	char *t;
+
+	if (in->tmpdir != NULL)
+		return in->tmpdir;
+	if ((base = getenv("TMPDIR")) == NULL || base[0] == '\0')
+		base = "/tmp";
+	t = sw_xasprintf("%s/sshwhy.XXXXXX", base);
+	if (mkdtemp(t) == NULL) {
+		sw_diag_printf(in->diag, SW_DIAG_ERROR, t, 0,
+		    "cannot create a temporary directory: %s",
+		    strerror(errno));
+		free(t);
+		return NULL;
+	}
+	in->tmpdir = t;
+	return t;
+}
+
+static char *
+sw_tmpname(struct sw_input *in, const char *what)
+{
+	const char *d = sw_tmpdir(in);
+
+	if (d == NULL)
+		return NULL;
+	return sw_xasprintf("%s/%s%u", d, what, in->ntmp++);
+}
 
 /* Source lifecycle. */
 
@@ -874,7 +1320,11 @@ static void
 sw_rd_close(struct sw_input *in)
 {
 	struct sw_reader *rd = &in->rd;
+	struct sw_source *s = &in->src[in->cur];
 
+	if (rd->ct != NULL && rd->ct->end != NULL)
+		rd->ct->end(in);
+	rd->ct = NULL;
 	if (rd->dec_live && rd->dec->end != NULL)
 		rd->dec->end(in);
 	rd->dec_live = 0;
@@ -882,21 +1332,17 @@ sw_rd_close(struct sw_input *in)
 		close(rd->fd);
 	rd->fd = -1;
 	rd->active = 0;
+	/* A copy is read once: its disk space goes back at once. */
+	if (s->path != NULL) {
+		unlink(s->path);
+		free(s->path);
+		s->path = NULL;
+	}
 }
 
-/*
- * Opens source i and picks its decoder. Only a failed open() is an error
- * here; anything later ends the source through rd->end, reported when the
- * lines before it have been delivered.
- */
-static enum sw_status
-sw_rd_open(struct sw_input *in, unsigned i)
+static void
+sw_rd_reset(struct sw_reader *rd)
 {
-	struct sw_reader *rd = &in->rd;
-	const struct sw_source *s = &in->src[i];
-	enum sw_status st;
-	size_t k;
-
 	rd->fd = -1;
 	rd->dec = NULL;
 	rd->dec_live = 0;
@@ -916,16 +1362,654 @@ sw_rd_open(struct sw_input *in, unsigned i)
 	rd->end = SW_OK;
 	rd->reported = 0;
 	rd->reason[0] = '\0';
+	rd->ct = NULL;
+	rd->jx = NULL;
+	rd->jn = NULL;
+	rd->jn_expect = rd->jn_read = 0;
+}
 
+static enum sw_status sw_rd_refill(struct sw_input *in);
+
+/*
+ * A source is binary if more than 10% of its first bytes are NUL. One
+ * block of NULs beside real lines is a text log damaged by a crash or a
+ * copytruncate, so that alone does not count.
+ */
+static int
+sw_looks_binary(const char *p, size_t n)
+{
+	size_t i, nul = 0, runs = 0;
+	int nl = 0;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\0') {
+			nul++;
+			if (i == 0 || p[i - 1] != '\0')
+				runs++;
+		} else if (p[i] == '\n')
+			nl = 1;
+	}
+	if (nul * 10 <= n)
+		return 0;
+	return !(runs == 1 && nl);
+}
+
+/*
+ * Decodes the next chunk of the current source into rd->d. The first call
+ * decodes at least SW_TEXT_WINDOW bytes (when there are that many), so the
+ * content can be told. Returns SW_OK with new bytes, or SW_EOF once the
+ * source is done (again on every later call); why it ended is in rd->end
+ * and rd->reason.
+ */
+static enum sw_status
+sw_rd_refill(struct sw_input *in)
+{
+	struct sw_reader *rd = &in->rd;
+	size_t want, got;
+	enum sw_status st;
+
+	rd->dpos = rd->dlen = 0;
+	want = rd->primed ? 1 : SW_TEXT_WINDOW;
+	rd->primed = 1;
+	while (rd->end == SW_OK && rd->dlen < want) {
+		st = rd->dec->step(in, rd->d + rd->dlen,
+		    SW_DEC_BUFSZ - rd->dlen, &got);
+		if (got > in->opts.max_decompressed - rd->dtotal) {
+			got = (size_t)(in->opts.max_decompressed - rd->dtotal);
+			st = sw_rd_fail(in, SW_ERR_LIMIT,
+			    "%ssize exceeds %llu bytes; rest skipped",
+			    rd->dec->compressed ? "decompressed " : "",
+			    (unsigned long long)in->opts.max_decompressed);
+		}
+		rd->dtotal += got;
+		rd->dlen += got;
+		if (st != SW_OK)
+			rd->end = st;
+	}
+	return rd->dlen > 0 ? SW_OK : SW_EOF;
+}
+
+/* The decoded stream as struct sw_bytes, for the export and tar readers. */
+static size_t
+sw_rd_peek(void *ctx, const char **p)
+{
+	struct sw_input *in = ctx;
+	struct sw_reader *rd = &in->rd;
+
+	if (rd->dpos >= rd->dlen && sw_rd_refill(in) != SW_OK)
+		return 0;
+	*p = rd->d + rd->dpos;
+	return rd->dlen - rd->dpos;
+}
+
+static void
+sw_rd_consume(void *ctx, size_t n)
+{
+	struct sw_input *in = ctx;
+
+	in->rd.dpos += n;
+}
+
+/* Says why the source ended early, once, after its last line. */
+static void
+sw_rd_report(struct sw_input *in)
+{
+	struct sw_reader *rd = &in->rd;
+
+	if (!rd->reported && rd->end != SW_EOF && rd->end != SW_OK)
+		sw_diag_printf(in->diag, SW_DIAG_SKIPPED,
+		    in->src[in->cur].name, 0, "%s", rd->reason);
+	rd->reported = 1;
+}
+
+/* Appends to the straddling line, keeping at most max + 1 bytes. */
+static void
+sw_lb_add(struct sw_input *in, const char *p, size_t n, size_t max)
+{
+	struct sw_reader *rd = &in->rd;
+	size_t want, cap;
+
+	max++;
+	rd->partial = 1;
+	rd->lb_total += n;
+	if (n == 0)
+		return;
+	rd->lb_last = p[n - 1];
+	if (rd->lb_len >= max)
+		return;
+	if (n > max - rd->lb_len)
+		n = max - rd->lb_len;
+	want = rd->lb_len + n;
+	if (want > rd->lb_cap) {
+		cap = rd->lb_cap ? rd->lb_cap : 256;
+		while (cap < want)
+			cap = cap > max / 2 ? max : cap * 2;
+		rd->lb = sw_xreallocarray(rd->lb, cap, 1);
+		rd->lb_cap = cap;
+	}
+	memcpy(rd->lb + rd->lb_len, p, n);
+	rd->lb_len += n;
+}
+
+static void
+sw_rd_emit(struct sw_input *in, const char *p, uint64_t len, uint64_t lineno,
+    struct sw_line *out)
+{
+	struct sw_reader *rd = &in->rd;
+	const struct sw_source *s = &in->src[in->cur];
+
+	out->truncated = 0;
+	if (len > in->opts.max_line) {
+		len = in->opts.max_line;
+		out->truncated = 1;
+		if (rd->ncut++ == 0)
+			sw_diag_printf(in->diag, SW_DIAG_WARNING, s->name,
+			    lineno, "%s %llu longer than %zu bytes, cut",
+			    rd->ct->lines ? "line" : "entry", (unsigned long long)lineno,
+			    in->opts.max_line);
+	}
+	out->text = sw_span_make(p != NULL ? p : "", (size_t)len);
+	out->origin = s->name;
+	out->lineno = lineno;
+	out->mtime = s->mtime;
+	out->set_mtime = s->set_mtime;
+	out->source = in->cur;
+	out->cursor = sw_span_make("", 0);
+}
+
+/*
+ * Next raw line of the decoded stream, without its \n or \r\n: a span into
+ * rd->d, or into rd->lb for a line that straddles buffers (at most max + 1
+ * bytes kept; *total is the real length). SW_EOF at the end.
+ */
+static enum sw_status
+sw_rd_rawline(struct sw_input *in, size_t max, const char **lp,
+    uint64_t *total)
+{
+	struct sw_reader *rd = &in->rd;
+
+	for (;;) {
+		if (rd->dpos < rd->dlen) {
+			const char *p = rd->d + rd->dpos;
+			size_t n = rd->dlen - rd->dpos, len;
+			const char *nl = memchr(p, '\n', n);
+
+			if (nl != NULL) {
+				len = (size_t)(nl - p);
+				rd->dpos += len + 1;
+				rd->lineno++;
+				if (!rd->partial) {
+					/* The common case: a span into rd->d. */
+					if (len > 0 && p[len - 1] == '\r')
+						len--;
+					*lp = p;
+					*total = len;
+					return SW_OK;
+				}
+				sw_lb_add(in, p, len, max);
+				break;
+			}
+			sw_lb_add(in, p, n, max);
+			rd->dpos = rd->dlen;
+		}
+		if (sw_rd_refill(in) != SW_OK) {
+			if (!rd->partial)
+				return SW_EOF;
+			rd->lineno++;
+			break;
+		}
+	}
+	/* The straddling line, without its \r. */
+	*total = rd->lb_total;
+	if (*total > 0 && rd->lb_last == '\r')
+		(*total)--;
+	*lp = rd->lb;
+	rd->partial = 0;
+	rd->lb_len = 0;
+	rd->lb_total = 0;
+	rd->lb_last = '\0';
+	return SW_OK;
+}
+
+/* Text lines. */
+
+static int
+sw_text_sniff(const char *p, size_t n)
+{
+	(void)p;
+	(void)n;
+	return 1;
+}
+
+static enum sw_status
+sw_text_init(struct sw_input *in)
+{
+	struct sw_reader *rd = &in->rd;
+
+	if (sw_looks_binary(rd->d, rd->dlen < SW_TEXT_WINDOW ? rd->dlen :
+	    SW_TEXT_WINDOW)) {
+		rd->dlen = 0;
+		return sw_rd_fail(in, SW_ERR_UNSUPPORTED,
+		    "binary data, not a text log");
+	}
+	return SW_OK;
+}
+
+static enum sw_status
+sw_text_next(struct sw_input *in, struct sw_line *out)
+{
+	const char *p;
+	uint64_t len;
+
+	if (sw_rd_rawline(in, in->opts.max_line, &p, &len) != SW_OK)
+		return SW_EOF;
+	sw_rd_emit(in, p, len, in->rd.lineno, out);
+	return SW_OK;
+}
+
+/* Journal entries, from any reader, as one line each. */
+
+static enum sw_status
+sw_journal_emit(struct sw_input *in, uint64_t entryno, struct sw_line *out)
+{
+	struct sw_reader *rd = &in->rd;
+	const char *why = NULL;
+
+	if (sw_jentry_format(&rd->je, &rd->synth, &why) != SW_OK) {
+		sw_diag_printf(in->diag, SW_DIAG_SKIPPED, in->src[in->cur].name,
+		    entryno, "journal entry %llu: %s; skipped",
+		    (unsigned long long)entryno, why);
+		return SW_ERR_PARSE;
+	}
+	sw_rd_emit(in, rd->synth.p, rd->synth.len, entryno, out);
+	out->cursor = sw_jentry_get(&rd->je, SW_JF_CURSOR);
+	return SW_OK;
+}
+
+/* journalctl -o export. */
+
+static enum sw_status
+sw_export_init(struct sw_input *in)
+{
+	in->rd.jx = sw_jexport_new(in->src[in->cur].name, in->diag);
+	return SW_OK;
+}
+
+static enum sw_status
+sw_export_next(struct sw_input *in, struct sw_line *out)
+{
+	struct sw_bytes b = { in, sw_rd_peek, sw_rd_consume };
+	uint64_t entryno;
+
+	while (sw_jexport_next(in->rd.jx, &b, &in->rd.je, &entryno) ==
+	    SW_OK) {
+		if (!sw_jentry_is_sshd(&in->rd.je))
+			continue;
+		if (sw_journal_emit(in, entryno, out) == SW_OK)
+			return SW_OK;
+	}
+	return SW_EOF;
+}
+
+static void
+sw_export_end(struct sw_input *in)
+{
+	sw_jexport_free(in->rd.jx);
+	in->rd.jx = NULL;
+}
+
+/* journalctl -o json and -o json-seq: one object per line. */
+
+static enum sw_status
+sw_json_next(struct sw_input *in, struct sw_line *out)
+{
+	struct sw_reader *rd = &in->rd;
+	const char *name = in->src[in->cur].name;
+	char why[256];
+	const char *p;
+	uint64_t len;
+
+	while (sw_rd_rawline(in, SW_JSON_MAX, &p, &len) == SW_OK) {
+		enum sw_status st;
+
+		if (len > SW_JSON_MAX) {
+			sw_diag_printf(in->diag, SW_DIAG_SKIPPED, name,
+			    rd->lineno, "journal JSON entry %llu is over "
+			    "%llu bytes; skipped", (unsigned long long)
+			    rd->lineno, (unsigned long long)SW_JSON_MAX);
+			continue;
+		}
+		st = sw_jjson_parse(p, (size_t)len, &rd->je, why, sizeof(why));
+		if (st == SW_ERR_PARSE) {
+			sw_diag_printf(in->diag, SW_DIAG_SKIPPED, name,
+			    rd->lineno, "journal JSON entry %llu: %s; skipped",
+			    (unsigned long long)rd->lineno, why);
+			continue;
+		}
+		if (st != SW_OK)
+			continue;
+		if (sw_journal_emit(in, rd->lineno, out) == SW_OK)
+			return SW_OK;
+	}
+	return SW_EOF;
+}
+
+/* Native journal files and directories, through sd-journal. */
+
+/* Entries the headers of the files of a journal directory count. */
+static uint64_t
+sw_dir_header_entries(const char *dir, int depth)
+{
+	DIR *dp;
+	struct dirent *de;
+	uint64_t n = 0;
+
+	if ((dp = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(dp)) != NULL) {
+		char *sub;
+
+		if (!sw_is_journal_name(de->d_name) &&
+		    !(depth == 0 && sw_is_machine_id(de->d_name)))
+			continue;
+		sub = sw_xasprintf("%s/%s", dir, de->d_name);
+		n += sw_is_journal_name(de->d_name) ?
+		    sw_jnative_header_entries(sub) :
+		    sw_dir_header_entries(sub, 1);
+		free(sub);
+	}
+	closedir(dp);
+	return n;
+}
+
+/* Copies the rest of the decoded stream into a temporary file. */
+static char *
+sw_rd_spill(struct sw_input *in)
+{
+	char *t = sw_tmpname(in, "journal");
+	const char *p;
+	size_t n;
+	int fd;
+
+	if (t == NULL)
+		return NULL;
+	if ((fd = open(t, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1) {
+		sw_rd_fail(in, SW_ERR_IO, "cannot write a temporary copy: %s",
+		    strerror(errno));
+		free(t);
+		return NULL;
+	}
+	while ((n = sw_rd_peek(in, &p)) > 0) {
+		if (write(fd, p, n) != (ssize_t)n) {
+			sw_rd_fail(in, SW_ERR_IO, "cannot write a temporary "
+			    "copy: %s", strerror(errno));
+			close(fd);
+			unlink(t);
+			free(t);
+			return NULL;
+		}
+		sw_rd_consume(in, n);
+	}
+	close(fd);
+	return t;
+}
+
+static enum sw_status
+sw_native_init(struct sw_input *in)
+{
+	struct sw_reader *rd = &in->rd;
+	struct sw_source *s = &in->src[in->cur];
+	const char *path = s->path != NULL ? s->path : s->name;
+	char why[256], *copy = NULL;
+	enum sw_status st;
+
+	if (!sw_jnative_available()) {
+		(void)sw_jnative_open(&path, 1, 0, &rd->jn, why, sizeof(why));
+		return sw_rd_fail(in, SW_ERR_UNSUPPORTED, "%s", why);
+	}
+	if (s->kind == SW_SRC_STREAM) {
+		/*
+		 * A compressed journal file or one on stdin: sd-journal needs
+		 * a file, so the decoded bytes are copied first.
+		 */
+		if (rd->dec->compressed || s->is_stdin) {
+			if ((copy = sw_rd_spill(in)) == NULL)
+				return rd->reason[0] != '\0' ? SW_ERR_IO :
+				    sw_rd_fail(in, SW_ERR_IO, "no temporary "
+				    "directory");
+			/* Keep what decoded; say now why it stopped. */
+			if (rd->end != SW_OK && rd->end != SW_EOF)
+				sw_rd_report(in);
+			rd->end = SW_OK;
+			rd->reported = 0;
+			free(s->path);
+			s->path = copy;
+			path = copy;
+		}
+		s->kind = SW_SRC_JOURNAL_FILE;
+	}
+	if (s->kind == SW_SRC_JOURNAL_FILE &&
+	    sw_jnative_check_size(path, why, sizeof(why)) != SW_OK) {
+		char *fixed = sw_tmpname(in, "repaired");
+		uint64_t kept = 0;
+		char why2[256];
+
+		sw_diag_printf(in->diag, SW_DIAG_SKIPPED, s->name, 0, "%s", why);
+		if (fixed == NULL)
+			return sw_rd_fail(in, SW_ERR_IO, "no temporary directory");
+		if (sw_jnative_repair(path, fixed, in->opts.max_decompressed,
+		    &kept, why2, sizeof(why2)) != SW_OK) {
+			unlink(fixed);
+			free(fixed);
+			return sw_rd_fail(in, SW_ERR_CORRUPT, "%s", why2);
+		}
+		if (s->path != NULL)
+			unlink(s->path);
+		free(s->path);
+		s->path = fixed;
+		path = fixed;
+	}
+	if (s->kind == SW_SRC_JOURNAL_DIR)
+		rd->jn_expect = sw_dir_header_entries(path, 0);
+	else
+		rd->jn_expect = sw_jnative_header_entries(path);
+	st = sw_jnative_open(&path, 1, s->kind == SW_SRC_JOURNAL_DIR, &rd->jn,
+	    why, sizeof(why));
+	if (st != SW_OK)
+		return sw_rd_fail(in, st, "%s", why);
+	return SW_OK;
+}
+
+static enum sw_status
+sw_native_next(struct sw_input *in, struct sw_line *out)
+{
+	struct sw_reader *rd = &in->rd;
+	const char *name = in->src[in->cur].name;
+	uint64_t entryno = 0;
+	enum sw_status st;
+	char why[256];
+
+	if (rd->jn == NULL || rd->end != SW_OK)
+		return SW_EOF;
+	for (;;) {
+		st = sw_jnative_next(rd->jn, &rd->je, &entryno, why,
+		    sizeof(why));
+		if (st == SW_EOF) {
+			rd->jn_read = entryno > rd->jn_read ? entryno :
+			    rd->jn_read;
+			break;
+		}
+		rd->jn_read = entryno;
+		if (st == SW_ERR_PARSE) {
+			sw_diag_printf(in->diag, SW_DIAG_SKIPPED, name, entryno,
+			    "%s; skipped", why);
+			continue;
+		}
+		if (st != SW_OK) {
+			rd->end = sw_rd_fail(in, st, "%s", why);
+			return SW_EOF;
+		}
+		if (sw_journal_emit(in, entryno, out) == SW_OK)
+			return SW_OK;
+	}
+	return SW_EOF;
+}
+
+static void
+sw_native_end(struct sw_input *in)
+{
+	struct sw_reader *rd = &in->rd;
+
+	if (rd->jn != NULL) {
+		uint64_t got = 0;
+		char why[8];
+
+		/* Count what sd-journal could not reach. */
+		while (sw_jnative_next(rd->jn, &rd->je, &got, why,
+		    sizeof(why)) == SW_OK)
+			;
+		if (got > rd->jn_read)
+			rd->jn_read = got;
+		if (rd->jn_read < rd->jn_expect)
+			sw_diag_printf(in->diag, SW_DIAG_SKIPPED,
+			    in->src[in->cur].name, rd->jn_read,
+			    "corrupt journal: %llu of the %llu entries its "
+			    "header%s count%s could be read",
+			    (unsigned long long)rd->jn_read,
+			    (unsigned long long)rd->jn_expect,
+			    in->src[in->cur].kind == SW_SRC_JOURNAL_DIR ? "s" :
+			    "", in->src[in->cur].kind == SW_SRC_JOURNAL_DIR ?
+			    "" : "s");
+	}
+	sw_jnative_close(rd->jn);
+	rd->jn = NULL;
+}
+
+static int
+sw_native_sniff(const char *p, size_t n)
+{
+	return sw_jnative_sniff(p, n);
+}
+
+/* Tar: members are copied out and put in the plan after the archive. */
+
+static void
+sw_plan_insert(struct sw_input *in, struct sw_source *add, size_t n)
+{
+	struct sw_source *v;
+	unsigned at = in->cur + 1;
+
+	if (n == 0)
+		return;
+	if (n > UINT_MAX - 1 - in->nsrc)
+		n = UINT_MAX - 1 - in->nsrc;
+	v = sw_xreallocarray(NULL, in->nsrc + n, sizeof(*v));
+	memcpy(v, in->src, at * sizeof(*v));
+	memcpy(v + at, add, n * sizeof(*v));
+	memcpy(v + at + n, in->src + at, (in->nsrc - at) * sizeof(*v));
+	free(in->src);
+	in->src = v;
+	in->nsrc += (unsigned)n;
+}
+
+static enum sw_status
+sw_tar_init(struct sw_input *in)
+{
+	struct sw_bytes b = { in, sw_rd_peek, sw_rd_consume };
+	struct sw_source *self = &in->src[in->cur], *add;
+	struct sw_archive_member *m = NULL;
+	const char *dir;
+	size_t n = 0, i;
+
+	if (self->depth > 0)
+		return sw_rd_fail(in, SW_ERR_UNSUPPORTED,
+		    "a tar inside an archive; not read (extract it first)");
+	if ((dir = sw_tmpdir(in)) == NULL)
+		return sw_rd_fail(in, SW_ERR_IO, "no temporary directory");
+	sw_archive_spill(&b, self->name, dir, in->opts.max_decompressed,
+	    in->opts.max_decompressed - in->spilled, sw_name_selected,
+	    in->diag, &m, &n);
+	add = sw_xcalloc(n > 0 ? n : 1, sizeof(*add));
+	for (i = 0; i < n; i++) {
+		add[i].name = sw_xasprintf("%s:%s", self->name, m[i].member);
+		add[i].path = m[i].tmp;
+		m[i].tmp = NULL;
+		add[i].kind = SW_SRC_STREAM;
+		add[i].depth = 1;
+		add[i].mtime = m[i].mtime;
+		add[i].slot = self->slot;
+		add[i].seq = i;
+		in->spilled += m[i].size;
+	}
+	sw_plan_set_mtimes(add, n);
+	sw_archive_members_free(m, n);
+	/* self moves when the plan grows: nothing may hold it past here. */
+	sw_plan_insert(in, add, n);
+	free(add);
+	return SW_OK;
+}
+
+static enum sw_status
+sw_none_next(struct sw_input *in, struct sw_line *out)
+{
+	(void)in;
+	(void)out;
+	return SW_EOF;
+}
+
+static int
+sw_tar_sniff(const char *p, size_t n)
+{
+	return sw_archive_sniff(p, n);
+}
+
+/* First match wins; text lines match everything, so they are last. */
+static const struct sw_content sw_contents[] = {
+	{ "journal", sw_native_sniff, sw_native_init, sw_native_next,
+	    sw_native_end, 0 },
+	{ "tar", sw_tar_sniff, sw_tar_init, sw_none_next, NULL, 0 },
+	{ "journal-export", sw_jexport_sniff, sw_export_init, sw_export_next,
+	    sw_export_end, 0 },
+	{ "journal-json", sw_jjson_sniff, NULL, sw_json_next, NULL, 0 },
+	{ "text", sw_text_sniff, sw_text_init, sw_text_next, NULL, 1 },
+};
+static const size_t sw_ncontents = sizeof(sw_contents) /
+    sizeof(*sw_contents);
+
+/*
+ * Opens source i, picks its decoder from the first bytes and its content
+ * reader from the first decoded bytes. Only a failed open() is an error
+ * here; anything later ends the source through rd->end, reported when the
+ * lines before it have been delivered.
+ */
+static enum sw_status
+sw_rd_open(struct sw_input *in, unsigned i)
+{
+	struct sw_reader *rd = &in->rd;
+	const struct sw_source *s = &in->src[i];
+	const char *path = s->path != NULL ? s->path : s->name;
+	enum sw_status st;
+	size_t k;
+
+	sw_rd_reset(rd);
+	if (s->kind != SW_SRC_STREAM) {
+		rd->active = 1;
+		rd->ct = &sw_contents[0];	/* native journal */
+		if ((st = rd->ct->init(in)) != SW_OK)
+			rd->end = st;
+		return SW_OK;
+	}
 	if (s->is_stdin)
 		rd->fd = STDIN_FILENO;
-	else if ((rd->fd = open(s->name, O_RDONLY | O_CLOEXEC |
+	else if ((rd->fd = open(path, O_RDONLY | O_CLOEXEC |
 	    O_NOCTTY)) == -1) {
 		sw_diag_printf(in->diag, SW_DIAG_ERROR, s->name, 0,
 		    "cannot open: %s", strerror(errno));
 		return SW_ERR_IO;
 	}
 	rd->active = 1;
+	rd->ct = &sw_contents[sw_ncontents - 1];
 #ifdef POSIX_FADV_SEQUENTIAL
 	if (!s->is_stdin)
 		(void)posix_fadvise(rd->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
@@ -954,12 +2038,6 @@ sw_rd_open(struct sw_input *in, unsigned i)
 			break;
 	}
 	rd->dec = &sw_decoders[k];
-	if (rd->dec->step == NULL) {
-		rd->end = sw_rd_fail(in, SW_ERR_UNSUPPORTED,
-		    "%s-compressed data, not supported by this build",
-		    rd->dec->name);
-		return SW_OK;
-	}
 	if (rd->dec->init != NULL) {
 		if ((st = rd->dec->init(in)) != SW_OK) {
 			rd->end = st;
@@ -967,193 +2045,17 @@ sw_rd_open(struct sw_input *in, unsigned i)
 		}
 		rd->dec_live = 1;
 	}
+	/* The first decoded bytes tell what the content is. */
+	(void)sw_rd_refill(in);
+	for (k = 0; k < sw_ncontents - 1; k++)
+		if (sw_contents[k].sniff(rd->d, rd->dlen))
+			break;
+	rd->ct = &sw_contents[k];
+	if (rd->ct->init != NULL && (st = rd->ct->init(in)) != SW_OK)
+		rd->end = st;
 	return SW_OK;
 }
 
-/*
- * A source is binary if more than 10% of its first bytes are NUL. One
- * block of NULs beside real lines is a text log damaged by a crash or a
- * copytruncate, so that alone does not count.
- */
-static int
-sw_looks_binary(const char *p, size_t n)
-{
-	size_t i, nul = 0, runs = 0;
-	int nl = 0;
-
-	for (i = 0; i < n; i++) {
-		if (p[i] == '\0') {
-			nul++;
-			if (i == 0 || p[i - 1] != '\0')
-				runs++;
-		} else if (p[i] == '\n')
-			nl = 1;
-	}
-	if (nul * 10 <= n)
-		return 0;
-	return !(runs == 1 && nl);
-}
-
-/*
- * Decodes the next chunk of the current source into rd->d. Returns SW_OK
- * with new bytes, or SW_EOF once the source is done (again on every later
- * call); why it ended is in rd->end and rd->reason.
- */
-static enum sw_status
-sw_rd_refill(struct sw_input *in)
-{
-	struct sw_reader *rd = &in->rd;
-	size_t want, got;
-	enum sw_status st;
-
-	rd->dpos = rd->dlen = 0;
-	want = rd->primed ? 1 : SW_TEXT_WINDOW;
-	while (rd->end == SW_OK && rd->dlen < want) {
-		st = rd->dec->step(in, rd->d + rd->dlen,
-		    SW_DEC_BUFSZ - rd->dlen, &got);
-		if (got > in->opts.max_decompressed - rd->dtotal) {
-			got = (size_t)(in->opts.max_decompressed - rd->dtotal);
-			st = sw_rd_fail(in, SW_ERR_LIMIT,
-			    "%ssize exceeds %llu bytes; rest skipped",
-			    rd->dec->compressed ? "decompressed " : "",
-			    (unsigned long long)in->opts.max_decompressed);
-		}
-		rd->dtotal += got;
-		rd->dlen += got;
-		if (st != SW_OK)
-			rd->end = st;
-	}
-	if (!rd->primed) {
-		rd->primed = 1;
-		if (sw_looks_binary(rd->d, rd->dlen < SW_TEXT_WINDOW ?
-		    rd->dlen : SW_TEXT_WINDOW)) {
-			rd->dlen = 0;
-			rd->end = sw_rd_fail(in, SW_ERR_UNSUPPORTED,
-			    "binary data, not a text log");
-		}
-	}
-	return rd->dlen > 0 ? SW_OK : SW_EOF;
-}
-
-/* Says why the source ended early, once, after its last line. */
-static void
-sw_rd_report(struct sw_input *in)
-{
-	struct sw_reader *rd = &in->rd;
-
-	if (!rd->reported && rd->end != SW_EOF && rd->end != SW_OK)
-		sw_diag_printf(in->diag, SW_DIAG_SKIPPED,
-		    in->src[in->cur].name, 0, "%s", rd->reason);
-	rd->reported = 1;
-}
-
-/* Appends to the straddling line, keeping at most max_line + 1 bytes. */
-static void
-sw_lb_add(struct sw_input *in, const char *p, size_t n)
-{
-	struct sw_reader *rd = &in->rd;
-	size_t max = in->opts.max_line + 1, want, cap;
-
-	rd->partial = 1;
-	rd->lb_total += n;
-	if (n == 0)
-		return;
-	rd->lb_last = p[n - 1];
-	if (n > max - rd->lb_len)
-		n = max - rd->lb_len;
-	if (n == 0)
-		return;
-	want = rd->lb_len + n;
-	if (want > rd->lb_cap) {
-		cap = rd->lb_cap ? rd->lb_cap : 256;
-		while (cap < want)
-			cap = cap > max / 2 ? max : cap * 2;
-		rd->lb = sw_xreallocarray(rd->lb, cap, 1);
-		rd->lb_cap = cap;
-	}
-	memcpy(rd->lb + rd->lb_len, p, n);
-	rd->lb_len += n;
-}
-
-static void
-sw_rd_emit(struct sw_input *in, const char *p, uint64_t len,
-    struct sw_line *out)
-{
-	struct sw_reader *rd = &in->rd;
-	const struct sw_source *s = &in->src[in->cur];
-
-	rd->lineno++;
-	out->truncated = 0;
-	if (len > in->opts.max_line) {
-		len = in->opts.max_line;
-		out->truncated = 1;
-		if (rd->ncut++ == 0)
-			sw_diag_printf(in->diag, SW_DIAG_WARNING, s->name,
-			    rd->lineno, "line %llu longer than %zu bytes, cut",
-			    (unsigned long long)rd->lineno, in->opts.max_line);
-	}
-	out->text = sw_span_make(p != NULL ? p : "", (size_t)len);
-	out->origin = s->name;
-	out->lineno = rd->lineno;
-	out->mtime = s->mtime;
-	out->source = in->cur;
-}
-
-/* The straddling line, without its \r, as the next line. */
-static void
-sw_rd_emit_partial(struct sw_input *in, struct sw_line *out)
-{
-	struct sw_reader *rd = &in->rd;
-	uint64_t len = rd->lb_total;
-
-	if (len > 0 && rd->lb_last == '\r')
-		len--;
-	sw_rd_emit(in, rd->lb, len, out);
-	rd->partial = 0;
-	rd->lb_len = 0;
-	rd->lb_total = 0;
-	rd->lb_last = '\0';
-}
-
-/* Next line of the current source, or SW_EOF when it is done. */
-static enum sw_status
-sw_rd_line(struct sw_input *in, struct sw_line *out)
-{
-	struct sw_reader *rd = &in->rd;
-
-	for (;;) {
-		if (rd->dpos < rd->dlen) {
-			const char *p = rd->d + rd->dpos;
-			size_t n = rd->dlen - rd->dpos, len;
-			const char *nl = memchr(p, '\n', n);
-
-			if (nl != NULL) {
-				len = (size_t)(nl - p);
-				rd->dpos += len + 1;
-				if (rd->partial) {
-					sw_lb_add(in, p, len);
-					sw_rd_emit_partial(in, out);
-					return SW_OK;
-				}
-				/* The common case: a span into rd->d. */
-				if (len > 0 && p[len - 1] == '\r')
-					len--;
-				sw_rd_emit(in, p, len, out);
-				return SW_OK;
-			}
-			sw_lb_add(in, p, n);
-			rd->dpos = rd->dlen;
-		}
-		if (sw_rd_refill(in) != SW_OK) {
-			if (rd->partial) {
-				sw_rd_emit_partial(in, out);
-				return SW_OK;
-			}
-			sw_rd_report(in);
-			return SW_EOF;
-		}
-	}
-}
 
 enum sw_status
 sw_input_next(struct sw_input *in, struct sw_line *out)
@@ -1163,9 +2065,10 @@ sw_input_next(struct sw_input *in, struct sw_line *out)
 			in->cur++;
 			continue;
 		}
-		if (sw_rd_line(in, out) == SW_OK)
+		if (in->rd.ct->next(in, out) == SW_OK)
 			return SW_OK;
 		sw_rd_close(in);
+		sw_rd_report(in);
 		in->cur++;
 	}
 	return SW_EOF;
@@ -1180,8 +2083,33 @@ sw_input_free(struct sw_input *in)
 		return;
 	if (in->rd.active)
 		sw_rd_close(in);
-	for (i = 0; i < in->nsrc; i++)
+	for (i = 0; i < in->nsrc; i++) {
+		if (in->src[i].path != NULL)
+			unlink(in->src[i].path);
+		free(in->src[i].path);
 		free(in->src[i].name);
+	}
+	if (in->tmpdir != NULL) {
+		DIR *dp = opendir(in->tmpdir);
+		struct dirent *de;
+
+		/* Only our own files are in it; leftovers of a failed step. */
+		while (dp != NULL && (de = readdir(dp)) != NULL) {
+			char *f;
+
+			if (de->d_name[0] == '.')
+				continue;
+			f = sw_xasprintf("%s/%s", in->tmpdir, de->d_name);
+			unlink(f);
+			free(f);
+		}
+		if (dp != NULL)
+			closedir(dp);
+		rmdir(in->tmpdir);
+		free(in->tmpdir);
+	}
+	sw_jentry_free(&in->rd.je);
+	sw_buf_free(&in->rd.synth);
 	free(in->src);
 	free(in->rd.inb);
 	free(in->rd.d);

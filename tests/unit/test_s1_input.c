@@ -19,7 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bzlib.h>
 #include <criterion/criterion.h>
+#include <lz4frame.h>
+#include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -168,6 +171,45 @@ static void
 zstd_compress(const void *p, size_t n, struct blob *out)
 {
 	zstd_compress_wlog(p, n, 0, out);
+}
+
+static void
+xz_compress(const void *p, size_t n, struct blob *out)
+{
+	size_t bound = lzma_stream_buffer_bound(n), pos = out->len;
+
+	out->p = realloc(out->p, out->len + bound);
+	cr_assert_not_null(out->p);
+	out->cap = out->len + bound;
+	cr_assert_eq(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, p, n,
+	    out->p, &pos, out->cap), LZMA_OK);
+	out->len = pos;
+}
+
+static void
+bz_compress(const void *p, size_t n, struct blob *out)
+{
+	unsigned dn = (unsigned)(n + n / 100 + 600);
+
+	out->p = realloc(out->p, out->len + dn);
+	cr_assert_not_null(out->p);
+	out->cap = out->len + dn;
+	cr_assert_eq(BZ2_bzBuffToBuffCompress((char *)out->p + out->len, &dn,
+	    (char *)(uintptr_t)p, (unsigned)n, 1, 0, 0), BZ_OK);
+	out->len += dn;
+}
+
+static void
+lz4_compress(const void *p, size_t n, struct blob *out)
+{
+	size_t bound = LZ4F_compressFrameBound(n, NULL), r;
+
+	out->p = realloc(out->p, out->len + bound);
+	cr_assert_not_null(out->p);
+	out->cap = out->len + bound;
+	r = LZ4F_compressFrame(out->p + out->len, bound, p, n, NULL);
+	cr_assert(!LZ4F_isError(r));
+	out->len += r;
 }
 
 /* What sw_input_next() returned, copied. */
@@ -415,7 +457,7 @@ check_generated(const struct rlines *r, size_t max_line, int last_partial)
 	blob_free(&want);
 }
 
-enum codec { PLAIN, GZIP, ZSTD };
+enum codec { PLAIN, GZIP, ZSTD, XZ, BZIP2, LZ4 };
 
 static void
 encode(enum codec c, const struct blob *raw, struct blob *out)
@@ -430,19 +472,29 @@ encode(enum codec c, const struct blob *raw, struct blob *out)
 	case ZSTD:
 		zstd_compress(raw->p, raw->len, out);
 		break;
+	case XZ:
+		xz_compress(raw->p, raw->len, out);
+		break;
+	case BZIP2:
+		bz_compress(raw->p, raw->len, out);
+		break;
+	case LZ4:
+		lz4_compress(raw->p, raw->len, out);
+		break;
 	}
 }
 
 /* Lines across buffer boundaries come out the same from every decoder. */
 Test(input, generated_every_codec)
 {
-	static const char *names[] = { "gen.log", "gen.log.1.gz", "gen.zst" };
+	static const char *names[] = { "gen.log", "gen.log.1.gz", "gen.zst",
+	    "gen.xz", "gen.log.2.bz2", "gen.lz4" };
 	struct blob raw = { NULL, 0, 0 };
 	enum codec c;
 	unsigned n = 3000;
 
 	gen_content(n, &raw);
-	for (c = PLAIN; c <= ZSTD; c++) {
+	for (c = PLAIN; c <= LZ4; c++) {
 		struct blob enc = { NULL, 0, 0 };
 		struct sw_diag *d = sw_diag_new(NULL, 0);
 		struct sw_input_opts o = opts(1000, 0);
@@ -651,15 +703,55 @@ build_zstd_garbage(struct blob *out)
 }
 
 static void
-build_xz(struct blob *out)
+build_xz_two_streams(struct blob *out)
+{
+	static const unsigned char pad[8];
+
+	xz_compress("line 1\n", 7, out);
+	blob_add(out, pad, sizeof(pad));	/* stream padding */
+	xz_compress("line 2\n", 7, out);
+}
+
+static void
+build_xz_garbage(struct blob *out)
+{
+	xz_compress(B(member_text), out);
+	blob_add(out, B("garbage after the last stream\n"));
+}
+
+static void
+build_xz_header_only(struct blob *out)
 {
 	blob_add(out, "\xfd" "7zXZ\0\0\x04\xe6\xd6\xb4\x46", 12);
 }
 
 static void
-build_bzip2(struct blob *out)
+build_bzip2_two_streams(struct blob *out)
 {
-	blob_add(out, "BZh91AY&SY\x01\x02\x03", 13);
+	bz_compress("line 1\n", 7, out);
+	bz_compress("line 2\n", 7, out);
+}
+
+static void
+build_bzip2_garbage(struct blob *out)
+{
+	bz_compress(B(member_text), out);
+	blob_add(out, B("garbage\n"));
+}
+
+static void
+build_lz4_two_frames(struct blob *out)
+{
+	lz4_compress("line 1\n", 7, out);
+	/* A skippable frame between them: magic 0x184D2A5x, size 3. */
+	blob_add(out, "\x51\x2a\x4d\x18\x03\0\0\0abc", 11);
+	lz4_compress("line 2\n", 7, out);
+}
+
+static void
+build_lz4_legacy(struct blob *out)
+{
+	blob_add(out, "\x02\x21\x4c\x18\x05\0\0\0\x50hello", 13);
 }
 
 static const struct member_case member_cases[] = {
@@ -671,8 +763,17 @@ static const struct member_case member_cases[] = {
 	{ "zstd, skippable frames", build_zstd_skippable, 2, NULL },
 	{ "zstd, trailing garbage", build_zstd_garbage, 2,
 	    "corrupt zstd data" },
-	{ "xz", build_xz, 0, "xz-compressed data, not supported" },
-	{ "bzip2", build_bzip2, 0, "bzip2-compressed data, not supported" },
+	{ "xz, two streams and padding", build_xz_two_streams, 2, NULL },
+	{ "xz, trailing garbage", build_xz_garbage, 2, "corrupt xz data" },
+	{ "xz, header only", build_xz_header_only, 0,
+	    "truncated xz stream at byte 12" },
+	{ "bzip2, two streams", build_bzip2_two_streams, 2, NULL },
+	{ "bzip2, trailing garbage", build_bzip2_garbage, 2,
+	    "data after bzip2 stream at byte" },
+	{ "lz4, two frames and a skippable one", build_lz4_two_frames, 2,
+	    NULL },
+	{ "lz4, legacy format", build_lz4_legacy, 0,
+	    "legacy lz4 format, not supported" },
 };
 
 Test(input, member_table)
@@ -732,6 +833,10 @@ static const struct cut_case cut_cases[] = {
 	{ "gzip cut after 11 bytes", GZIP, 0.0, "truncated gzip stream" },
 	{ "zstd cut at 60%", ZSTD, 0.6, "truncated zstd stream at byte" },
 	{ "zstd cut at 99%", ZSTD, 0.99, "truncated zstd stream" },
+	{ "xz cut at 60%", XZ, 0.6, "truncated xz stream at byte" },
+	{ "xz cut at 99%", XZ, 0.99, "truncated xz stream" },
+	{ "bzip2 cut at 60%", BZIP2, 0.6, "truncated bzip2 stream at byte" },
+	{ "lz4 cut at 60%", LZ4, 0.6, "truncated lz4 stream at byte" },
 };
 
 Test(input, truncated_streams)
