@@ -317,7 +317,8 @@ sw_infer_year(struct sw_format *f, const struct sw_line *line, struct sw_tm *tm)
 		f->roll_prev_mon = tm->mon;
 		tm->year = f->roll_year;
 	} else {
-		int64_t anchor = line->mtime;
+		/* The newest file of a rotated set anchors the year. */
+		int64_t anchor = line->set_mtime ? line->set_mtime : line->mtime;
 		struct tm at;
 		time_t t;
 		int off;

@@ -5,6 +5,19 @@
 
 #include "s2_format.h"
 
+static struct sw_line
+mkline(const char *text, const char *origin, uint64_t lineno, int64_t mtime)
+{
+	struct sw_line l;
+
+	memset(&l, 0, sizeof(l));
+	l.text = sw_span_make(text, strlen(text));
+	l.origin = origin;
+	l.lineno = lineno;
+	l.mtime = l.set_mtime = mtime;
+	return l;
+}
+
 struct fmt_case {
 	const char *line;
 	enum sw_status st;
@@ -53,8 +66,7 @@ Test(format, table, .init = NULL)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		/* A fresh context per line: --year rolls forward between lines. */
 		f = sw_format_new(&fo, d);
-		struct sw_line line = { { cases[i].line, strlen(cases[i].line) },
-		    "t.log", i + 1, 0, 0, 0 };
+		struct sw_line line = mkline(cases[i].line, "t.log", i + 1, 0);
 		struct sw_record r;
 		enum sw_status st = sw_format_parse(f, &line, &r);
 
@@ -88,8 +100,8 @@ Test(format, year_from_mtime_rolls_back)
 	struct sw_format *f;
 	const char *dec = "Dec 31 23:59:00 h sshd[1]: old";
 	const char *jan = "Jan  1 00:01:00 h sshd[1]: new";
-	struct sw_line l1 = { { dec, strlen(dec) }, "r.log", 1, 1767225900, 0, 0 };
-	struct sw_line l2 = { { jan, strlen(jan) }, "r.log", 2, 1767225900, 0, 0 };
+	struct sw_line l1 = mkline(dec, "r.log", 1, 1767225900);
+	struct sw_line l2 = mkline(jan, "r.log", 2, 1767225900);
 	struct sw_record r;
 	struct sw_buf t;
 
@@ -117,8 +129,8 @@ Test(format, explicit_year_rolls_forward)
 	struct sw_format *f = sw_format_new(&fo, d);
 	const char *dec = "Dec 31 23:59:00 h sshd[1]: old";
 	const char *jan = "Jan  1 00:01:00 h sshd[1]: new";
-	struct sw_line l1 = { { dec, strlen(dec) }, "r.log", 1, 0, 0, 0 };
-	struct sw_line l2 = { { jan, strlen(jan) }, "r.log", 2, 0, 0, 0 };
+	struct sw_line l1 = mkline(dec, "r.log", 1, 0);
+	struct sw_line l2 = mkline(jan, "r.log", 2, 0);
 	struct sw_record r1, r2;
 
 	setenv("TZ", "UTC", 1);
@@ -135,7 +147,7 @@ Test(format, unparsed_line_is_reported_with_file_and_line)
 	struct sw_diag *d = sw_diag_new(NULL, 5);
 	struct sw_format *f = sw_format_new(NULL, d);
 	const char *bad = "\x01\x02 garbage";
-	struct sw_line l = { { bad, strlen(bad) }, "auth.log", 42, 0, 0, 0 };
+	struct sw_line l = mkline(bad, "auth.log", 42, 0);
 	struct sw_record r;
 
 	cr_expect_eq(sw_format_parse(f, &l, &r), SW_ERR_PARSE);

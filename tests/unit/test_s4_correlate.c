@@ -70,8 +70,11 @@ run(const char *const *lines, size_t n, size_t max_conn)
 		co.max_connections = max_conn;
 	c = sw_correlator_new(&co, sw_diagnose_conn, dg, d);
 	for (i = 0; i < n; i++) {
-		struct sw_line l = { { lines[i], strlen(lines[i]) }, "t.log",
-		    i + 1, 0, 0, 0 };
+		struct sw_line l;
+		memset(&l, 0, sizeof(l));
+		l.text = sw_span_make(lines[i], strlen(lines[i]));
+		l.origin = "t.log";
+		l.lineno = i + 1;
 		struct sw_record rec;
 		struct sw_event ev;
 		if (sw_format_parse(f, &l, &rec) != SW_OK)
