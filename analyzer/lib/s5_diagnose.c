@@ -150,6 +150,37 @@ sw_known_learn(struct sw_diagnoser *d, const struct sw_conn *c)
 	}
 }
 
+/*
+ * Fix texts are commands people paste into a root shell, and the values
+ * come from log lines an attacker can write (a user name of "$(reboot)").
+ * Plain names go in as they are; anything else is single-quoted for the
+ * shell, with embedded quotes closed and escaped.
+ */
+static void
+sw_diagnose_quote(struct sw_buf *out, struct sw_span v)
+{
+	size_t i;
+	int plain = v.len > 0;
+
+	for (i = 0; i < v.len && plain; i++) {
+		unsigned char c = (unsigned char)v.p[i];
+		plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("._-/:@+,%=", c) != NULL;
+	}
+	if (plain) {
+		sw_buf_add(out, v.p, v.len);
+		return;
+	}
+	sw_buf_addc(out, '\'');
+	for (i = 0; i < v.len; i++) {
+		if (v.p[i] == '\'')
+			sw_buf_adds(out, "'\\''");
+		else
+			sw_buf_addc(out, v.p[i]);
+	}
+	sw_buf_addc(out, '\'');
+}
+
 void
 sw_diagnose_expand(struct sw_buf *out, const char *tmpl,
     const struct sw_conn *c, const struct sw_evidence *e)
@@ -186,10 +217,10 @@ sw_diagnose_expand(struct sw_buf *out, const char *tmpl,
 			    c->method[0] != '\0')
 				v = sw_span_make(c->method, strlen(c->method));
 		}
-		if (v.p == NULL) {
+		if (v.p == NULL)
 			sw_buf_add(out, p, n + 2);	/* left as written */
-		} else
-			sw_buf_add(out, v.p, v.len);
+		else
+			sw_diagnose_quote(out, v);
 		p = close + 1;
 	}
 	/* Folded YAML leaves a trailing newline; reports add their own. */

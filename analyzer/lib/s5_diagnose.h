@@ -45,7 +45,10 @@ struct sw_diagnose_stats {
 };
 const struct sw_diagnose_stats *sw_diagnose_stats(const struct sw_diagnoser *d);
 
-/* Expands {name} in a fix template from the evidence line and connection. */
+/*
+ * Expands {name} in a fix template from the evidence line and connection;
+ * values other than plain names are single-quoted for the shell.
+ */
 void sw_diagnose_expand(struct sw_buf *out, const char *tmpl,
     const struct sw_conn *c, const struct sw_evidence *e);
 

@@ -215,3 +215,18 @@ Test(correlate, ceiling_flushes_oldest_and_loses_nothing)
 	cr_expect_str_eq(g.user[0], "u1");
 	cr_expect_str_eq(g.user[3], "u4");
 }
+
+Test(diagnose, fix_values_are_quoted_for_the_shell)
+{
+	static const char *const lines[] = {
+		"Nov 25 10:00:00 h sshd[100]: Failed password for $(reboot) from 10.0.0.1 port 1000 ssh2",
+		"Nov 25 10:00:00 h sshd[101]: Failed password for o'brien x from 10.0.0.1 port 1001 ssh2",
+		"Nov 25 10:00:00 h sshd[102]: Failed password for deploy from 10.0.0.1 port 1002 ssh2",
+	};
+	struct got g = RUN(lines, 0);
+
+	cr_assert_eq(g.n, 3);
+	cr_expect_str_eq(g.fix[0], "passwd '$(reboot)'");
+	cr_expect_str_eq(g.fix[1], "passwd 'o'\\''brien x'");
+	cr_expect_str_eq(g.fix[2], "passwd deploy");
+}
