@@ -562,6 +562,11 @@ sw_load_file(struct sw_diag *diag, const char *path, const char *base)
 			else
 				sw_load_error(&l, v, key,
 				    "must be yes, no or any");
+		} else if (strcmp(key, "refuses_session") == 0) {
+			if (strcmp(s, "yes") == 0)
+				r->refuses_session = 1;
+			else if (strcmp(s, "no") != 0)
+				sw_load_error(&l, v, key, "must be yes or no");
 		} else if (strcmp(key, "method") == 0) {
 			r->method = sw_xstrdup(s);
 		} else
@@ -600,6 +605,9 @@ sw_load_file(struct sw_diag *diag, const char *path, const char *base)
 			sw_load_error(&l, root, "examples",
 			    "at least one example line is required");
 	}
+	if (r->refuses_session && !r->has_cause)
+		sw_load_error(&l, root, "refuses_session",
+		    "a rule that refuses the session must name its cause");
 	if (r->meaning == SW_MEANING_CAUSE && !r->has_cause)
 		sw_load_error(&l, root, "cause",
 		    "a rule with meaning 'cause' must name its cause");
@@ -737,6 +745,7 @@ enum sw_meaning sw_rule_meaning(const struct sw_rule *r) { return r->meaning; }
 int sw_rule_priority(const struct sw_rule *r) { return r->priority; }
 enum sw_loglevel sw_rule_level(const struct sw_rule *r) { return r->level; }
 const char *sw_rule_method(const struct sw_rule *r) { return r->method; }
+int sw_rule_refuses_session(const struct sw_rule *r) { return r->refuses_session; }
 
 const struct sw_cause *
 sw_rule_cause(const struct sw_rule *r)

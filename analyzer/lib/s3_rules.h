@@ -80,6 +80,9 @@ int sw_rule_priority(const struct sw_rule *r);
 enum sw_loglevel sw_rule_level(const struct sw_rule *r);
 /* The method the line implies when it names none ("publickey"), or NULL. */
 const char *sw_rule_method(const struct sw_rule *r);
+/* The line fails the login even when authentication succeeded (password
+ * change forced, chroot refused): `refuses_session: yes`. */
+int sw_rule_refuses_session(const struct sw_rule *r);
 /* NULL when the rule names no cause. Owned by the rule set. */
 const struct sw_cause *sw_rule_cause(const struct sw_rule *r);
 

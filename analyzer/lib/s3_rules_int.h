@@ -49,6 +49,7 @@ struct sw_rule {
 	int priority;
 	enum sw_loglevel level;
 	enum sw_preauth preauth;
+	int refuses_session;	/* fails the login even after success */
 	char *method;
 	int has_cause;
 	struct sw_cause cause;	/* points at the owned strings below */

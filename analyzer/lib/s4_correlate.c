@@ -23,6 +23,7 @@ struct sw_cnode {
 	const struct sw_host *hostref;
 	int64_t close_us;
 	int in_hash;
+	int context_only;	/* only info lines so far: dropped if it stays so */
 	int done;		/* finished: waiting only for its turn */
 	int decided;		/* success seen: lingers like a closed one */
 	struct sw_cnode *hnext;	/* hash chain */
@@ -197,16 +198,21 @@ sw_decide(struct sw_cnode *n)
 {
 	struct sw_conn *c = &n->c;
 	size_t i;
-	int failure_evidence = c->n_failed > 0;
+	int failure_evidence = c->n_failed > 0, cause_seen = 0;
 
-	for (i = 0; i < c->nevidence && !failure_evidence; i++) {
+	for (i = 0; i < c->nevidence; i++) {
 		enum sw_meaning m = sw_rule_meaning(c->evidence[i].rule);
-		failure_evidence = m == SW_MEANING_REFUSAL ||
-		    m == SW_MEANING_CAUSE;
+		if (m == SW_MEANING_REFUSAL || m == SW_MEANING_CAUSE)
+			failure_evidence = 1;
+		if (sw_rule_cause(c->evidence[i].rule) != NULL &&
+		    m != SW_MEANING_ATTEMPT)
+			cause_seen = 1;
 	}
-	if (c->n_success > 0)
+	if (c->n_success > 0 && !c->refused_after_success)
 		c->outcome = SW_OUTCOME_SUCCESS;
-	else if (c->user == NULL && !c->user_invalid)
+	else if (c->n_success > 0)
+		c->outcome = SW_OUTCOME_FAILURE;	/* session refused */
+	else if (c->user == NULL && !c->user_invalid && !cause_seen)
 		c->outcome = SW_OUTCOME_NOAUTH;
 	else if (c->closed || failure_evidence)
 		c->outcome = SW_OUTCOME_FAILURE;
@@ -227,8 +233,12 @@ sw_emit_ready(struct sw_correlator *c)
 			c->head->prev = NULL;
 		else
 			c->tail = NULL;
-		sw_decide(n);
-		c->cb(c->ctx, &n->c);
+		if (n->context_only)
+			c->stats.connections--;	/* never became one */
+		else {
+			sw_decide(n);
+			c->cb(c->ctx, &n->c);
+		}
 		sw_cnode_free(n);
 	}
 }
@@ -407,12 +417,20 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 		n = NULL;
 	}
 	if (n == NULL) {
-		if (m == SW_MEANING_INFO) {
-			c->stats.orphan_lines++;
-			return;
-		}
+		/*
+		 * Context lines can come first (pam_unix logs its failure
+		 * before sshd's "Failed password"): keep them on a tentative
+		 * connection that is dropped if nothing else follows.
+		 */
 		n = sw_open_node(c, h, pid, rec);
+		n->context_only = 1;
 	}
+	if (m != SW_MEANING_INFO) {
+		if (n->context_only)
+			n->c.start_us = rec->time_us;
+		n->context_only = 0;
+	} else if (n->context_only)
+		c->stats.orphan_lines++;
 	cn = &n->c;
 	cn->last_us = rec->time_us;
 	if (sw_rule_level(ev->rule) > cn->level_seen)
@@ -455,6 +473,10 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 	default:
 		break;
 	}
+	/* Forced password change, chroot refused: "Accepted" is not the
+	 * end of the story, the user still could not log in. */
+	if (sw_rule_refuses_session(ev->rule))
+		cn->refused_after_success = 1;
 	sw_add_evidence(c, n, ev);
 	sw_emit_ready(c);
 }

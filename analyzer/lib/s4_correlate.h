@@ -62,6 +62,7 @@ struct sw_conn {
 	unsigned n_failed_password;
 	unsigned n_failed_publickey;
 	unsigned n_success;
+	int refused_after_success;	/* a refuses_session line was seen */
 	unsigned unmatched;		/* sshd lines no rule knew */
 	enum sw_loglevel level_seen;	/* max of this connection and its host */
 	size_t nevidence;
@@ -99,7 +100,7 @@ struct sw_correlate_stats {
 	uint64_t connections;
 	uint64_t max_open;
 	uint64_t flushed_early;		/* over max_connections */
-	uint64_t orphan_lines;		/* info lines with no open connection */
+	uint64_t orphan_lines;		/* context lines with no connection (yet) */
 };
 const struct sw_correlate_stats *sw_correlate_stats(
     const struct sw_correlator *c);
