@@ -104,7 +104,8 @@ sw_archive_spill(struct sw_bytes *in, const char *origin, const char *tmpdir,
     struct sw_archive_member **out, size_t *nout)
 {
 	struct sw_archive_member *v = NULL;
-	size_t n = 0, cap = 0, index = 0;
+	size_t n = 0, cap = 0, index = 0, retries = 0;
+	char *last = NULL;	/* the last member's path, for messages */
 	struct sw_ar_ctx c = { in, 0 };
 	struct archive *a;
 	struct archive_entry *ae;
@@ -131,12 +132,25 @@ sw_archive_spill(struct sw_bytes *in, const char *origin, const char *tmpdir,
 		r = archive_read_next_header(a, &ae);
 		if (r == ARCHIVE_EOF)
 			break;
-		if (r == ARCHIVE_RETRY)
+		if (r == ARCHIVE_RETRY) {
+			/* libarchive skips ahead to the next good header. */
+			sw_diag_printf(diag, SW_DIAG_SKIPPED, origin, 0,
+			    "damaged tar header at byte %llu%s%s: %s; looking "
+			    "for the next member", (unsigned long long)c.off,
+			    last != NULL ? ", after " : "",
+			    last != NULL ? last : "",
+			    archive_error_string(a) != NULL ?
+			    archive_error_string(a) : "unknown error");
+			if (++retries > SW_ARCHIVE_MAX_MEMBERS)
+				break;
 			continue;
+		}
 		if (r < ARCHIVE_WARN) {
 			sw_diag_printf(diag, SW_DIAG_SKIPPED, origin, 0,
-			    "corrupt tar at byte %llu after %zu members: %s; "
-			    "rest skipped", (unsigned long long)c.off, index,
+			    "corrupt tar at byte %llu after %zu members%s%s: "
+			    "%s; rest skipped", (unsigned long long)c.off,
+			    index, last != NULL ? ", the last " : "",
+			    last != NULL ? last : "",
 			    archive_error_string(a) != NULL ?
 			    archive_error_string(a) : "unknown error");
 			break;
@@ -148,6 +162,8 @@ sw_archive_spill(struct sw_bytes *in, const char *origin, const char *tmpdir,
 			break;
 		}
 		path = archive_entry_pathname(ae);
+		free(last);
+		last = path != NULL ? sw_xstrdup(path) : NULL;
 		if (path == NULL || archive_entry_filetype(ae) != AE_IFREG ||
 		    !sw_archive_member_selected(path, log_selected))
 			continue;
@@ -221,7 +237,7 @@ sw_archive_spill(struct sw_bytes *in, const char *origin, const char *tmpdir,
 done:
 	archive_read_free(a);
 	free(buf);
-	/* The rest of the stream, if any, is not a tar: drain it. */
+	free(last);
 	if (n > 1)
 		qsort(v, n, sizeof(*v), sw_member_cmp);
 	*out = v;
