@@ -597,8 +597,10 @@ sw_load_file(struct sw_diag *diag, const char *path, const char *base)
 			    "an inferred rule must name its cause");
 	} else {
 		size_t i, nmatch = 0;
-		if (!have_patterns || r->npatterns == 0)
+		if (!have_patterns)
 			sw_load_error(&l, root, "patterns", "missing");
+		else if (r->npatterns == 0 && l.errors == 0)
+			sw_load_error(&l, root, "patterns", "empty list");
 		for (i = 0; i < r->nexamples; i++)
 			nmatch += r->examples[i].must_match;
 		if (nmatch == 0)
