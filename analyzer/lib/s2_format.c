@@ -378,6 +378,46 @@ sw_format_stats(const struct sw_format *f)
  * The tail shared by every format: " host tag: message", where tag is
  * "prog[pid]" or "prog". Returns 0 and fills host/program/pid/message.
  */
+/*
+ * rsyslog's duplicate reduction: "message repeated 3 times: [ MSG]". The
+ * inner message is what sshd wrote; it is analysed once.
+ */
+static void
+sw_unwrap_repeated(struct sw_span *m)
+{
+	static const char head[] = "message repeated ";
+	size_t i = sizeof(head) - 1;
+
+	if (!sw_span_starts_with(*m, head) || m->len < i + 6 ||
+	    m->p[m->len - 1] != ']')
+		return;
+	while (i < m->len && m->p[i] >= '0' && m->p[i] <= '9')
+		i++;
+	if (m->len - i < 11 || memcmp(m->p + i, " times: [", 9) != 0)
+		return;
+	i += 9;
+	if (m->p[i] == ' ')
+		i++;
+	m->p += i;
+	m->len -= i + 1;
+}
+
+/* Whether p[0..n) is a whole "prog[pid]:" tag (never a host name). */
+static int
+sw_is_tag(const char *p, size_t n)
+{
+	size_t i = 0, d;
+
+	while (i < n && p[i] != '[' && p[i] != ']' && p[i] != ':' && p[i] != ' ')
+		i++;
+	if (i == 0 || i >= n || p[i] != '[')
+		return 0;
+	d = ++i;
+	while (i < n && p[i] >= '0' && p[i] <= '9')
+		i++;
+	return i > d && i + 2 == n && p[i] == ']' && p[i + 1] == ':';
+}
+
 static int
 sw_parse_tail(const char *p, size_t n, struct sw_record *r)
 {
@@ -392,8 +432,14 @@ sw_parse_tail(const char *p, size_t n, struct sw_record *r)
 		i++;
 	if (i == h || i >= n)
 		return -1;
-	r->host = sw_span_make(p + h, i - h);
-	i++;
+	if (sw_is_tag(p + h, i - h)) {
+		/* No host field (some syslogds, BSD, "logger" output). */
+		r->host = sw_span_make(p + h, 0);
+		i = h;
+	} else {
+		r->host = sw_span_make(p + h, i - h);
+		i++;
+	}
 	t = i;
 	/* The program name ends at '[' or ':'. */
 	while (i < n && p[i] != '[' && p[i] != ':' && p[i] != ' ')
@@ -417,6 +463,7 @@ sw_parse_tail(const char *p, size_t n, struct sw_record *r)
 	if (tag_end < n && p[tag_end] == ' ')
 		tag_end++;
 	r->message = sw_span_make(p + tag_end, n - tag_end);
+	sw_unwrap_repeated(&r->message);
 	return 0;
 }
 
