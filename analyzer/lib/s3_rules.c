@@ -31,7 +31,7 @@ static const char *const sw_level_names[] = {
 static const char *const sw_conf_names[] = { "certain", "likely", "unknown" };
 static const char *const sw_cap_names[] = {
 	"user", "ip", "port", "method", "key_type", "fingerprint", "path",
-	"invalid", "conn_pid",
+	"invalid", "conn_pid", "child_pid", "rhost",
 };
 
 const char *

@@ -26,7 +26,11 @@ struct sw_cnode {
 	int context_only;	/* only info lines so far: dropped if it stays so */
 	int done;		/* finished: waiting only for its turn */
 	int decided;		/* success seen: lingers like a closed one */
+	int has_cause;		/* a line naming a cause was seen */
+	uint64_t child_pid;	/* "User child is on pid": an alias, or 0 */
+	int child_in_hash;
 	struct sw_cnode *hnext;	/* hash chain */
+	struct sw_cnode *anext;	/* alias chain (child pid) */
 	struct sw_cnode *prev, *next;	/* creation order */
 };
 
@@ -37,6 +41,7 @@ struct sw_correlator {
 	struct sw_diag *diag;
 	struct sw_cnode **table;
 	size_t tsize;
+	struct sw_cnode *alias[1024];	/* by child pid: post-auth lines */
 	size_t nopen;
 	struct sw_cnode *head, *tail;
 	struct sw_host *hosts[1024];
@@ -163,9 +168,74 @@ sw_lookup(struct sw_correlator *c, const struct sw_host *h, uint64_t pid)
 }
 
 static void
+sw_unalias(struct sw_correlator *c, struct sw_cnode *n)
+{
+	struct sw_cnode **pp;
+
+	if (!n->child_in_hash)
+		return;
+	for (pp = &c->alias[n->child_pid % 1024]; *pp != NULL;
+	    pp = &(*pp)->anext) {
+		if (*pp == n) {
+			*pp = n->anext;
+			break;
+		}
+	}
+	n->child_in_hash = 0;
+}
+
+static struct sw_cnode *
+sw_lookup_alias(struct sw_correlator *c, const struct sw_host *h, uint64_t pid)
+{
+	struct sw_cnode *n;
+
+	for (n = c->alias[pid % 1024]; n != NULL; n = n->anext)
+		if (n->hostref == h && n->child_pid == pid)
+			return n;
+	return NULL;
+}
+
+/*
+ * A PAM helper (keyboard-interactive) logs under its own pid, without a
+ * port: find the connection by user and remote host among the most recent
+ * open ones of the same host.
+ */
+static struct sw_cnode *
+sw_lookup_pam_helper(struct sw_correlator *c, const struct sw_host *h,
+    const struct sw_event *ev)
+{
+	struct sw_span user = ev->cap[SW_CAP_USER], rhost = ev->cap[SW_CAP_RHOST];
+	struct sw_cnode *n;
+	int budget = 64;
+
+	/* Only a refusal names a cause worth moving; a user is required,
+	 * since an address alone matches every connection of a scanner. */
+	if (ev->cap[SW_CAP_PORT].p != NULL || user.len == 0 ||
+	    (sw_rule_meaning(ev->rule) != SW_MEANING_CAUSE &&
+	    sw_rule_meaning(ev->rule) != SW_MEANING_REFUSAL))
+		return NULL;
+	for (n = c->tail; n != NULL && budget-- > 0; n = n->prev) {
+		if (n->done || n->hostref != h || n->context_only)
+			continue;
+		if (ev->rec->time_us - n->c.start_us > (int64_t)600 * 1000000)
+			break;
+		if (n->c.closed || n->has_cause || n->c.user == NULL ||
+		    !sw_span_eq_str(user, n->c.user))
+			continue;
+		if (rhost.len > 0 && n->c.ip != NULL &&
+		    !sw_span_eq_str(rhost, n->c.ip))
+			continue;
+		return n;
+	}
+	return NULL;
+}
+
+static void
 sw_unhash(struct sw_correlator *c, struct sw_cnode *n)
 {
 	struct sw_cnode **pp;
+
+	sw_unalias(c, n);
 
 	if (!n->in_hash)
 		return;
@@ -405,13 +475,20 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 	    sw_span_to_u64(ev->cap[SW_CAP_CONN_PID], &v) == 0)
 		pid = v;
 	n = sw_lookup(c, h, pid);
+	if (n == NULL && m != SW_MEANING_CONNECT) {
+		n = sw_lookup_alias(c, h, pid);
+		if (n == NULL && sw_span_starts_with(rec->message, "pam_"))
+			n = sw_lookup_pam_helper(c, h, ev);
+	}
 
 	if (m == SW_MEANING_CONNECT && n != NULL) {
 		/* The pid was reused: the old connection is over. */
 		sw_finish_node(c, n);
 		n = NULL;
 	} else if (n != NULL && (n->c.closed || n->decided) &&
-	    m != SW_MEANING_CLOSE && m != SW_MEANING_INFO) {
+	    m != SW_MEANING_CLOSE && m != SW_MEANING_INFO &&
+	    !(n->decided && !n->c.closed && (m == SW_MEANING_CAUSE ||
+	    m == SW_MEANING_REFUSAL))) {
 		/* New activity after the end: a new connection on this pid. */
 		sw_finish_node(c, n);
 		n = NULL;
@@ -465,13 +542,24 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 		n->close_us = rec->time_us;
 		break;
 	case SW_MEANING_CLOSE:
-		if (!cn->closed) {
-			cn->closed = 1;
-			n->close_us = rec->time_us;
-		}
 		break;
 	default:
 		break;
+	}
+	/* "fatal:" ends the process as surely as a close line. */
+	if ((m == SW_MEANING_CLOSE ||
+	    sw_span_starts_with(rec->message, "fatal: ")) && !cn->closed) {
+		cn->closed = 1;
+		n->close_us = rec->time_us;
+	}
+	if (sw_rule_cause(ev->rule) != NULL && m != SW_MEANING_ATTEMPT)
+		n->has_cause = 1;
+	if (ev->cap[SW_CAP_CHILD_PID].p != NULL && !n->child_in_hash &&
+	    sw_span_to_u64(ev->cap[SW_CAP_CHILD_PID], &v) == 0 && v != pid) {
+		n->child_pid = v;
+		n->anext = c->alias[v % 1024];
+		c->alias[v % 1024] = n;
+		n->child_in_hash = 1;
 	}
 	/* Forced password change, chroot refused: "Accepted" is not the
 	 * end of the story, the user still could not log in. */

@@ -85,6 +85,15 @@ static const struct fixture_file core_rules[] = {
 	  "patterns: ['^Authentication refused: bad ownership or modes for (?<path_kind>file|directory) (?<path>.+)$']\n"
 	  "cause: {id: bad-ownership-or-modes, title: Modes, explanation: x, fix: 'chmod go-w {path}'}\n"
 	  "examples: ['Authentication refused: bad ownership or modes for directory /home/bob/.ssh']\n" },
+	{ "child.yaml",
+	  "id: child\nmeaning: info\npriority: 0\nlevel: VERBOSE\n"
+	  "patterns: ['^User child is on pid (?<child_pid>\\d+)$']\n"
+	  "examples: ['User child is on pid 5']\n" },
+	{ "chroot.yaml",
+	  "id: chroot\nmeaning: cause\npriority: 92\nlevel: FATAL\nrefuses_session: yes\n"
+	  "patterns: ['^fatal: bad ownership or modes for chroot directory (?:component )?\"(?<path>[^\"]*)\"$']\n"
+	  "cause: {id: chroot-bad-ownership, title: Chroot, explanation: x, fix: 'chown root {path}'}\n"
+	  "examples: ['fatal: bad ownership or modes for chroot directory \"/x\"']\n" },
 	{ "pam.yaml",
 	  "id: pam\nmeaning: info\npriority: 0\nlevel: INFO\n"
 	  "patterns: ['^PAM \\d+ more authentication failures?;']\n"

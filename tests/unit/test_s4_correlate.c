@@ -230,3 +230,20 @@ Test(diagnose, fix_values_are_quoted_for_the_shell)
 	cr_expect_str_eq(g.fix[1], "passwd 'o'\\''brien x'");
 	cr_expect_str_eq(g.fix[2], "passwd deploy");
 }
+
+Test(correlate, child_pid_lines_join_their_connection)
+{
+	static const char *const lines[] = {
+		"Nov 25 10:00:00 h sshd[100]: Connection from 10.0.0.1 port 1000 on 10.0.0.9 port 22",
+		"Nov 25 10:00:01 h sshd[100]: Accepted password for bob from 10.0.0.1 port 1000 ssh2",
+		"Nov 25 10:00:01 h sshd[100]: User child is on pid 105",
+		"Nov 25 10:00:01 h sshd[105]: fatal: bad ownership or modes for chroot directory \"/srv/sftp/bob\"",
+	};
+	struct got g = RUN(lines, 0);
+
+	cr_assert_eq(g.n, 1);
+	cr_expect_eq(g.pid[0], 100);
+	cr_expect_str_eq(g.cause[0], "chroot-bad-ownership");
+	cr_expect_str_eq(g.user[0], "bob");
+	cr_expect_str_eq(g.fix[0], "chown root /srv/sftp/bob");
+}
