@@ -19,7 +19,9 @@ tuples() { # tuples NAME INPUT...
   local name=$1 rc=0
   shift
   "$sshwhy" --format ndjson "$@" >"$tmp/$name.ndjson" 2>"$tmp/$name.err" || rc=$?
-  # 0: nothing found, 1: found; 4 added: some input not read.
+  # 0: nothing found, 1: found; 4 added: some input not read (allowed only
+  # for a build without libsystemd reading the directory: skipped below).
+  if grep -q "no libsystemd support" "$tmp/$name.err"; then rc=$((rc & 3)); fi
   if [ "$rc" -ne 0 ] && [ "$rc" -ne 1 ]; then
     echo "FAIL: $name: exit status $rc"; cat "$tmp/$name.err"; return 1
   fi
