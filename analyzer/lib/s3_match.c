@@ -495,7 +495,8 @@ sw_shape_cmp(const void *a, const void *b)
 const struct sw_shape *
 sw_shapes_sorted(struct sw_shapes *t, size_t *n, uint64_t *other)
 {
-	qsort(t->v, t->n, sizeof(*t->v), sw_shape_cmp);
+	if (t->n > 1)
+		qsort(t->v, t->n, sizeof(*t->v), sw_shape_cmp);
 	t->sorted = 1;
 	*n = t->n;
 	if (other != NULL)

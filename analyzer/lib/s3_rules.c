@@ -660,7 +660,8 @@ sw_rules_load(const char *dir, struct sw_diag *diag)
 		names[nnames++] = sw_xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, nnames, sizeof(*names), sw_strcmp_p);
+	if (nnames > 1)
+		qsort(names, nnames, sizeof(*names), sw_strcmp_p);
 
 	rs = sw_xcalloc(1, sizeof(*rs));
 	rs->dir = sw_xstrdup(dir);

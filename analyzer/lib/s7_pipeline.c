@@ -160,7 +160,9 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	}
 	sum.unmatched = run.unmatched;
 	sum.shapes = sw_shapes_sorted(shapes, &sum.nshapes, &sum.shapes_other);
-	qsort(run.causes, run.ncauses, sizeof(run.causes[0]), sw_cause_cmp);
+	if (run.ncauses > 1)
+		qsort(run.causes, run.ncauses, sizeof(run.causes[0]),
+		    sw_cause_cmp);
 	sum.causes = run.causes;
 	sum.ncauses = run.ncauses;
 	sum.nsources = sw_input_nsources(in);
