@@ -473,8 +473,17 @@ sw_escape_text(struct sw_buf *out, struct sw_span s)
 
 	while (i < s.len) {
 		uint32_t cp;
-		size_t n;
+		size_t n, run = i;
 
+		/* Printable ASCII needs no escaping: copy it in one go. */
+		while (run < s.len && p[run] >= 0x20 && p[run] < 0x7f &&
+		    p[run] != '\\')
+			run++;
+		if (run > i) {
+			sw_buf_add(out, p + i, run - i);
+			i = run;
+			continue;
+		}
 		if (p[i] == '\\') {
 			sw_buf_add(out, "\\\\", 2);
 			i++;
@@ -512,8 +521,16 @@ sw_escape_json(struct sw_buf *out, struct sw_span s)
 
 	while (i < s.len) {
 		uint32_t cp;
-		size_t n;
+		size_t n, run = i;
 
+		while (run < s.len && p[run] >= 0x20 && p[run] < 0x7f &&
+		    p[run] != '"' && p[run] != '\\')
+			run++;
+		if (run > i) {
+			sw_buf_add(out, p + i, run - i);
+			i = run;
+			continue;
+		}
 		switch (p[i]) {
 		case '"':  sw_buf_add(out, "\\\"", 2); i++; continue;
 		case '\\': sw_buf_add(out, "\\\\", 2); i++; continue;

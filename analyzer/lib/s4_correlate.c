@@ -27,6 +27,7 @@ struct sw_cnode {
 	int done;		/* finished: waiting only for its turn */
 	int decided;		/* success seen: lingers like a closed one */
 	int has_cause;		/* a line naming a cause was seen */
+	size_t evidence_cap;
 	uint64_t child_pid;	/* "User child is on pid": an alias, or 0 */
 	int child_in_hash;
 	struct sw_cnode *hnext;	/* hash chain */
@@ -411,9 +412,15 @@ sw_add_evidence(struct sw_correlator *c, struct sw_cnode *n,
 		free(last->text);
 		cn->nevidence--;
 	}
-	if (cn->evidence == NULL)
-		cn->evidence = sw_xcalloc(c->opts.max_evidence,
+	if (cn->nevidence == n->evidence_cap) {
+		/* Grow by doubling up to the ceiling: most connections are short. */
+		size_t cap = n->evidence_cap ? n->evidence_cap * 2 : 8;
+		if (cap > c->opts.max_evidence)
+			cap = c->opts.max_evidence;
+		cn->evidence = sw_xreallocarray(cn->evidence, cap,
 		    sizeof(*cn->evidence));
+		n->evidence_cap = cap;
+	}
 	e = &cn->evidence[cn->nevidence++];
 	memset(e, 0, sizeof(*e));
 	e->origin = rec->origin;
