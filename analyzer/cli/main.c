@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "s7_pipeline.h"
@@ -23,6 +24,7 @@ static const struct sw_opt sw_opts[] = {
 	{ "format", "FMT", "report format: text (default), json, ndjson, markdown" },
 	{ "rules", "DIR", "rules directory (default: the installed rules)" },
 	{ "year", "YYYY", "year of the first year-less syslog timestamp" },
+	{ "tz", "ZONE", "time zone of timestamps without an offset (default: local)" },
 	{ "all", NULL, "list every failed login, attack noise included" },
 	{ "no-evidence", NULL, "text and markdown: leave out the evidence lines" },
 	{ "unmatched", NULL, "list the sshd lines no rule knows, by shape" },
@@ -86,6 +88,21 @@ sw_parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* A zone name from the tz database, or UTC. */
+static int
+sw_valid_tz(const char *z)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (strcmp(z, "UTC") == 0 || strcmp(z, "GMT") == 0)
+		return 0;
+	if (z[0] == '\0' || z[0] == '/' || strstr(z, "..") != NULL)
+		return -1;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", z);
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) ? 0 : -1;
 }
 
 static int
@@ -207,6 +224,15 @@ main(int argc, char **argv)
 				goto usage;
 			}
 			ro.year = (int)v;
+		} else if (strcmp(o->name, "tz") == 0) {
+			if (sw_valid_tz(val) != 0) {
+				fprintf(stderr, "sshwhy: --tz: unknown time zone "
+				    "'%s' (try UTC or Europe/Berlin)\n", val);
+				goto usage;
+			}
+			/* Local time conversions (mktime) follow TZ. */
+			setenv("TZ", val, 1);
+			tzset();
 		} else if (strcmp(o->name, "all") == 0) {
 			ro.all = 1;
 		} else if (strcmp(o->name, "no-evidence") == 0) {

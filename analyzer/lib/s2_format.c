@@ -36,6 +36,7 @@ struct sw_format {
 	unsigned cur_source;
 	int have_source;
 	int year_warned;
+	int future_warned;	/* once per source */
 	/* --year mode: rolling year state across the whole stream. */
 	int roll_year, roll_prev_mon;
 	/* Local-time cache: start of the hour for (year, mon, mday, hour). */
@@ -482,6 +483,7 @@ sw_format_parse(struct sw_format *f, const struct sw_line *line,
 	if (!f->have_source || line->source != f->cur_source) {
 		f->have_source = 1;
 		f->cur_source = line->source;
+		f->future_warned = 0;
 	}
 	if (n == 0 || (n >= 3 && memcmp(p, "-- ", 3) == 0)) {
 		/* Blank lines and journalctl's "-- Boot ... --" markers. */
@@ -520,6 +522,20 @@ sw_format_parse(struct sw_format *f, const struct sw_line *line,
 	} else
 		secs = sw_local_seconds(f, &tm, &off);
 
+	{
+		int64_t now = f->opts.now ? f->opts.now : (int64_t)time(NULL);
+		if (secs > now + 86400 && !f->future_warned) {
+			struct sw_buf t;
+			f->future_warned = 1;
+			sw_buf_init(&t, 64);
+			sw_format_time_rfc3339(&t, secs * 1000000, off);
+			sw_diag_printf(f->diag, SW_DIAG_WARNING, line->origin,
+			    line->lineno, "entry dated %s lies in the future: "
+			    "the year (--year) or time zone (--tz) is probably "
+			    "wrong", t.p);
+			sw_buf_free(&t);
+		}
+	}
 	r.time_us = secs * 1000000 + tm.usec;
 	r.utc_off_min = off;
 	r.raw = line->text;
