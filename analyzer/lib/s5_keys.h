@@ -128,7 +128,8 @@ enum sw_status sw_keys_load(struct sw_keys *k, const char *spec,
  * so); a line without a problem is preferred, then the first read. Check
  * cert_authority before calling it a match for a plain key. NULL when no
  * line has the key or the fingerprint does not parse. No allocation;
- * O(log n). Borrowed, valid until sw_keys_free().
+ * O(log n) plus the lines holding that same key. Borrowed, valid until
+ * sw_keys_free().
  */
 const struct sw_key_line *sw_keys_find(const struct sw_keys *k,
     const char *user, const char *fingerprint);
