@@ -247,6 +247,88 @@ sw_parse_full(const char *p, size_t n, struct sw_tm *tm, size_t *used)
 	return 0;
 }
 
+/* Skips an RFC 5424 STRUCTURED-DATA field: "-" or "[...]" elements with
+ * \" \] \\ escapes inside values. Returns bytes used, 0 if malformed. */
+static size_t
+sw_skip_sd(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	if (n >= 1 && p[0] == '-')
+		return 1;
+	while (i < n && p[i] == '[') {
+		int quoted = 0;
+		for (i++; i < n; i++) {
+			if (quoted && p[i] == '\\') {
+				i++;
+				continue;
+			}
+			if (p[i] == '"')
+				quoted = !quoted;
+			else if (!quoted && p[i] == ']')
+				break;
+		}
+		if (i >= n)
+			return 0;
+		i++;
+	}
+	return i;
+}
+
+/*
+ * RFC 5424: "<PRI>1 TIMESTAMP HOST APP PROCID MSGID SD MSG". Not a time
+ * row: it fills the whole record. Returns the time in *tm, 0 on success.
+ */
+static int
+sw_parse_5424(const char *p, size_t n, struct sw_tm *tm, struct sw_record *r)
+{
+	size_t i = 1, u, f[4][2], k;
+
+	if (n < 8 || p[0] != '<')
+		return -1;
+	while (i < n && i < 5 && p[i] >= '0' && p[i] <= '9')
+		i++;
+	if (i == 1 || i + 2 >= n || p[i] != '>' || p[i + 1] != '1' ||
+	    p[i + 2] != ' ')
+		return -1;
+	i += 3;
+	if (sw_parse_iso(p + i, n - i, tm, &u))
+		return -1;
+	i += u;
+	/* HOST APP PROCID MSGID, each one token ("-" when absent). */
+	for (k = 0; k < 4; k++) {
+		if (i >= n || p[i] != ' ')
+			return -1;
+		f[k][0] = ++i;
+		while (i < n && p[i] != ' ')
+			i++;
+		f[k][1] = i;
+		if (f[k][1] == f[k][0])
+			return -1;
+	}
+	if (i >= n || p[i] != ' ')
+		return -1;
+	i++;
+	if ((u = sw_skip_sd(p + i, n - i)) == 0)
+		return -1;
+	i += u;
+	if (i < n && p[i] == ' ')
+		i++;
+	/* A UTF-8 BOM may start the message. */
+	if (n - i >= 3 && memcmp(p + i, "\xef\xbb\xbf", 3) == 0)
+		i += 3;
+	r->host = sw_span_make(p + f[0][0], f[0][1] - f[0][0]);
+	if (sw_span_eq_str(r->host, "-"))
+		r->host.len = 0;
+	r->program = sw_span_make(p + f[1][0], f[1][1] - f[1][0]);
+	r->pid = 0;
+	if (sw_span_to_u64(sw_span_make(p + f[2][0], f[2][1] - f[2][0]),
+	    &r->pid) != 0)
+		r->pid = 0;
+	r->message = sw_span_make(p + i, n - i);
+	return 0;
+}
+
 static const struct sw_format_row sw_format_rows[] = {
 	{ "syslog", sw_parse_bsd },
 	{ "rfc3339", sw_parse_iso },
@@ -403,6 +485,27 @@ sw_unwrap_repeated(struct sw_span *m)
 	m->len -= i + 1;
 }
 
+/* Solaris syslogd adds "[ID 800047 auth.info] " before the message. */
+static void
+sw_strip_solaris_id(struct sw_span *m)
+{
+	size_t i = 4;
+
+	if (!sw_span_starts_with(*m, "[ID "))
+		return;
+	while (i < m->len && m->p[i] >= '0' && m->p[i] <= '9')
+		i++;
+	if (i == 4 || i >= m->len || m->p[i] != ' ')
+		return;
+	i++;	/* then "facility.level]" */
+	while (i < m->len && m->p[i] != ']' && m->p[i] != ' ')
+		i++;
+	if (i + 1 >= m->len || m->p[i] != ']' || m->p[i + 1] != ' ')
+		return;
+	m->p += i + 2;
+	m->len -= i + 2;
+}
+
 /* Whether p[0..n) is a whole "prog[pid]:" tag (never a host name). */
 static int
 sw_is_tag(const char *p, size_t n)
@@ -465,6 +568,7 @@ sw_parse_tail(const char *p, size_t n, struct sw_record *r)
 		tag_end++;
 	r->message = sw_span_make(p + tag_end, n - tag_end);
 	sw_unwrap_repeated(&r->message);
+	sw_strip_solaris_id(&r->message);
 	return 0;
 }
 
@@ -492,7 +596,10 @@ sw_format_parse(struct sw_format *f, const struct sw_line *line,
 	}
 
 	memset(&r, 0, sizeof(r));
-	for (k = 0; k < SW_NFORMATS; k++) {
+	if (p[0] == '<' && sw_parse_5424(p, n, &tm, &r) == 0) {
+		r.format = "rfc5424";
+		k = 0;
+	} else for (k = 0; k < SW_NFORMATS; k++) {
 		size_t row = (f->last_row + k) % SW_NFORMATS;
 		if (sw_format_rows[row].parse(p, n, &tm, &used) == 0 &&
 		    sw_parse_tail(p + used, n - used, &r) == 0) {

@@ -488,6 +488,12 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 			n = sw_lookup_pam_helper(c, h, ev);
 	}
 
+	/*
+	 * One sshd process serves one client: the address of its first line
+	 * stays the connection's, whatever a later line seems to say. A
+	 * crafted user name can make a line look like another address; it
+	 * must not open a connection attributed to that address.
+	 */
 	if (m == SW_MEANING_CONNECT && n != NULL) {
 		/* The pid was reused: the old connection is over. */
 		sw_finish_node(c, n);

@@ -35,7 +35,19 @@ static const struct sw_rule *
 sw_need_cause(const struct sw_rules *rs, struct sw_diag *diag,
     const char *id, int *bad)
 {
-	const struct sw_rule *r = sw_rules_find_cause(rs, id);
+	const struct sw_rule *r = NULL;
+	size_t i;
+
+	/* The rule written for inference, not a pattern rule of that cause. */
+	for (i = 0; i < sw_rules_count(rs) && r == NULL; i++) {
+		const struct sw_rule *x = sw_rules_get(rs, i);
+		const struct sw_cause *c = sw_rule_cause(x);
+		if (sw_rule_meaning(x) == SW_MEANING_INFERRED && c != NULL &&
+		    strcmp(c->id, id) == 0)
+			r = x;
+	}
+	if (r == NULL)
+		r = sw_rules_find_cause(rs, id);
 
 	if (r == NULL) {
 		sw_diag_printf(diag, SW_DIAG_ERROR, NULL, 0, "the rules define "

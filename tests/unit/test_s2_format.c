@@ -50,6 +50,17 @@ static const struct fmt_case cases[] = {
 	{ "Nov 25 10:00:03 web1 sshd[7]: message repeated 2 times: [ Failed password for root from 1.2.3.4 port 5 ssh2]",
 	  SW_OK, "2026-11-25T10:00:03Z", "web1", "sshd",
 	  "Failed password for root from 1.2.3.4 port 5 ssh2", 7 },
+	{ "<38>1 2022-01-19T14:23:55+00:00 OPNsense.localdomain sshd 44255 - [meta sequenceId=\"1\" x=\"a]\\\"b\"] Invalid user tutu from 1.2.3.4 port 33166",
+	  SW_OK, "2022-01-19T14:23:55Z", "OPNsense.localdomain", "sshd",
+	  "Invalid user tutu from 1.2.3.4 port 33166", 44255 },
+	{ "<38>1 2019-07-08T17:40:16.954167-04:00 h.example.com sshd 57915 - - Failed unknown for x from 192.0.2.1 port 59197 ssh2",
+	  SW_OK, "2019-07-08T17:40:16.954167-04:00", "h.example.com", "sshd",
+	  "Failed unknown for x from 192.0.2.1 port 59197 ssh2", 57915 },
+	{ "Mar 29 05:20:09 dusky sshd[19558]: [ID 800047 auth.info] Failed keyboard-interactive for james from 205.186.180.30 port 54520 ssh2",
+	  SW_OK, "2026-03-29T05:20:09Z", "dusky", "sshd",
+	  "Failed keyboard-interactive for james from 205.186.180.30 port 54520 ssh2", 19558 },
+	{ "<38>1 2022-01-19T14:23:55+00:00 h sshd 1 - [unterminated x",
+	  SW_ERR_PARSE, NULL, NULL, NULL, NULL, 0 },
 	{ "Nov 25 10:00:03 web1 CRON[4711]: pam_unix(cron:session): session opened",
 	  SW_ERR_NOMATCH, NULL, NULL, NULL, NULL, 0 },
 	{ "-- Boot 0123456789abcdef --", SW_ERR_NOMATCH, NULL, NULL, NULL, NULL, 0 },
@@ -93,7 +104,7 @@ Test(format, table, .init = NULL)
 		cr_expect_eq(r.lineno, i + 1);
 		sw_format_free(f);
 	}
-	cr_expect_eq(sw_diag_count(d, SW_DIAG_SKIPPED), 4);
+	cr_expect_eq(sw_diag_count(d, SW_DIAG_SKIPPED), 5);
 	sw_diag_free(d);
 }
 
