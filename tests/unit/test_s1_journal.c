@@ -79,8 +79,9 @@ tp(const char *name)
 	static char buf[8][PATH_MAX];
 	static unsigned i;
 	char *p = buf[i++ % 8];
+	int n = snprintf(p, PATH_MAX, "%s/%s", tdir, name);
 
-	snprintf(p, PATH_MAX, "%s/%s", tdir, name);
+	cr_assert(n > 0 && n < PATH_MAX, "temporary path too long");
 	return p;
 }
 
