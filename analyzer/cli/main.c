@@ -25,6 +25,7 @@ static const struct sw_opt sw_opts[] = {
 	{ "rules", "DIR", "rules directory (default: the installed rules)" },
 	{ "year", "YYYY", "year of the first year-less syslog timestamp" },
 	{ "tz", "ZONE", "time zone of timestamps without an offset (default: local)" },
+	{ "authorized-keys", "[USER=]PATH", "check refused keys against these authorized_keys (file or directory; repeatable)" },
 	{ "all", NULL, "list every failed login, attack noise included" },
 	{ "no-evidence", NULL, "text and markdown: leave out the evidence lines" },
 	{ "unmatched", NULL, "list the sshd lines no rule knows, by shape" },
@@ -45,16 +46,17 @@ sw_usage(FILE *fp)
 	    "       sshwhy rules test [DIR]\n"
 	    "       sshwhy explain [CAUSE]    (no CAUSE: every cause, as Markdown)\n"
 	    "\n"
-	    "Reads sshd logs (auth.log, secure, journalctl text output; plain,\n"
-	    "gzip or zstd; rotated sets oldest first; - or nothing for stdin)\n"
-	    "and explains every failed SSH login: cause, evidence and fix.\n"
+	    "Reads sshd logs (auth.log, secure, journalctl output and exports,\n"
+	    "journal files and directories, tar bundles; plain or compressed;\n"
+	    "rotated sets oldest first; - or nothing for stdin) and explains\n"
+	    "every failed SSH login: cause, evidence and fix.\n"
 	    "\noptions:\n");
 	for (i = 0; i < SW_NOPTS; i++) {
-		char left[40];
+		char left[48];
 		snprintf(left, sizeof(left), "--%s%s%s", sw_opts[i].name,
 		    sw_opts[i].arg ? " " : "",
 		    sw_opts[i].arg ? sw_opts[i].arg : "");
-		fprintf(fp, "  %-24s %s\n", left, sw_opts[i].help);
+		fprintf(fp, "  %-30s %s\n", left, sw_opts[i].help);
 	}
 	fprintf(fp,
 	    "\nexit status: 0 no failed login, 1 failed logins found,\n"
@@ -233,6 +235,10 @@ main(int argc, char **argv)
 			/* Local time conversions (mktime) follow TZ. */
 			setenv("TZ", val, 1);
 			tzset();
+		} else if (strcmp(o->name, "authorized-keys") == 0) {
+			ro.authorized_keys = sw_xreallocarray(ro.authorized_keys,
+			    ro.nauthorized_keys + 1, sizeof(*ro.authorized_keys));
+			ro.authorized_keys[ro.nauthorized_keys++] = val;
 		} else if (strcmp(o->name, "all") == 0) {
 			ro.all = 1;
 		} else if (strcmp(o->name, "no-evidence") == 0) {
@@ -289,9 +295,11 @@ main(int argc, char **argv)
 	}
 	free(rules_dir);
 	free(paths);
+	free(ro.authorized_keys);
 	return rc;
 usage:
 	fprintf(stderr, "Try 'sshwhy --help'.\n");
 	free(paths);
+	free(ro.authorized_keys);
 	return SW_EXIT_USAGE;
 }

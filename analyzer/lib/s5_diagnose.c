@@ -26,10 +26,17 @@ struct sw_diagnoser {
 	void *ctx;
 	struct sw_diag *diag;
 	const struct sw_rule *r_insufficient, *r_invalid, *r_undetermined;
+	const struct sw_rule *r_malformed, *r_unknown_key;
+	const struct sw_keys *keys;
 	struct sw_known *known[4096];
 	size_t nknown;
 	struct sw_diagnose_stats stats;
 };
+
+static struct sw_span sw_offered_key(const struct sw_conn *c);
+static void sw_check_keys(struct sw_diagnoser *d, const struct sw_conn *c,
+    const struct sw_rule **rule, enum sw_confidence *conf,
+    struct sw_buf *note);
 
 static const struct sw_rule *
 sw_need_cause(const struct sw_rules *rs, struct sw_diag *diag,
@@ -72,6 +79,9 @@ sw_diagnoser_new(const struct sw_rules *rs, sw_finding_cb cb, void *ctx,
 	d->r_insufficient = sw_need_cause(rs, diag, "insufficient-logging", &bad);
 	d->r_invalid = sw_need_cause(rs, diag, "invalid-user", &bad);
 	d->r_undetermined = sw_need_cause(rs, diag, "undetermined", &bad);
+	/* Needed only with --authorized-keys; checked when keys are set. */
+	d->r_malformed = sw_rules_find_cause(rs, "authorized-keys-malformed");
+	d->r_unknown_key = sw_rules_find_cause(rs, "unknown-key");
 	if (bad) {
 		sw_diagnoser_free(d);
 		return NULL;
@@ -336,8 +346,9 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 	} else {
 		rule = d->r_undetermined;
 	}
+	f.confidence = sw_rule_cause(rule)->confidence;
+	sw_check_keys(d, c, &rule, &f.confidence, &note);
 	f.cause = sw_rule_cause(rule);
-	f.confidence = f.cause->confidence;
 	f.method = c->method[0] != '\0' ? c->method : "unknown";
 
 	/* What an earlier success of the same user says about the key. */
@@ -349,9 +360,15 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 		sw_format_time_rfc3339(&when, k->time_us, k->utc_off_min);
 		if (note.len > 0)
 			sw_buf_addc(&note, ' ');
+		struct sw_span fp = sw_offered_key(c);
 		sw_buf_addf(&note, "%s last logged in on this host at %s with "
-		    "key %s; compare it with the key the client offers now.",
-		    c->user, when.p, k->key);
+		    "key %s", c->user, when.p, k->key);
+		if (fp.len > 0)
+			sw_buf_addf(&note, "; this client offered %.*s.",
+			    (int)fp.len, fp.p);
+		else
+			sw_buf_adds(&note, "; compare it with the key the "
+			    "client offers now.");
 		sw_buf_free(&when);
 	}
 	sw_diagnose_expand(&fix, f.cause->fix, c,
@@ -361,6 +378,130 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 	d->cb(d->ctx, &f);
 	sw_buf_free(&fix);
 	sw_buf_free(&note);
+}
+
+void
+sw_diagnoser_set_keys(struct sw_diagnoser *d, const struct sw_keys *k)
+{
+	d->keys = k;
+}
+
+/* The first key fingerprint a connection's lines name (the key offered). */
+static struct sw_span
+sw_offered_key(const struct sw_conn *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nevidence; i++) {
+		struct sw_span fp = sw_evidence_named(&c->evidence[i],
+		    "fingerprint");
+		if (fp.len > 0 && fp.len < SW_KEY_FP_SIZE + 8)
+			return fp;
+	}
+	return sw_span_make(NULL, 0);
+}
+
+static void
+sw_note_sep(struct sw_buf *note)
+{
+	if (note->len > 0)
+		sw_buf_addc(note, ' ');
+}
+
+/*
+ * With --authorized-keys: what the user's authorized_keys say about this
+ * failure. May replace the rule (a broken line is the cause) or raise the
+ * confidence (the offered key is certainly not there).
+ */
+static void
+sw_check_keys(struct sw_diagnoser *d, const struct sw_conn *c,
+    const struct sw_rule **rule, enum sw_confidence *conf, struct sw_buf *note)
+{
+	const char *id = sw_rule_cause(*rule)->id;
+	const struct sw_key_line *kl, *lines[5];
+	struct sw_span fp;
+	char fpbuf[SW_KEY_FP_SIZE + 8];
+	size_t n, i;
+
+	if (d->keys == NULL || c->user == NULL || c->user_invalid ||
+	    (strcmp(id, "unknown-key") != 0 &&
+	    strcmp(id, "insufficient-logging") != 0 &&
+	    strcmp(id, "undetermined") != 0))
+		return;
+	fp = sw_offered_key(c);
+	n = sw_keys_for_user(d->keys, c->user, lines, 5);
+	if (fp.len == 0) {
+		/* INFO: no key named; the file can still show a dead line. */
+		for (i = 0; i < n && i < 5; i++) {
+			if (lines[i]->problem == SW_KEY_OK)
+				continue;
+			sw_note_sep(note);
+			sw_buf_addf(note, "%s:%llu cannot work: %s", lines[i]->path,
+			    (unsigned long long)lines[i]->lineno,
+			    sw_key_problem_text(lines[i]->problem));
+		}
+		if (n == 0) {
+			sw_note_sep(note);
+			sw_buf_addf(note, "The authorized_keys given have no key "
+			    "for %s.", c->user);
+		}
+		return;
+	}
+	memcpy(fpbuf, fp.p, fp.len);
+	fpbuf[fp.len] = '\0';
+	kl = sw_keys_find(d->keys, c->user, fpbuf);
+	if (kl != NULL && kl->problem != SW_KEY_OK && d->r_malformed != NULL) {
+		*rule = d->r_malformed;
+		*conf = SW_CONF_CERTAIN;
+		sw_note_sep(note);
+		sw_buf_addf(note, "The offered key %s is at %s:%llu, but that "
+		    "line cannot work: %s%s%s", fpbuf, kl->path,
+		    (unsigned long long)kl->lineno,
+		    sw_key_problem_text(kl->problem),
+		    kl->detail[0] ? " Detail: " : "", kl->detail);
+	} else if (kl != NULL && kl->cert_authority) {
+		sw_note_sep(note);
+		sw_buf_addf(note, "%s is at %s:%llu as a cert-authority line: "
+		    "it accepts certificates signed by that key, not the key "
+		    "itself.", fpbuf, kl->path, (unsigned long long)kl->lineno);
+	} else if (kl != NULL && kl->expires != 0 &&
+	    kl->expires < c->start_us / 1000000) {
+		sw_note_sep(note);
+		sw_buf_addf(note, "%s is at %s:%llu, but its expiry-time has "
+		    "passed, so sshd refuses it.", fpbuf, kl->path,
+		    (unsigned long long)kl->lineno);
+	} else if (kl != NULL) {
+		sw_note_sep(note);
+		sw_buf_addf(note, "The offered key %s IS authorized at %s:%llu: "
+		    "the file given is not the problem; check that sshd reads "
+		    "that file (AuthorizedKeysFile), its owner and modes, and "
+		    "the line's options.", fpbuf, kl->path,
+		    (unsigned long long)kl->lineno);
+	} else {
+		if (d->r_unknown_key != NULL) {
+			*rule = d->r_unknown_key;
+			*conf = SW_CONF_CERTAIN;
+		}
+		sw_note_sep(note);
+		sw_buf_addf(note, "The offered key %s is not in %s's "
+		    "authorized_keys", fpbuf, c->user);
+		if (n == 0)
+			sw_buf_adds(note, " (the files given have no key for "
+			    "this user).");
+		else {
+			sw_buf_adds(note, "; the keys there are:");
+			for (i = 0; i < n && i < 5; i++)
+				sw_buf_addf(note, "%s %s (%s, %s:%llu)",
+				    i ? ";" : "", lines[i]->sha256[0] ?
+				    lines[i]->sha256 : "(unreadable)",
+				    lines[i]->comment ? lines[i]->comment : "",
+				    lines[i]->path,
+				    (unsigned long long)lines[i]->lineno);
+			if (n > 5)
+				sw_buf_addf(note, "; and %zu more", n - 5);
+			sw_buf_addc(note, '.');
+		}
+	}
 }
 
 const struct sw_diagnose_stats *

@@ -11,6 +11,7 @@
 #include "s0_common.h"
 #include "s3_rules.h"
 #include "s4_correlate.h"
+#include "s5_keys.h"
 
 /* A diagnosed failed login. Valid during the callback only. */
 struct sw_finding {
@@ -36,6 +37,13 @@ struct sw_diagnoser;
 struct sw_diagnoser *sw_diagnoser_new(const struct sw_rules *rs,
     sw_finding_cb cb, void *ctx, struct sw_diag *diag);
 void sw_diagnoser_free(struct sw_diagnoser *d);
+
+/*
+ * authorized_keys read with --authorized-keys: failures involving public
+ * keys are checked against them (is the offered key there? on a line that
+ * works?). `k` is borrowed and must outlive the diagnoser; NULL: none.
+ */
+void sw_diagnoser_set_keys(struct sw_diagnoser *d, const struct sw_keys *k);
 
 /* Feed every finished connection (an sw_conn_cb). */
 void sw_diagnose_conn(void *diagnoser, const struct sw_conn *c);

@@ -85,6 +85,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	struct sw_correlator *cor = NULL;
 	struct sw_shapes *shapes = sw_shapes_new(1000);
 	struct sw_noise *noise = sw_noise_new();
+	struct sw_keys *keys = NULL;
 	struct sw_diagnoser *dg = NULL;
 	struct sw_input_opts io;
 	struct sw_format_opts fo;
@@ -111,6 +112,17 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		goto out;
 	if ((dg = sw_diagnoser_new(rs, sw_run_finding, &run, diag)) == NULL)
 		goto out;
+	if (o->nauthorized_keys > 0) {
+		size_t k;
+		if (sw_rules_find_cause(rs, "authorized-keys-malformed") == NULL)
+			fprintf(err, "sshwhy: warning: the rules define no cause "
+			    "'authorized-keys-malformed'; broken authorized_keys "
+			    "lines are only noted\n");
+		keys = sw_keys_new();
+		for (k = 0; k < o->nauthorized_keys; k++)
+			(void)sw_keys_load(keys, o->authorized_keys[k], diag);
+		sw_diagnoser_set_keys(dg, keys);
+	}
 	m = sw_matcher_new(rs, NULL);
 	sw_input_opts_default(&io);
 	io.max_line = o->max_line;
@@ -185,6 +197,7 @@ out:
 	free(sources);
 	sw_shapes_free(shapes);
 	sw_noise_free(noise);
+	sw_keys_free(keys);
 	sw_input_free(in);
 	sw_correlator_free(cor);
 	sw_diagnoser_free(dg);

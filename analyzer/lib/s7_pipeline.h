@@ -27,6 +27,8 @@ struct sw_run_opts {
 	int unmatched;		/* list unrecognised sshd lines by shape */
 	size_t max_line;
 	size_t max_connections;
+	const char **authorized_keys;	/* --authorized-keys specs */
+	size_t nauthorized_keys;
 };
 
 void sw_run_opts_default(struct sw_run_opts *o);
