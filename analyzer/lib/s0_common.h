@@ -123,6 +123,13 @@ int sw_diag_partial(const struct sw_diag *d);
 const char *sw_diag_last(const struct sw_diag *d);
 
 /*
+ * Proleptic Gregorian calendar arithmetic (H. Hinnant's algorithms), so
+ * time conversion needs neither timegm nor the process time zone.
+ */
+int64_t sw_days_from_civil(int64_t y, int m, int d);
+void sw_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+
+/*
  * Escaping untrusted bytes for output. Terminal/Markdown: control bytes,
  * DEL, C1 controls, bidi overrides and invalid UTF-8 become visible
  * escapes (\t, \xNN, \u{NNNN}). JSON: a valid JSON string body; invalid

@@ -128,28 +128,20 @@ sw_add_sanitised(struct sw_buf *out, struct sw_span s)
 	}
 }
 
-/* "YYYY-MM-DDTHH:MM:SS.ffffff+00:00" (civil_from_days, Hinnant). */
+/* "YYYY-MM-DDTHH:MM:SS.ffffff+00:00". */
 static int
 sw_add_time(struct sw_buf *out, uint64_t us)
 {
 	int64_t secs = (int64_t)(us / 1000000), usec = (int64_t)(us % 1000000);
 	int64_t days = secs / 86400, sod = secs % 86400;
-	int64_t z, era, doe, yoe, doy, mp, y, m, d;
+	int64_t y;
+	int m, d;
 
-	z = days + 719468;
-	era = z / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y += m <= 2;
+	sw_civil_from_days(days, &y, &m, &d);
 	if (y > 9999)
 		return -1;
-	sw_buf_addf(out, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%06lld+00:00",
-	    (long long)y, (long long)m, (long long)d, (long long)(sod / 3600),
+	sw_buf_addf(out, "%04lld-%02d-%02dT%02lld:%02lld:%02lld.%06lld+00:00",
+	    (long long)y, m, d, (long long)(sod / 3600),
 	    (long long)(sod / 60 % 60), (long long)(sod % 60), (long long)usec);
 	return 0;
 }

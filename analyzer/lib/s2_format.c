@@ -336,20 +336,6 @@ static const struct sw_format_row sw_format_rows[] = {
 };
 #define SW_NFORMATS (sizeof(sw_format_rows) / sizeof(sw_format_rows[0]))
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant). */
-static int64_t
-sw_days_from_civil(int y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static int64_t
 sw_tm_utc_seconds(const struct sw_tm *tm)
 {
@@ -658,7 +644,8 @@ sw_format_time_rfc3339(struct sw_buf *out, int64_t time_us, int utc_off_min)
 {
 	int64_t local = time_us / 1000000 + (int64_t)utc_off_min * 60;
 	int64_t usec = time_us % 1000000;
-	int64_t days, secs, z, era, doe, yoe, doy, mp, y, m, d;
+	int64_t days, secs, y;
+	int m, d;
 	int aoff = utc_off_min < 0 ? -utc_off_min : utc_off_min;
 
 	if (usec < 0) {
@@ -671,19 +658,9 @@ sw_format_time_rfc3339(struct sw_buf *out, int64_t time_us, int utc_off_min)
 		secs += 86400;
 		days--;
 	}
-	/* civil_from_days (Hinnant). */
-	z = days + 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y += m <= 2;
-	sw_buf_addf(out, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld",
-	    (long long)y, (long long)m, (long long)d, (long long)(secs / 3600),
+	sw_civil_from_days(days, &y, &m, &d);
+	sw_buf_addf(out, "%04lld-%02d-%02dT%02lld:%02lld:%02lld",
+	    (long long)y, m, d, (long long)(secs / 3600),
 	    (long long)(secs / 60 % 60), (long long)(secs % 60));
 	if (usec != 0)
 		sw_buf_addf(out, ".%06lld", (long long)usec);

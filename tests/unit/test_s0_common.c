@@ -77,3 +77,29 @@ Test(diag, counts_and_partial)
 	cr_expect_eq(sw_diag_count(d, SW_DIAG_SKIPPED), 1);
 	sw_diag_free(d);
 }
+
+Test(calendar, round_trips_and_known_dates)
+{
+	static const struct { int64_t y; int m, d; int64_t days; } cases[] = {
+		{ 1970, 1, 1, 0 }, { 2000, 2, 29, 11016 }, { 2026, 11, 25, 20782 },
+		{ 1969, 12, 31, -1 }, { 2100, 3, 1, 47541 },
+	};
+	size_t i;
+	int64_t day;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t y;
+		int m, d;
+		cr_expect_eq(sw_days_from_civil(cases[i].y, cases[i].m, cases[i].d),
+		    cases[i].days, "case %zu", i);
+		sw_civil_from_days(cases[i].days, &y, &m, &d);
+		cr_expect(y == cases[i].y && m == cases[i].m && d == cases[i].d,
+		    "case %zu: %lld-%d-%d", i, (long long)y, m, d);
+	}
+	for (day = -800000; day < 800000; day += 997) {
+		int64_t y;
+		int m, d;
+		sw_civil_from_days(day, &y, &m, &d);
+		cr_assert_eq(sw_days_from_civil(y, m, d), day);
+	}
+}
