@@ -29,7 +29,7 @@ with open(out, "w") as o:
             m = time_re.match(l)
             if m:
                 s = int(m.group(1)) * 3600 + int(m.group(2)) * 60 + int(m.group(3)) + base
-                d = 25 + s // 86400
+                d = 20 + s // 86400   # from Nov 20: stays in the past
                 s %= 86400
                 l = "Nov %2d %02d:%02d:%02d " % (min(d, 30), s // 3600, s // 60 % 60, s % 60) + l[16:]
             l = pid_re.sub(lambda m: "%s[%d]" % (m.group(1), int(m.group(2)) + copy * 7919 % 4000000), l)

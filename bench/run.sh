@@ -8,6 +8,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 lines=${1:-1000000}
+# Inputs are regenerated when the generator changes: delete $work to force it.
 work=/tmp/sshwhy-bench
 mkdir -p "$work"
 need=()
