@@ -22,7 +22,7 @@ struct sw_loader {
 
 static const char *const sw_meaning_names[] = {
 	"connect", "attempt", "success", "partial", "refusal", "cause",
-	"close", "info", "inferred",
+	"close", "info", "inferred", "dropped",
 };
 static const char *const sw_level_names[] = {
 	"QUIET", "FATAL", "ERROR", "INFO", "VERBOSE", "DEBUG1", "DEBUG2",
@@ -527,11 +527,11 @@ sw_load_file(struct sw_diag *diag, const char *path, const char *base)
 			r->id = sw_xstrdup(s);
 			have_id = 1;
 		} else if (strcmp(key, "meaning") == 0) {
-			x = sw_lookup(sw_meaning_names, 9, s);
+			x = sw_lookup(sw_meaning_names, 10, s);
 			if (x < 0)
 				sw_load_error(&l, v, key, "'%s' is not one of "
 				    "connect, attempt, success, partial, refusal, "
-				    "cause, close, info, inferred", s);
+				    "cause, close, info, inferred, dropped", s);
 			else
 				r->meaning = (enum sw_meaning)x;
 			have_meaning = 1;
@@ -610,9 +610,11 @@ sw_load_file(struct sw_diag *diag, const char *path, const char *base)
 	if (r->refuses_session && !r->has_cause)
 		sw_load_error(&l, root, "refuses_session",
 		    "a rule that refuses the session must name its cause");
-	if (r->meaning == SW_MEANING_CAUSE && !r->has_cause)
+	if ((r->meaning == SW_MEANING_CAUSE || r->meaning == SW_MEANING_DROPPED) &&
+	    !r->has_cause)
 		sw_load_error(&l, root, "cause",
-		    "a rule with meaning 'cause' must name its cause");
+		    "a rule with meaning 'cause' or 'dropped' must name its "
+		    "cause");
 out:
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);

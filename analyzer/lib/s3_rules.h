@@ -23,6 +23,8 @@ enum sw_meaning {
 	SW_MEANING_CLOSE,	/* the pre-auth connection ended */
 	SW_MEANING_INFO,	/* context only: never opens a connection */
 	SW_MEANING_INFERRED,	/* no pattern: a cause the diagnoser infers */
+	SW_MEANING_DROPPED,	/* the listener refused a connection: the line
+				   is a whole connection, never merged */
 };
 
 /* sshd LogLevel values, in order of verbosity. */

@@ -481,6 +481,26 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 	if (ev->cap[SW_CAP_CONN_PID].p != NULL &&
 	    sw_span_to_u64(ev->cap[SW_CAP_CONN_PID], &v) == 0)
 		pid = v;
+	if (m == SW_MEANING_DROPPED) {
+		/*
+		 * MaxStartups or a penalty: the listener closed the socket
+		 * itself. The line is the whole connection; it is not
+		 * filed under the listener's pid, so drops never merge.
+		 */
+		n = sw_open_node(c, h, pid, rec);
+		sw_unhash(c, n);
+		cn = &n->c;
+		sw_set_str(&cn->ip, ev->cap[SW_CAP_IP], 64);
+		if (ev->cap[SW_CAP_PORT].p != NULL &&
+		    sw_span_to_u64(ev->cap[SW_CAP_PORT], &v) == 0 && v <= 65535)
+			cn->port = (unsigned)v;
+		cn->closed = 1;
+		n->has_cause = 1;
+		sw_add_evidence(c, n, ev);
+		n->done = 1;
+		sw_emit_ready(c);
+		return;
+	}
 	n = sw_lookup(c, h, pid);
 	if (n == NULL && m != SW_MEANING_CONNECT) {
 		n = sw_lookup_alias(c, h, pid);

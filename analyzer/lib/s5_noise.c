@@ -157,6 +157,7 @@ sw_noise_is(const struct sw_noise *n, const char *ip, const char *cause,
 		"wrong-password", "invalid-user", "user-not-allowed",
 		"root-login-refused", "too-many-auth-failures",
 		"insufficient-logging", "negotiation-failed", "undetermined",
+		"connection-dropped", "tcp-wrappers-refused",
 	};
 	const struct sw_ipstat *s;
 	size_t i;

@@ -27,7 +27,7 @@ static const struct bad_case bad_cases[] = {
 	{ "id: r\nmeaning: info\npriority: 1\nlevel: INFO\npatterns: ['^x']\n",
 	  "field 'examples': at least one example line is required" },
 	{ "id: r\nmeaning: cause\npriority: 1\nlevel: INFO\npatterns: ['^x']\nexamples: ['x']\n",
-	  "field 'cause': a rule with meaning 'cause' must name its cause" },
+	  "field 'cause': a rule with meaning 'cause' or 'dropped' must name its cause" },
 	{ "id: r\nmeaning: info\npriority: 1\nlevel: INFO\npatterns: ['^x']\nexamples: ['x']\ncolour: red\n",
 	  "r.yaml:7: error: unknown field 'colour'" },
 	{ "id: r\nmeaning: [info\n", "r.yaml:3: error: YAML:" },
