@@ -51,6 +51,10 @@ def run_sshwhy(binary, path, year):
     return [json.loads(l) for l in p.stdout.decode().splitlines() if l.strip()]
 
 
+def shown(cause):
+    return "no finding" if cause == "success" else cause
+
+
 def judge(rows, findings):
     """Maps each row to the cause sshwhy reported for it (None: no finding)."""
     by_port = collections.defaultdict(list)
@@ -90,13 +94,13 @@ def main():
             got = judge(rows, run_sshwhy(binary, path, year))
             for r in rows:
                 want = r["expected_cause"]
-                have = got[id(r)] or "success"
+                have = got[id(r)] or "success"   # no finding
                 key = (r["scenario"], level)
                 ok = have == want
                 if variant.endswith("-rfc3339.log"):
                     if not ok and key not in known:
                         unexpected.append(f"{variant}: {r['scenario']} "
-                                          f"round {r['round']}: got {have}, "
+                                          f"round {r['round']}: got {shown(have)}, "
                                           f"want {want}")
                     continue
                 table[(want, level)][1] += 1
@@ -106,16 +110,18 @@ def main():
                         fixed.add(key)
                 elif key in known:
                     allowed.append(f"{r['scenario']} at {level} round "
-                                   f"{r['round']}: got {have}, want {want} "
+                                   f"{r['round']}: got {shown(have)}, want {want} "
                                    f"({known[key]})")
                 else:
                     unexpected.append(f"{variant}: {r['scenario']} round "
                                       f"{r['round']} (user {r['user']}, port "
-                                      f"{r['port']}): got {have}, want {want}")
+                                      f"{r['port']}): got {shown(have)}, want {want}")
     causes = sorted({c for c, _ in table})
     total = [0, 0]
     sep = "|" if markdown else " "
     print(f"{'cause':28}{sep}" + sep.join(f"{l:>9}" for l, _ in LEVELS))
+    if markdown:
+        print("-" * 28 + sep + sep.join("-" * 8 + ":" for _ in LEVELS))
     for c in causes:
         cells = []
         for l, _ in LEVELS:
