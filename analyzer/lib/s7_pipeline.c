@@ -262,8 +262,9 @@ sw_explain_all(const struct sw_rules *rs, FILE *out)
 	    "Every cause sshwhy can name, with the rules (signatures) that "
 	    "name it, the lowest sshd LogLevel at which each signature's line "
 	    "appears, and real example lines. What each lab scenario logs at "
-	    "INFO, VERBOSE and DEBUG1 is in tests/lab/NOTES.md; the accuracy "
-	    "per cause and level is printed by tests/lab/accuracy.py.\n\n"
+	    "INFO, VERBOSE and DEBUG1 on a real OpenSSH 9.2 is in "
+	    "tests/lab/NOTES.md, and sshwhy's accuracy per cause and level "
+	    "in docs/lab.md.\n\n"
 	    "| cause | title |\n|---|---|\n");
 	for (i = 0; i < n; i++)
 		fprintf(out, "| [`%s`](#%s) | %s |\n", causes[i]->id,
