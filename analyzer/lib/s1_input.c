@@ -229,6 +229,15 @@ sw_rot_parse(const char *name, struct sw_rot *r)
 	r->baselen = end - 1;
 }
 
+size_t
+sw_input_set_base(const char *path)
+{
+	struct sw_rot r;
+
+	sw_rot_parse(path, &r);
+	return r.baselen;
+}
+
 int
 sw_input_rotation_cmp(const char *a, const char *b)
 {

@@ -98,4 +98,12 @@ void sw_input_free(struct sw_input *in);
  */
 int sw_input_rotation_cmp(const char *a, const char *b);
 
+/*
+ * Length of the part of `path` that names its rotated set: the path
+ * without rotation (.N, -YYYYMMDD) and compression suffixes. Two paths
+ * belong to one set when these prefixes are equal ("auth.log.2.gz" and
+ * "auth.log" share "auth.log").
+ */
+size_t sw_input_set_base(const char *path);
+
 #endif

@@ -3,6 +3,8 @@
  * that lives for the whole input is the per-cause tally and the stages'
  * own bounded tables; lines flow through one at a time.
  */
+#include <sys/stat.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +75,158 @@ sw_cause_cmp(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/*
+ * Inputs are read as streams merged by time: each rotated set, directory
+ * or "-" given on the command line is one stream (its files in rotation
+ * order), and the next record always comes from the stream whose current
+ * record is oldest. A journal plus an auth.log, or the logs of several
+ * hosts, then reach the correlator in one time order. Each stream holds
+ * one parsed record, whose bytes stay valid until that stream advances.
+ */
+struct sw_stream {
+	struct sw_input *in;
+	struct sw_format *fmt;
+	struct sw_record rec;
+	int have;
+};
+
+struct sw_streams {
+	struct sw_stream *v;
+	size_t n;
+	size_t *heap;		/* stream indices, oldest record first */
+	size_t nheap;
+};
+
+/* Whether a command-line path joins an earlier stream (same rotated set). */
+static int
+sw_same_set(const char *a, const char *b)
+{
+	size_t la, lb;
+	struct stat sa, sb;
+
+	if (strcmp(a, "-") == 0 || strcmp(b, "-") == 0 ||
+	    (stat(a, &sa) == 0 && S_ISDIR(sa.st_mode)) ||
+	    (stat(b, &sb) == 0 && S_ISDIR(sb.st_mode)))
+		return 0;
+	la = sw_input_set_base(a);
+	lb = sw_input_set_base(b);
+	return la == lb && memcmp(a, b, la) == 0;
+}
+
+static void
+sw_streams_open(struct sw_streams *ss, const char *const *paths, size_t npaths,
+    const struct sw_input_opts *io, const struct sw_format_opts *fo,
+    struct sw_diag *diag)
+{
+	const char **group = sw_xcalloc(npaths + 1, sizeof(*group));
+	int *taken = sw_xcalloc(npaths + 1, sizeof(*taken));
+	size_t i, j, k;
+
+	memset(ss, 0, sizeof(*ss));
+	ss->v = sw_xcalloc(npaths + 1, sizeof(*ss->v));
+	ss->heap = sw_xcalloc(npaths + 1, sizeof(*ss->heap));
+	for (i = 0; i < npaths; i++) {
+		if (taken[i])
+			continue;
+		for (k = 0, j = i; j < npaths; j++) {
+			if (!taken[j] && (j == i || sw_same_set(paths[i],
+			    paths[j]))) {
+				group[k++] = paths[j];
+				taken[j] = 1;
+			}
+		}
+		ss->v[ss->n].in = sw_input_new(group, k, io, diag);
+		ss->v[ss->n].fmt = sw_format_new(fo, diag);
+		ss->n++;
+	}
+	free(group);
+	free(taken);
+}
+
+/* Reads the stream's next sshd record; 0 when the stream is done. */
+static int
+sw_stream_fill(struct sw_stream *s)
+{
+	struct sw_line line;
+
+	s->have = 0;
+	while (sw_input_next(s->in, &line) == SW_OK) {
+		if (sw_format_parse(s->fmt, &line, &s->rec) == SW_OK) {
+			s->have = 1;
+			break;
+		}
+	}
+	return s->have;
+}
+
+/* Heap order: older record first; on a tie, the earlier stream. */
+static int
+sw_stream_before(const struct sw_streams *ss, size_t a, size_t b)
+{
+	if (ss->v[a].rec.time_us != ss->v[b].rec.time_us)
+		return ss->v[a].rec.time_us < ss->v[b].rec.time_us;
+	return a < b;
+}
+
+static void
+sw_heap_down(struct sw_streams *ss, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i, t;
+		if (l < ss->nheap && sw_stream_before(ss, ss->heap[l], ss->heap[m]))
+			m = l;
+		if (r < ss->nheap && sw_stream_before(ss, ss->heap[r], ss->heap[m]))
+			m = r;
+		if (m == i)
+			return;
+		t = ss->heap[i];
+		ss->heap[i] = ss->heap[m];
+		ss->heap[m] = t;
+		i = m;
+	}
+}
+
+static void
+sw_streams_start(struct sw_streams *ss)
+{
+	size_t i;
+
+	for (i = 0; i < ss->n; i++)
+		if (sw_stream_fill(&ss->v[i]))
+			ss->heap[ss->nheap++] = i;
+	for (i = ss->nheap; i-- > 0;)
+		sw_heap_down(ss, i);
+}
+
+/* The oldest pending record, or NULL at the end of every stream. */
+static struct sw_record *
+sw_streams_peek(struct sw_streams *ss)
+{
+	return ss->nheap > 0 ? &ss->v[ss->heap[0]].rec : NULL;
+}
+
+/* Done with the record sw_streams_peek returned: advance its stream. */
+static void
+sw_streams_pop(struct sw_streams *ss)
+{
+	if (!sw_stream_fill(&ss->v[ss->heap[0]]))
+		ss->heap[0] = ss->heap[--ss->nheap];
+	sw_heap_down(ss, 0);
+}
+
+static void
+sw_streams_free(struct sw_streams *ss)
+{
+	size_t i;
+
+	for (i = 0; i < ss->n; i++) {
+		sw_input_free(ss->v[i].in);
+		sw_format_free(ss->v[i].fmt);
+	}
+	free(ss->v);
+	free(ss->heap);
+}
+
 int
 sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
     const char *const *paths, size_t npaths, FILE *out, FILE *err)
@@ -80,8 +234,8 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	struct sw_diag *diag = sw_diag_new(err, 10);
 	struct sw_rules *rs = NULL;
 	struct sw_matcher *m = NULL;
-	struct sw_input *in = NULL;
-	struct sw_format *fmt = NULL;
+	struct sw_streams ss;
+	struct sw_record *rec;
 	struct sw_correlator *cor = NULL;
 	struct sw_shapes *shapes = sw_shapes_new(1000);
 	struct sw_noise *noise = sw_noise_new();
@@ -93,12 +247,12 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	struct sw_report_opts ro;
 	struct sw_summary sum;
 	struct sw_run run;
-	struct sw_line line;
 	const char **sources = NULL;
 	int rc = SW_EXIT_USAGE;
-	unsigned i;
+	size_t i, j;
 
 	memset(&run, 0, sizeof(run));
+	memset(&ss, 0, sizeof(ss));
 	if ((rs = sw_rules_load(rules_dir, diag)) == NULL) {
 		fprintf(err, "sshwhy: the rules directory %s is invalid; "
 		    "nothing was analysed\n", rules_dir);
@@ -128,41 +282,39 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	io.max_line = o->max_line;
 	memset(&fo, 0, sizeof(fo));
 	fo.year = o->year;
-	fmt = sw_format_new(&fo, diag);
 	sw_correlate_opts_default(&co);
 	co.max_connections = o->max_connections;
 	cor = sw_correlator_new(&co, sw_diagnose_conn, dg, diag);
-	in = sw_input_new(paths, npaths, &io, diag);
+	sw_streams_open(&ss, paths, npaths, &io, &fo, diag);
+	sw_streams_start(&ss);
 
-	while (sw_input_next(in, &line) == SW_OK) {
-		struct sw_record rec;
+	while ((rec = sw_streams_peek(&ss)) != NULL) {
 		struct sw_event ev;
 
-		if (sw_format_parse(fmt, &line, &rec) != SW_OK)
-			continue;
-		if (sw_match_record(m, &rec, &ev) == SW_OK)
+		if (sw_match_record(m, rec, &ev) == SW_OK)
 			sw_correlate_event(cor, &ev);
 		else {
 			run.unmatched++;
-			sw_shapes_add(shapes, &rec);
-			sw_correlate_unmatched(cor, &rec);
+			sw_shapes_add(shapes, rec);
+			sw_correlate_unmatched(cor, rec);
 		}
+		sw_streams_pop(&ss);
 	}
 	sw_correlate_finish(cor);
 
 	memset(&sum, 0, sizeof(sum));
+	for (i = 0; i < ss.n; i++) {
+		const struct sw_format_stats *fs = sw_format_stats(ss.v[i].fmt);
+		sum.lines += fs->lines;
+		sum.sshd_lines += fs->sshd_lines;
+		sum.unparsed += fs->unparsed;
+		sum.year_guessed |= fs->year_guessed;
+	}
 	{
-		const struct sw_format_stats *fs = sw_format_stats(fmt);
 		const struct sw_diagnose_stats *ds = sw_diagnose_stats(dg);
 		const struct sw_correlate_stats *cs = sw_correlate_stats(cor);
 		const struct sw_match_stats *ms = sw_match_stats(m);
-		uint64_t matched_events = 0;
 
-		(void)matched_events;
-		sum.lines = fs->lines;
-		sum.sshd_lines = fs->sshd_lines;
-		sum.unparsed = fs->unparsed;
-		sum.year_guessed = fs->year_guessed;
 		sum.limit_hits = ms->limit_hits;
 		sum.connections = cs->connections;
 		sum.failed = ds->failed;
@@ -177,10 +329,13 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		    sw_cause_cmp);
 	sum.causes = run.causes;
 	sum.ncauses = run.ncauses;
-	sum.nsources = sw_input_nsources(in);
+	for (i = 0; i < ss.n; i++)
+		sum.nsources += sw_input_nsources(ss.v[i].in);
 	sources = sw_xcalloc(sum.nsources + 1, sizeof(*sources));
-	for (i = 0; i < sum.nsources; i++)
-		sources[i] = sw_input_source_name(in, i);
+	for (i = 0, sum.nsources = 0; i < ss.n; i++)
+		for (j = 0; j < sw_input_nsources(ss.v[i].in); j++)
+			sources[sum.nsources++] =
+			    sw_input_source_name(ss.v[i].in, (unsigned)j);
 	sum.sources = sources;
 	sw_diag_finish(diag);
 	sum.partial = sw_diag_partial(diag);
@@ -198,10 +353,10 @@ out:
 	sw_shapes_free(shapes);
 	sw_noise_free(noise);
 	sw_keys_free(keys);
-	sw_input_free(in);
+	/* The correlator's evidence points at input names: free it first. */
 	sw_correlator_free(cor);
+	sw_streams_free(&ss);
 	sw_diagnoser_free(dg);
-	sw_format_free(fmt);
 	sw_matcher_free(m);
 	sw_report_free(run.report);
 	sw_rules_free(rs);

@@ -1453,3 +1453,23 @@ Test(input, empty_plan_and_free_null)
 	sw_input_free(NULL);
 	sw_diag_free(d);
 }
+
+Test(input, set_base_groups_rotations)
+{
+	static const struct { const char *a, *b; int same; } cases[] = {
+		{ "/var/log/auth.log", "/var/log/auth.log.1", 1 },
+		{ "/var/log/auth.log.2.gz", "/var/log/auth.log", 1 },
+		{ "/var/log/secure-20261120", "/var/log/secure", 1 },
+		{ "/var/log/auth.log", "/var/log/secure", 0 },
+		{ "/a/auth.log", "/b/auth.log", 0 },
+		{ "x.log.zst", "x.log", 1 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t la = sw_input_set_base(cases[i].a);
+		size_t lb = sw_input_set_base(cases[i].b);
+		int same = la == lb && strncmp(cases[i].a, cases[i].b, la) == 0;
+		cr_expect_eq(same, cases[i].same, "case %zu", i);
+	}
+}
