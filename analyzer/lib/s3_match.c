@@ -330,6 +330,7 @@ struct sw_shapes {
 	size_t n, max;
 	uint64_t other;		/* lines whose shape did not fit the table */
 	int32_t slot[SW_SHAPE_SLOTS];	/* index into v + 1; 0 = empty */
+	struct sw_buf scratch;	/* reused: no allocation per line */
 	int sorted;		/* v was reordered: slots are stale */
 };
 
@@ -349,6 +350,7 @@ sw_shapes_new(size_t max_shapes)
 	struct sw_shapes *t = sw_xcalloc(1, sizeof(*t));
 
 	t->max = max_shapes ? max_shapes : 1000;
+	sw_buf_init(&t->scratch, 1024);
 	if (t->max > SW_SHAPE_SLOTS / 2)
 		t->max = SW_SHAPE_SLOTS / 2;
 	return t;
@@ -366,6 +368,7 @@ sw_shapes_free(struct sw_shapes *t)
 		free(t->v[i].origin);
 	}
 	free(t->v);
+	sw_buf_free(&t->scratch);
 	free(t);
 }
 
@@ -441,13 +444,13 @@ sw_shape_of(struct sw_buf *out, struct sw_span message)
 void
 sw_shapes_add(struct sw_shapes *t, const struct sw_record *rec)
 {
-	struct sw_buf b;
+	struct sw_buf *b = &t->scratch;
 	size_t i;
 
-	sw_buf_init(&b, 512);
-	sw_shape_of(&b, rec->message);
-	if (b.p == NULL)
-		sw_buf_addc(&b, ' ');
+	sw_buf_reset(b);
+	sw_shape_of(b, rec->message);
+	if (b->p == NULL || b->len == 0)
+		sw_buf_addc(b, ' ');
 	if (t->sorted) {
 		/* Sorting moved the entries: index them again. */
 		memset(t->slot, 0, sizeof(t->slot));
@@ -459,22 +462,20 @@ sw_shapes_add(struct sw_shapes *t, const struct sw_record *rec)
 		}
 		t->sorted = 0;
 	}
-	for (i = sw_shape_hash(b.p); t->slot[i] != 0;
+	for (i = sw_shape_hash(b->p); t->slot[i] != 0;
 	    i = (i + 1) % SW_SHAPE_SLOTS) {
 		struct sw_shape *sh = &t->v[t->slot[i] - 1];
-		if (strcmp(sh->shape, b.p) == 0) {
+		if (strcmp(sh->shape, b->p) == 0) {
 			sh->count++;
-			sw_buf_free(&b);
 			return;
 		}
 	}
 	if (t->n >= t->max) {
 		t->other++;
-		sw_buf_free(&b);
 		return;
 	}
 	t->v = sw_xreallocarray(t->v, t->n + 1, sizeof(*t->v));
-	t->v[t->n].shape = sw_buf_steal(&b);
+	t->v[t->n].shape = sw_xstrndup(b->p, b->len);
 	t->v[t->n].count = 1;
 	t->v[t->n].origin = sw_xstrdup(rec->origin ? rec->origin : "");
 	t->v[t->n].lineno = rec->lineno;
