@@ -27,6 +27,7 @@
 #include <zstd.h>
 
 #include "s1_input.h"
+#include "test_util.h"
 
 #define DATA SW_TEST_DATA_DIR "/input"
 #define B(s) s, sizeof(s) - 1
@@ -38,32 +39,6 @@ tdir_setup(void)
 {
 	snprintf(tdir, sizeof(tdir), "%s", "/tmp/sw_input_XXXXXX");
 	cr_assert_not_null(mkdtemp(tdir));
-}
-
-static void
-rm_tree(const char *path)
-{
-	struct dirent *de;
-	struct stat st;
-	char sub[PATH_MAX];
-	DIR *dp;
-
-	if ((dp = opendir(path)) == NULL) {
-		unlink(path);
-		return;
-	}
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-			rm_tree(sub);
-		else
-			unlink(sub);
-	}
-	closedir(dp);
-	rmdir(path);
 }
 
 static void

@@ -24,37 +24,12 @@
 
 #include "s1_input.h"
 #include "s1_journal.h"
+#include "test_util.h"
 
 #define SAMPLES SW_TEST_SOURCE_DIR "/samples/journal"
 #define B(s) s, sizeof(s) - 1
 
 static char tdir[PATH_MAX];
-
-static void
-rm_tree(const char *path)
-{
-	struct dirent *de;
-	struct stat st;
-	char sub[PATH_MAX];
-	DIR *dp;
-
-	if ((dp = opendir(path)) == NULL) {
-		unlink(path);
-		return;
-	}
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-			rm_tree(sub);
-		else
-			unlink(sub);
-	}
-	closedir(dp);
-	rmdir(path);
-}
 
 static void
 setup(void)

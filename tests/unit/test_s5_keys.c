@@ -19,36 +19,11 @@
 #include <criterion/criterion.h>
 
 #include "s5_keys.h"
+#include "test_util.h"
 
 #define KEYS SW_TEST_DATA_DIR "/keys"
 
 static char tdir[256];	/* short: paths built from it fit PATH_MAX */
-
-static void
-rm_tree(const char *path)
-{
-	struct dirent *de;
-	struct stat st;
-	char sub[PATH_MAX];
-	DIR *dp;
-
-	if ((dp = opendir(path)) == NULL) {
-		unlink(path);
-		return;
-	}
-	while ((de = readdir(dp)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
-			rm_tree(sub);
-		else
-			unlink(sub);
-	}
-	closedir(dp);
-	rmdir(path);
-}
 
 static void
 tdir_setup(void)
