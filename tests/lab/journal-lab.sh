@@ -3,6 +3,9 @@
 # the journal samples in samples/journal/ (issue 5).
 #
 #   sudo tests/lab/journal-lab.sh [OUTDIR]     (default OUTDIR: samples/journal)
+#   sudo JLAB_LOGLEVEL=DEBUG3 tests/lab/journal-lab.sh /tmp/out
+#        the same at another sshd LogLevel, plus a user for whom a Match
+#        block sets PubkeyAuthentication no (samples/debug3/ was made so)
 #
 # A reduced variant of run-lab.sh: one sshd (LogLevel VERBOSE, port 2202) and a
 # handful of scenarios, run twice. Everything runs inside
@@ -30,6 +33,7 @@ PASSWORD='LabPass-4711'
 LAB_ETC=/etc/ssh/lab
 JOURNALD=/lib/systemd/systemd-journald
 PORT=2202
+LOGLEVEL=${JLAB_LOGLEVEL:-VERBOSE}
 
 # scenario user client-kind
 SCENARIOS=(
@@ -39,6 +43,10 @@ SCENARIOS=(
   "wrong-password sw_badpass badpassword"
   "invalid-user sw_ghost key"
 )
+# Only with another LogLevel, so the journal samples stay as they were made.
+if [[ -n ${JLAB_LOGLEVEL:-} ]]; then
+  SCENARIOS+=("pubkey-disabled sw_nopubkey key")
+fi
 
 log() { printf '[jlab %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -229,11 +237,13 @@ ListenAddress 127.0.0.1
 HostKey $LAB_ETC/ssh_host_ed25519_key
 PidFile /run/sshd-jlab.pid
 SyslogFacility AUTH
-LogLevel VERBOSE
+LogLevel $LOGLEVEL
 KbdInteractiveAuthentication no
 PasswordAuthentication yes
 UsePAM yes
 PrintMotd no
+Match User sw_nopubkey
+	PubkeyAuthentication no
 EOF
   /usr/sbin/sshd -t -f "$W/sshd.conf" || die "bad sshd config"
 }

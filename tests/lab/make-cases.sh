@@ -31,3 +31,4 @@ mk success INFO info success
 python3 $X $L/info.log sw_acctexp 1 > samples/cases/account-expired.log
 python3 $X $L/info.log sw_pwexp 1 > samples/cases/password-expired.log
 python3 $X $L/info.log sw_nologin 1 > samples/cases/nologin.log
+python3 $X samples/debug3/auth.log 56874 > samples/cases/pubkey-disabled-debug3.log   # sw_nopubkey, round 1
