@@ -94,6 +94,11 @@ static const struct fixture_file core_rules[] = {
 	  "patterns: ['^fatal: bad ownership or modes for chroot directory (?:component )?\"(?<path>[^\"]*)\"$']\n"
 	  "cause: {id: chroot-bad-ownership, title: Chroot, explanation: x, fix: 'chown root {path}'}\n"
 	  "examples: ['fatal: bad ownership or modes for chroot directory \"/x\"']\n" },
+	{ "pamaccess.yaml",
+	  "id: pamaccess\nmeaning: cause\npriority: 70\nlevel: INFO\n"
+	  "patterns: ['^pam_access\\(sshd:account\\): access denied for user `(?<user>.*)'' from `(?<rhost>.*)''$']\n"
+	  "cause: {id: pam-account-denied, title: PAM, explanation: x, fix: y}\n"
+	  "examples: ['pam_access(sshd:account): access denied for user `bob'' from `1.2.3.4''']\n" },
 	{ "pam.yaml",
 	  "id: pam\nmeaning: info\npriority: 0\nlevel: INFO\n"
 	  "patterns: ['^PAM \\d+ more authentication failures?;']\n"

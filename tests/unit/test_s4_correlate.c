@@ -247,3 +247,24 @@ Test(correlate, child_pid_lines_join_their_connection)
 	cr_expect_str_eq(g.user[0], "bob");
 	cr_expect_str_eq(g.fix[0], "chown root /srv/sftp/bob");
 }
+
+/* keyboard-interactive runs PAM in a helper process with its own pid. */
+Test(correlate, pam_helper_lines_join_by_user_and_address)
+{
+	static const char *const lines[] = {
+		"Nov 25 10:00:00 h sshd[100]: Connection from 10.0.0.1 port 1000 on 10.0.0.9 port 22",
+		"Nov 25 10:00:01 h sshd[100]: Failed password for bob from 10.0.0.1 port 1000 ssh2",
+		"Nov 25 10:00:02 h sshd[101]: pam_access(sshd:account): access denied for user `bob' from `10.0.0.1'",
+		"Nov 25 10:00:03 h sshd[100]: Connection closed by authenticating user bob 10.0.0.1 port 1000 [preauth]",
+		/* Another user's helper line must not join bob's connection. */
+		"Nov 25 10:00:04 h sshd[102]: pam_access(sshd:account): access denied for user `eve' from `10.0.0.1'",
+	};
+	struct got g = RUN(lines, 0);
+
+	cr_assert_eq(g.n, 2);
+	cr_expect_eq(g.pid[0], 100);
+	cr_expect_str_eq(g.cause[0], "pam-account-denied");
+	cr_expect_eq(g.nevidence[0], 4);
+	cr_expect_eq(g.pid[1], 102);
+	cr_expect_str_eq(g.user[1], "eve");
+}
