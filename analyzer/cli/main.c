@@ -25,6 +25,8 @@ static const struct sw_opt sw_opts[] = {
 	{ "rules", "DIR", "rules directory (default: the installed rules)" },
 	{ "year", "YYYY", "year of the first year-less syslog timestamp" },
 	{ "tz", "ZONE", "time zone of timestamps without an offset (default: local)" },
+	{ "since", "WHEN", "report logins from WHEN on: 24h, 7d, today, yesterday, 2026-11-24[THH:MM[:SS]][Z]" },
+	{ "until", "WHEN", "report logins before WHEN (same forms)" },
 	{ "authorized-keys", "[USER=]PATH", "check refused keys against these authorized_keys (file or directory; repeatable)" },
 	{ "all", NULL, "list every failed login, attack noise included" },
 	{ "no-evidence", NULL, "text and markdown: leave out the evidence lines" },
@@ -89,6 +91,92 @@ sw_parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 	if (errno != 0 || *end != '\0' || v > max)
 		return -1;
 	*out = v;
+	return 0;
+}
+
+static int
+sw_digits_at(const char *s, size_t n, int *out)
+{
+	int v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * --since/--until: "24h", "7d", "30m", "today", "yesterday", or
+ * "YYYY-MM-DD[THH:MM[:SS]][Z]" (local time unless Z). Microseconds since
+ * the epoch in *out; -1 if the text is none of these.
+ */
+static int
+sw_parse_when(const char *s, int64_t *out)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t n = strlen(s);
+	int y, mo, d, h = 0, mi = 0, se = 0, utc = 0;
+	unsigned long long v;
+	time_t t;
+
+	if (n >= 2 && strchr("smhd", s[n - 1]) != NULL) {
+		char num[24];
+		int64_t unit = s[n - 1] == 's' ? 1 : s[n - 1] == 'm' ? 60 :
+		    s[n - 1] == 'h' ? 3600 : 86400;
+		if (n - 1 >= sizeof(num))
+			return -1;
+		memcpy(num, s, n - 1);
+		num[n - 1] = '\0';
+		if (sw_parse_uint(num, 36500ULL * 86400, &v) != 0)
+			return -1;
+		*out = ((int64_t)now - (int64_t)v * unit) * 1000000;
+		return 0;
+	}
+	localtime_r(&now, &tm);
+	if (strcmp(s, "today") == 0 || strcmp(s, "yesterday") == 0) {
+		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+		if (s[0] == 'y')
+			tm.tm_mday--;
+		tm.tm_isdst = -1;
+		*out = (int64_t)mktime(&tm) * 1000000;
+		return 0;
+	}
+	if (n > 0 && s[n - 1] == 'Z') {
+		utc = 1;
+		n--;
+	}
+	if ((n != 10 && n != 16 && n != 19) || s[4] != '-' || s[7] != '-' ||
+	    sw_digits_at(s, 4, &y) || sw_digits_at(s + 5, 2, &mo) ||
+	    sw_digits_at(s + 8, 2, &d))
+		return -1;
+	if (n >= 16 && ((s[10] != 'T' && s[10] != ' ') || s[13] != ':' ||
+	    sw_digits_at(s + 11, 2, &h) || sw_digits_at(s + 14, 2, &mi)))
+		return -1;
+	if (n == 19 && (s[16] != ':' || sw_digits_at(s + 17, 2, &se)))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+		return -1;
+	if (utc) {
+		*out = (sw_days_from_civil(y, mo, d) * 86400 + h * 3600 +
+		    mi * 60 + se) * 1000000;
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	tm.tm_isdst = -1;
+	if ((t = mktime(&tm)) == (time_t)-1)
+		return -1;
+	*out = (int64_t)t * 1000000;
 	return 0;
 }
 
@@ -235,6 +323,19 @@ main(int argc, char **argv)
 			/* Local time conversions (mktime) follow TZ. */
 			setenv("TZ", val, 1);
 			tzset();
+		} else if (strcmp(o->name, "since") == 0 ||
+		    strcmp(o->name, "until") == 0) {
+			int64_t when;
+			if (sw_parse_when(val, &when) != 0) {
+				fprintf(stderr, "sshwhy: --%s: cannot read '%s' "
+				    "(try 24h, 7d, yesterday or 2026-11-24)\n",
+				    o->name, val);
+				goto usage;
+			}
+			if (o->name[0] == 's')
+				ro.since_us = when;
+			else
+				ro.until_us = when;
 		} else if (strcmp(o->name, "authorized-keys") == 0) {
 			ro.authorized_keys = sw_xreallocarray(ro.authorized_keys,
 			    ro.nauthorized_keys + 1, sizeof(*ro.authorized_keys));

@@ -28,6 +28,7 @@ struct sw_diagnoser {
 	const struct sw_rule *r_insufficient, *r_invalid, *r_undetermined;
 	const struct sw_rule *r_malformed, *r_unknown_key;
 	const struct sw_keys *keys;
+	int64_t since_us, until_us;
 	struct sw_known *known[4096];
 	size_t nknown;
 	struct sw_diagnose_stats stats;
@@ -286,6 +287,13 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 	const struct sw_known *k;
 	size_t best;
 
+	if ((d->since_us != 0 && c->start_us < d->since_us) ||
+	    (d->until_us != 0 && c->start_us >= d->until_us)) {
+		if (c->outcome == SW_OUTCOME_SUCCESS)
+			sw_known_learn(d, c);
+		d->stats.outside++;
+		return;
+	}
 	switch (c->outcome) {
 	case SW_OUTCOME_SUCCESS:
 		d->stats.succeeded++;
@@ -378,6 +386,14 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 	d->cb(d->ctx, &f);
 	sw_buf_free(&fix);
 	sw_buf_free(&note);
+}
+
+void
+sw_diagnoser_set_window(struct sw_diagnoser *d, int64_t since_us,
+    int64_t until_us)
+{
+	d->since_us = since_us;
+	d->until_us = until_us;
 }
 
 void

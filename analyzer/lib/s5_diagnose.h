@@ -50,7 +50,16 @@ void sw_diagnose_conn(void *diagnoser, const struct sw_conn *c);
 
 struct sw_diagnose_stats {
 	uint64_t failed, succeeded, unknown, noauth;
+	uint64_t outside;	/* started outside the time window: not reported */
 };
+
+/*
+ * Report only connections that started in [since_us, until_us) (0: no
+ * bound). Earlier lines still feed correlation and the memory of keys
+ * that logged in, so a window loses no context.
+ */
+void sw_diagnoser_set_window(struct sw_diagnoser *d, int64_t since_us,
+    int64_t until_us);
 const struct sw_diagnose_stats *sw_diagnose_stats(const struct sw_diagnoser *d);
 
 /*

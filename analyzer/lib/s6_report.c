@@ -161,6 +161,11 @@ sw_text_end(struct sw_report *r, const struct sw_summary *s)
 	    s->connections == 1 ? "" : "s",
 	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth,
 	    (unsigned long long)s->unknown);
+	if (s->outside > 0)
+		sw_buf_addf(b, "%llu more connection%s started outside the "
+		    "time window (--since/--until) and %s not reported.\n",
+		    (unsigned long long)s->outside, s->outside == 1 ? "" : "s",
+		    s->outside == 1 ? "is" : "are");
 	if (s->ncauses > 0) {
 		sw_buf_adds(b, "By cause:\n");
 		for (i = 0; i < s->ncauses; i++)
@@ -317,6 +322,7 @@ sw_json_end(struct sw_report *r, const struct sw_summary *s)
 	    "\"succeeded\":%llu,\"no_auth\":%llu,\"unfinished\":%llu,"
 	    "\"lines\":%llu,\"sshd_lines\":%llu,\"unmatched_lines\":%llu,"
 	    "\"unparsed_lines\":%llu,\"input_partial\":%s,\"noise\":%llu,"
+	    "\"outside_window\":%llu,"
 	    "\"by_cause\":[",
 	    r->n > 0 ? "\n" : "",
 	    (unsigned long long)s->failed, (unsigned long long)s->connections,
@@ -324,7 +330,7 @@ sw_json_end(struct sw_report *r, const struct sw_summary *s)
 	    (unsigned long long)s->unknown, (unsigned long long)s->lines,
 	    (unsigned long long)s->sshd_lines, (unsigned long long)s->unmatched,
 	    (unsigned long long)s->unparsed, s->partial ? "true" : "false",
-	    (unsigned long long)s->noise);
+	    (unsigned long long)s->noise, (unsigned long long)s->outside);
 	for (i = 0; i < s->ncauses; i++) {
 		sw_buf_adds(b, i ? ",{" : "{");
 		sw_json_str(b, "cause", s->causes[i].id);

@@ -24,6 +24,7 @@ struct sw_cause_count {
 struct sw_summary {
 	uint64_t lines, sshd_lines, unparsed, unmatched, limit_hits;
 	uint64_t connections, failed, succeeded, unknown, noauth;
+	uint64_t outside;		/* connections outside --since/--until */
 	size_t ncauses;			/* sorted: count desc, then id */
 	const struct sw_cause_count *causes;
 	size_t nsources;

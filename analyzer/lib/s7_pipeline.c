@@ -266,6 +266,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		goto out;
 	if ((dg = sw_diagnoser_new(rs, sw_run_finding, &run, diag)) == NULL)
 		goto out;
+	sw_diagnoser_set_window(dg, o->since_us, o->until_us);
 	if (o->nauthorized_keys > 0) {
 		size_t k;
 		if (sw_rules_find_cause(rs, "authorized-keys-malformed") == NULL)
@@ -316,7 +317,8 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		const struct sw_match_stats *ms = sw_match_stats(m);
 
 		sum.limit_hits = ms->limit_hits;
-		sum.connections = cs->connections;
+		sum.connections = cs->connections - ds->outside;
+		sum.outside = ds->outside;
 		sum.failed = ds->failed;
 		sum.succeeded = ds->succeeded;
 		sum.unknown = ds->unknown;

@@ -27,6 +27,7 @@ struct sw_run_opts {
 	int unmatched;		/* list unrecognised sshd lines by shape */
 	size_t max_line;
 	size_t max_connections;
+	int64_t since_us, until_us;	/* report window; 0: unbounded */
 	const char **authorized_keys;	/* --authorized-keys specs */
 	size_t nauthorized_keys;
 };
