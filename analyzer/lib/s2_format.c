@@ -393,7 +393,7 @@ sw_infer_year(struct sw_format *f, const struct sw_line *line, struct sw_tm *tm)
 		int off;
 
 		if (anchor == 0)
-			anchor = f->opts.now ? f->opts.now : (int64_t)time(NULL);
+			anchor = f->opts.now;
 		t = (time_t)anchor;
 		localtime_r(&t, &at);
 		tm->year = at.tm_year + 1900;
@@ -427,6 +427,9 @@ sw_format_new(const struct sw_format_opts *opts, struct sw_diag *diag)
 
 	if (opts != NULL)
 		f->opts = *opts;
+	/* "Now" once per run: not a clock read per line. */
+	if (f->opts.now == 0)
+		f->opts.now = (int64_t)time(NULL);
 	f->diag = diag;
 	return f;
 }
@@ -616,7 +619,7 @@ sw_format_parse(struct sw_format *f, const struct sw_line *line,
 		secs = sw_local_seconds(f, &tm, &off);
 
 	{
-		int64_t now = f->opts.now ? f->opts.now : (int64_t)time(NULL);
+		int64_t now = f->opts.now;
 		if (secs > now + 86400 && !f->future_warned) {
 			struct sw_buf t;
 			f->future_warned = 1;

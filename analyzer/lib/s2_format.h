@@ -15,7 +15,8 @@
 
 struct sw_format_opts {
 	int year;		/* >0: year-less timestamps start in this year */
-	int64_t now;		/* "now" for stdin's year guess; 0 = time(NULL) */
+	int64_t now;		/* "now" (year guess for stdin, future check);
+			   0: the clock, read once by sw_format_new */
 };
 
 /* A parsed line. Spans borrow from the sw_line; valid until its next call. */
