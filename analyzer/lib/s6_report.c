@@ -203,6 +203,10 @@ sw_text_end(struct sw_report *r, const struct sw_summary *s)
 	if (s->unparsed > 0)
 		sw_buf_addf(b, "; %llu lines in no known format",
 		    (unsigned long long)s->unparsed);
+	if (s->limit_hits > 0)
+		sw_buf_addf(b, "; %llu lines stopped by a pattern match limit "
+		    "(counted as unrecognised)",
+		    (unsigned long long)s->limit_hits);
 	sw_buf_adds(b, ".\n");
 	if (s->nshapes > 0 && !r->opts.unmatched)
 		sw_buf_addf(b, "The unrecognised sshd lines have %zu shape%s; "

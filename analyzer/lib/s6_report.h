@@ -22,7 +22,8 @@ struct sw_cause_count {
 
 /* Totals for the end of a report; all pointers borrowed. */
 struct sw_summary {
-	uint64_t lines, sshd_lines, unparsed, unmatched, limit_hits;
+	uint64_t lines, sshd_lines, unparsed, unmatched;
+	uint64_t limit_hits;		/* lines a PCRE2 limit stopped (unmatched) */
 	uint64_t connections, failed, succeeded, unknown, noauth;
 	uint64_t outside;		/* connections outside --since/--until */
 	size_t ncauses;			/* sorted: count desc, then id */
@@ -38,7 +39,6 @@ struct sw_summary {
 	size_t noise_addresses;
 	size_t ntop_ips, ntop_users;
 	const struct sw_noise_top *top_ips, *top_users;
-	int year_guessed;
 };
 
 struct sw_report_opts {

@@ -309,7 +309,6 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		sum.lines += fs->lines;
 		sum.sshd_lines += fs->sshd_lines;
 		sum.unparsed += fs->unparsed;
-		sum.year_guessed |= fs->year_guessed;
 	}
 	{
 		const struct sw_diagnose_stats *ds = sw_diagnose_stats(dg);
