@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "s3_rules_int.h"
@@ -255,6 +256,57 @@ sw_trimmed(const char *s)
 	return n;
 }
 
+/*
+ * A translation block inside `cause:` (`ja: {title, explanation, fix}`):
+ * all three fields, each non-empty.
+ */
+static void
+sw_load_cause_lang(struct sw_loader *l, const yaml_node_t *node,
+    struct sw_rule *r, enum sw_lang lang)
+{
+	static const char *const fields[3] = { "title", "explanation", "fix" };
+	const char *code = sw_lang_code(lang);
+	yaml_node_pair_t *pair;
+	char where[64];
+	size_t f;
+
+	snprintf(where, sizeof(where), "cause.%s", code);
+	if (node->type != YAML_MAPPING_NODE) {
+		sw_load_error(l, node, where, "must be a mapping of title, "
+		    "explanation and fix");
+		return;
+	}
+	for (pair = node->data.mapping.pairs.start;
+	    pair < node->data.mapping.pairs.top; pair++) {
+		const yaml_node_t *k = yaml_document_get_node(l->doc, pair->key);
+		const yaml_node_t *v = yaml_document_get_node(l->doc, pair->value);
+		const char *key = sw_scalar(k), *s;
+
+		for (f = 0; f < 3 && key != NULL; f++)
+			if (strcmp(key, fields[f]) == 0)
+				break;
+		if (key == NULL || f == 3) {
+			sw_load_error(l, k, where, "unknown field '%s' (title, "
+			    "explanation, fix)", key ? key : "");
+			continue;
+		}
+		if ((s = sw_get_str(l, v, key)) == NULL)
+			continue;
+		if (sw_trimmed(s) == 0) {
+			sw_load_error(l, v, where, "'%s' is empty", key);
+			continue;
+		}
+		free(r->c_l10n[lang][f]);
+		r->c_l10n[lang][f] = sw_xstrndup(s, sw_trimmed(s));
+	}
+	for (f = 0; f < 3; f++)
+		if (r->c_l10n[lang][f] == NULL)
+			sw_load_error(l, node, where, "'%s' missing", fields[f]);
+	r->cause.text[lang].title = r->c_l10n[lang][0];
+	r->cause.text[lang].explanation = r->c_l10n[lang][1];
+	r->cause.text[lang].fix = r->c_l10n[lang][2];
+}
+
 static void
 sw_load_cause(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r)
 {
@@ -272,9 +324,15 @@ sw_load_cause(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r)
 		const yaml_node_t *k = yaml_document_get_node(l->doc, pair->key);
 		const yaml_node_t *v = yaml_document_get_node(l->doc, pair->value);
 		const char *key = sw_scalar(k), *s;
+		enum sw_lang lang;
 
 		if (key == NULL) {
 			sw_load_error(l, k, "cause", "keys must be strings");
+			continue;
+		}
+		if (strcmp(key, "en") != 0 && sw_lang_parse(key, &lang) == 0 &&
+		    strcmp(key, sw_lang_code(lang)) == 0) {
+			sw_load_cause_lang(l, v, r, lang);
 			continue;
 		}
 		if (strcmp(key, "confidence") == 0) {
@@ -323,6 +381,9 @@ sw_load_cause(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r)
 		sw_load_error(l, node, "cause.explanation", "missing");
 	if (!have_fix)
 		sw_load_error(l, node, "cause.fix", "missing");
+	r->cause.text[SW_LANG_EN].title = r->cause.title;
+	r->cause.text[SW_LANG_EN].explanation = r->cause.explanation;
+	r->cause.text[SW_LANG_EN].fix = r->cause.fix;
 }
 
 static void
@@ -439,6 +500,9 @@ sw_rule_free(struct sw_rule *r)
 	free(r->c_title);
 	free(r->c_expl);
 	free(r->c_fix);
+	for (i = 0; i < SW_LANG_COUNT_; i++)
+		for (j = 0; j < 3; j++)
+			free(r->c_l10n[i][j]);
 	for (i = 0; i < r->npatterns; i++) {
 		pcre2_code_free(r->patterns[i].code);
 		free(r->patterns[i].source);
@@ -632,70 +696,152 @@ sw_strcmp_p(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-struct sw_rules *
-sw_rules_load(const char *dir, struct sw_diag *diag)
+/*
+ * The *.yaml names of a directory, sorted, in *names. 0 on success; -1
+ * (reported) when it cannot be read or holds too many, or quietly when
+ * `missing_ok` and it does not exist.
+ */
+static int
+sw_list_rules(const char *dir, int missing_ok, struct sw_diag *diag,
+    char ***names, size_t *nnames)
 {
-	struct sw_rules *rs;
 	DIR *d;
 	struct dirent *de;
-	char **names = NULL;
-	size_t nnames = 0, i, j;
-	int bad = 0;
+	int rc = 0;
 
+	*names = NULL;
+	*nnames = 0;
 	if ((d = opendir(dir)) == NULL) {
+		if (missing_ok && errno == ENOENT)
+			return 0;
 		sw_diag_printf(diag, SW_DIAG_ERROR, dir, 0,
 		    "cannot read rules directory: %s", strerror(errno));
-		return NULL;
+		return -1;
 	}
 	while ((de = readdir(d)) != NULL) {
 		size_t n = strlen(de->d_name);
 		if (de->d_name[0] == '.' || n < 6 ||
 		    strcmp(de->d_name + n - 5, ".yaml") != 0)
 			continue;
-		if (nnames >= SW_MAX_RULES) {
+		if (*nnames >= SW_MAX_RULES) {
 			sw_diag_printf(diag, SW_DIAG_ERROR, dir, 0,
 			    "more than %d rule files", SW_MAX_RULES);
-			bad = 1;
+			rc = -1;
 			break;
 		}
-		names = sw_xreallocarray(names, nnames + 1, sizeof(*names));
-		names[nnames++] = sw_xstrdup(de->d_name);
+		*names = sw_xreallocarray(*names, *nnames + 1, sizeof(**names));
+		(*names)[(*nnames)++] = sw_xstrdup(de->d_name);
 	}
 	closedir(d);
-	if (nnames > 1)
-		qsort(names, nnames, sizeof(*names), sw_strcmp_p);
+	if (*nnames > 1)
+		qsort(*names, *nnames, sizeof(**names), sw_strcmp_p);
+	return rc;
+}
+
+static void
+sw_free_names(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* An overlay file that disables a rule: empty, or a link to /dev/null. */
+static int
+sw_is_disabling(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return 0;
+	return (S_ISREG(st.st_mode) && st.st_size == 0) || S_ISCHR(st.st_mode);
+}
+
+struct sw_rules *
+sw_rules_load(const char *dir, struct sw_diag *diag)
+{
+	return sw_rules_load_merged(dir, NULL, diag);
+}
+
+struct sw_rules *
+sw_rules_load_merged(const char *dir, const char *overlay, struct sw_diag *diag)
+{
+	struct sw_rules *rs;
+	char **names = NULL, **local = NULL;
+	size_t nnames = 0, nlocal = 0, i = 0, j = 0;
+	int bad = 0;
+
+	if (sw_list_rules(dir, 0, diag, &names, &nnames) != 0 ||
+	    (overlay != NULL &&
+	    sw_list_rules(overlay, 1, diag, &local, &nlocal) != 0)) {
+		sw_free_names(names, nnames);
+		sw_free_names(local, nlocal);
+		return NULL;
+	}
+	if (nnames + nlocal > SW_MAX_RULES) {
+		sw_diag_printf(diag, SW_DIAG_ERROR, overlay, 0,
+		    "more than %d rule files with the local ones", SW_MAX_RULES);
+		bad = 1;
+	}
 
 	rs = sw_xcalloc(1, sizeof(*rs));
 	rs->dir = sw_xstrdup(dir);
-	rs->rules = sw_xcalloc(nnames ? nnames : 1, sizeof(*rs->rules));
-	for (i = 0; i < nnames; i++) {
-		char *path = sw_xasprintf("%s/%s", dir, names[i]);
-		struct sw_rule *r = sw_load_file(diag, path, names[i]);
-		if (r == NULL)
+	rs->rules = sw_xcalloc(nnames + nlocal + 1, sizeof(*rs->rules));
+	/* Both lists are sorted: merge them, the overlay winning a tie. */
+	while (!bad && (i < nnames || j < nlocal)) {
+		int cmp = i == nnames ? 1 : j == nlocal ? -1 :
+		    strcmp(names[i], local[j]);
+		const char *base = cmp < 0 ? names[i] : local[j];
+		char *path = sw_xasprintf("%s/%s", cmp < 0 ? dir : overlay, base);
+		struct sw_rule *r;
+
+		if (cmp >= 0 && sw_is_disabling(path)) {
+			rs->disabled = sw_xreallocarray(rs->disabled,
+			    rs->ndisabled + 1, sizeof(*rs->disabled));
+			rs->disabled[rs->ndisabled++] = sw_xstrndup(base,
+			    strlen(base) - 5);
+		} else if ((r = sw_load_file(diag, path, base)) == NULL) {
 			bad = 1;
-		else
+		} else {
+			r->origin = cmp < 0 ? SW_ORIGIN_SHIPPED :
+			    cmp == 0 ? SW_ORIGIN_REPLACED : SW_ORIGIN_ADDED;
 			rs->rules[rs->nrules++] = r;
+		}
 		free(path);
-		free(names[i]);
+		if (cmp <= 0)
+			i++;
+		if (cmp >= 0)
+			j++;
 	}
-	free(names);
+	sw_free_names(names, nnames);
+	sw_free_names(local, nlocal);
 	if (!bad && rs->nrules == 0) {
 		sw_diag_printf(diag, SW_DIAG_ERROR, dir, 0,
 		    "no rule files (*.yaml) in the rules directory");
 		bad = 1;
 	}
-	/* One cause id, one meaning: titles must agree across rules. */
+	/* One cause id, one meaning: titles must agree across rules, in
+	 * every language both rules have. */
 	for (i = 0; i < rs->nrules && !bad; i++) {
 		const struct sw_rule *a = rs->rules[i];
 		for (j = 0; j < i && a->has_cause; j++) {
 			const struct sw_rule *b = rs->rules[j];
-			if (b->has_cause && strcmp(a->cause.id, b->cause.id) == 0 &&
-			    strcmp(a->cause.title, b->cause.title) != 0) {
+			size_t lg;
+			if (!b->has_cause || strcmp(a->cause.id, b->cause.id) != 0)
+				continue;
+			for (lg = 0; lg < SW_LANG_COUNT_ && !bad; lg++) {
+				const char *ta = a->cause.text[lg].title;
+				const char *tb = b->cause.text[lg].title;
+				if (ta == NULL || tb == NULL || strcmp(ta, tb) == 0)
+					continue;
 				sw_diag_printf(diag, SW_DIAG_ERROR, a->file, 0,
-				    "field 'cause.title': cause '%s' has another "
-				    "title in %s", a->cause.id, b->file);
+				    "field 'cause.%stitle': cause '%s' has "
+				    "another title in %s", lg == SW_LANG_EN ? "" :
+				    lg == SW_LANG_JA ? "ja." : "?.",
+				    a->cause.id, b->file);
 				bad = 1;
-				break;
 			}
 		}
 	}
@@ -715,6 +861,9 @@ sw_rules_free(struct sw_rules *rs)
 		return;
 	for (i = 0; i < rs->nrules; i++)
 		sw_rule_free(rs->rules[i]);
+	for (i = 0; i < rs->ndisabled; i++)
+		free(rs->disabled[i]);
+	free(rs->disabled);
 	free(rs->rules);
 	free(rs->dir);
 	free(rs);
@@ -746,6 +895,58 @@ sw_rules_find_cause(const struct sw_rules *rs, const char *cause_id)
 
 const char *sw_rule_id(const struct sw_rule *r) { return r->id; }
 const char *sw_rule_file(const struct sw_rule *r) { return r->file; }
+enum sw_rule_origin sw_rule_origin(const struct sw_rule *r) { return r->origin; }
+
+size_t
+sw_rules_ndisabled(const struct sw_rules *rs)
+{
+	return rs->ndisabled;
+}
+
+const char *
+sw_rules_disabled(const struct sw_rules *rs, size_t i)
+{
+	return i < rs->ndisabled ? rs->disabled[i] : NULL;
+}
+
+static const struct sw_cause_text *
+sw_cause_text_cur(const struct sw_cause *c)
+{
+	enum sw_lang l = sw_lang_get();
+
+	if (l != SW_LANG_EN && c->text[l].title != NULL)
+		return &c->text[l];
+	return &c->text[SW_LANG_EN];
+}
+
+/* Rule sets built by hand (tests) may leave text[] empty: English then. */
+const char *
+sw_cause_title(const struct sw_cause *c)
+{
+	const char *s = sw_cause_text_cur(c)->title;
+	return s != NULL ? s : c->title;
+}
+
+const char *
+sw_cause_explanation(const struct sw_cause *c)
+{
+	const char *s = sw_cause_text_cur(c)->explanation;
+	return s != NULL ? s : c->explanation;
+}
+
+const char *
+sw_cause_fix(const struct sw_cause *c)
+{
+	const char *s = sw_cause_text_cur(c)->fix;
+	return s != NULL ? s : c->fix;
+}
+
+int
+sw_cause_has_lang(const struct sw_cause *c, enum sw_lang l)
+{
+	return l < SW_LANG_COUNT_ && c->text[l].title != NULL &&
+	    c->text[l].explanation != NULL && c->text[l].fix != NULL;
+}
 enum sw_meaning sw_rule_meaning(const struct sw_rule *r) { return r->meaning; }
 int sw_rule_priority(const struct sw_rule *r) { return r->priority; }
 enum sw_loglevel sw_rule_level(const struct sw_rule *r) { return r->level; }

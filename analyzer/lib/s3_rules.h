@@ -10,6 +10,7 @@
 #define SW_S3_RULES_H
 
 #include "s0_common.h"
+#include "s0_i18n.h"
 #include "s2_format.h"
 
 /* What a matched line means for its connection. */
@@ -50,13 +51,33 @@ enum sw_cap {
 	SW_CAP_COUNT_
 };
 
-struct sw_cause {
-	const char *id;		/* e.g. "bad-ownership-or-modes" */
+/* A cause's words in one language. */
+struct sw_cause_text {
 	const char *title;
 	const char *explanation;
 	const char *fix;	/* template: {user}, {ip}, {path}, any capture */
-	enum sw_confidence confidence;
 };
+
+struct sw_cause {
+	const char *id;		/* e.g. "bad-ownership-or-modes" */
+	const char *title;	/* English: the same as text[SW_LANG_EN] */
+	const char *explanation;
+	const char *fix;	/* template: {user}, {ip}, {path}, any capture */
+	enum sw_confidence confidence;
+	/* Per language (the rule file's `ja:` block); NULL title: none. */
+	struct sw_cause_text text[SW_LANG_COUNT_];
+};
+
+/*
+ * A cause's title, explanation and fix template in the current language
+ * (sw_lang_get()), English when the rule file has no translation. Owned
+ * by the rule set.
+ */
+const char *sw_cause_title(const struct sw_cause *c);
+const char *sw_cause_explanation(const struct sw_cause *c);
+const char *sw_cause_fix(const struct sw_cause *c);
+/* 1 if the cause has title, explanation and fix in language l. */
+int sw_cause_has_lang(const struct sw_cause *c, enum sw_lang l);
 
 struct sw_rule;
 struct sw_rules;
@@ -68,6 +89,25 @@ struct sw_rules;
  * message and offset). `diag` is borrowed.
  */
 struct sw_rules *sw_rules_load(const char *dir, struct sw_diag *diag);
+
+/*
+ * Like sw_rules_load, with a local overlay directory (as systemd drop-ins:
+ * /etc/sshwhy/rules.d): a file there with the name of a rule in `dir`
+ * replaces it, a new name adds a rule, an empty file disables the rule of
+ * that name. `overlay` may be NULL or missing (then `dir` alone).
+ */
+struct sw_rules *sw_rules_load_merged(const char *dir, const char *overlay,
+    struct sw_diag *diag);
+
+/* Where each rule came from, for `rules test`. */
+enum sw_rule_origin {
+	SW_ORIGIN_SHIPPED,	/* the rules directory */
+	SW_ORIGIN_ADDED,	/* the overlay, a new name */
+	SW_ORIGIN_REPLACED,	/* the overlay, replacing a shipped rule */
+};
+/* Rules an empty overlay file disabled: count and names (sorted). */
+size_t sw_rules_ndisabled(const struct sw_rules *rs);
+const char *sw_rules_disabled(const struct sw_rules *rs, size_t i);
 void sw_rules_free(struct sw_rules *rs);
 
 size_t sw_rules_count(const struct sw_rules *rs);
@@ -78,6 +118,7 @@ const struct sw_rule *sw_rules_find_cause(const struct sw_rules *rs,
 
 const char *sw_rule_id(const struct sw_rule *r);
 const char *sw_rule_file(const struct sw_rule *r);
+enum sw_rule_origin sw_rule_origin(const struct sw_rule *r);
 enum sw_meaning sw_rule_meaning(const struct sw_rule *r);
 int sw_rule_priority(const struct sw_rule *r);
 enum sw_loglevel sw_rule_level(const struct sw_rule *r);

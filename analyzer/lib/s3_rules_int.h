@@ -54,6 +54,8 @@ struct sw_rule {
 	int has_cause;
 	struct sw_cause cause;	/* points at the owned strings below */
 	char *c_id, *c_title, *c_expl, *c_fix;
+	char *c_l10n[SW_LANG_COUNT_][3];	/* title, explanation, fix */
+	enum sw_rule_origin origin;
 	size_t npatterns;
 	struct sw_pattern patterns[SW_MAX_PATTERNS];
 	size_t nexamples;
@@ -64,6 +66,8 @@ struct sw_rules {
 	size_t nrules;
 	struct sw_rule **rules;
 	char *dir;
+	size_t ndisabled;
+	char **disabled;	/* rule ids an empty overlay file disabled */
 };
 
 #endif

@@ -39,6 +39,36 @@ static void sw_check_keys(struct sw_diagnoser *d, const struct sw_conn *c,
     const struct sw_rule **rule, enum sw_confidence *conf,
     struct sw_buf *note);
 
+/*
+ * What a finding names when the rules in use (say a one-rule directory
+ * given with --rules) lack a cause the diagnoser infers: the id stays, the
+ * text says the rules have none, so the run still reports every failure.
+ */
+#define SW_MISSING_CAUSE(cid) { cid, \
+	"No rule describes this cause (" cid ")", \
+	"The rules directory in use defines no cause '" cid "', which " \
+	"sshwhy infers when a log lacks the lines that would name another " \
+	"cause.", \
+	"Run with the shipped rules (without --rules) for the explanation " \
+	"and fix.", SW_CONF_UNKNOWN, { { NULL, NULL, NULL } } }
+static const struct sw_cause sw_missing_causes[] = {
+	SW_MISSING_CAUSE("insufficient-logging"),
+	SW_MISSING_CAUSE("invalid-user"),
+	SW_MISSING_CAUSE("undetermined"),
+};
+
+static const struct sw_cause *
+sw_missing_cause(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sw_missing_causes) /
+	    sizeof(sw_missing_causes[0]); i++)
+		if (strcmp(sw_missing_causes[i].id, id) == 0)
+			return &sw_missing_causes[i];
+	return &sw_missing_causes[2];
+}
+
 static const struct sw_rule *
 sw_need_cause(const struct sw_rules *rs, struct sw_diag *diag,
     const char *id, int *bad)
@@ -57,12 +87,12 @@ sw_need_cause(const struct sw_rules *rs, struct sw_diag *diag,
 	if (r == NULL)
 		r = sw_rules_find_cause(rs, id);
 
-	if (r == NULL) {
-		sw_diag_printf(diag, SW_DIAG_ERROR, NULL, 0, "the rules define "
+	if (r == NULL)
+		sw_diag_printf(diag, SW_DIAG_WARNING, NULL, 0, "the rules define "
 		    "no cause '%s', which sshwhy infers when a log lacks the "
-		    "lines that would name another cause", id);
-		*bad = 1;
-	}
+		    "lines that would name another cause; such logins are "
+		    "reported without its explanation", id);
+	(void)bad;
 	return r;
 }
 
@@ -284,6 +314,7 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 	struct sw_finding f;
 	struct sw_buf fix, note;
 	const struct sw_rule *rule = NULL;
+	const char *want = NULL;	/* the inferred cause, when rule is one */
 	const struct sw_known *k;
 	size_t best;
 
@@ -331,8 +362,10 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 		rule = c->evidence[best].rule;
 	} else if (c->user_invalid) {
 		rule = d->r_invalid;
+		want = "invalid-user";
 	} else if (c->level_seen <= SW_LEVEL_INFO) {
 		rule = d->r_insufficient;
+		want = "insufficient-logging";
 		sw_buf_addf(&note, "The log is at LogLevel INFO: sshd accepted "
 		    "the user name, then the client gave up without a password "
 		    "attempt, which at INFO is what a refused public key looks "
@@ -345,6 +378,7 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 		 * DEBUG3's "next methods=" line tells which.
 		 */
 		rule = d->r_insufficient;
+		want = "insufficient-logging";
 		sw_buf_addf(&note, "No authentication attempt was logged at "
 		    "LogLevel %s: the server probably offered no method the "
 		    "client could use (PubkeyAuthentication no, globally or "
@@ -353,10 +387,16 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 		    "methods=\").", sw_loglevel_name(c->level_seen));
 	} else {
 		rule = d->r_undetermined;
+		want = "undetermined";
 	}
-	f.confidence = sw_rule_cause(rule)->confidence;
-	sw_check_keys(d, c, &rule, &f.confidence, &note);
-	f.cause = sw_rule_cause(rule);
+	if (rule != NULL) {
+		f.confidence = sw_rule_cause(rule)->confidence;
+		sw_check_keys(d, c, &rule, &f.confidence, &note);
+		f.cause = sw_rule_cause(rule);
+	} else {
+		f.cause = sw_missing_cause(want);
+		f.confidence = f.cause->confidence;
+	}
 	f.method = c->method[0] != '\0' ? c->method : "unknown";
 
 	/* What an earlier success of the same user says about the key. */
@@ -379,7 +419,7 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 			    "client offers now.");
 		sw_buf_free(&when);
 	}
-	sw_diagnose_expand(&fix, f.cause->fix, c,
+	sw_diagnose_expand(&fix, sw_cause_fix(f.cause), c,
 	    best != SIZE_MAX ? &c->evidence[best] : NULL);
 	f.fix = fix.p ? fix.p : "";
 	f.note = note.len > 0 ? note.p : NULL;

@@ -30,9 +30,10 @@ typedef void (*sw_finding_cb)(void *ctx, const struct sw_finding *f);
 struct sw_diagnoser;
 
 /*
- * Checks that `rs` defines every cause the diagnoser can infer
- * (insufficient-logging, invalid-user, undetermined);
- * returns NULL with a diag error naming the missing one. rs is borrowed.
+ * Looks up the causes the diagnoser infers (insufficient-logging,
+ * invalid-user, undetermined); a missing one gets a diag warning and a
+ * built-in placeholder text, so a partial rules directory (one rule given
+ * with --rules) still analyses. rs is borrowed.
  */
 struct sw_diagnoser *sw_diagnoser_new(const struct sw_rules *rs,
     sw_finding_cb cb, void *ctx, struct sw_diag *diag);

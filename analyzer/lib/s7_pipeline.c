@@ -56,7 +56,7 @@ sw_run_finding(void *ctx, const struct sw_finding *f)
 			break;
 	if (i == run->ncauses && run->ncauses < SW_MAX_CAUSE_IDS) {
 		run->causes[i].id = f->cause->id;
-		run->causes[i].title = f->cause->title;
+		run->causes[i].title = sw_cause_title(f->cause);
 		run->causes[i].count = 0;
 		run->ncauses++;
 	}
@@ -253,9 +253,10 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 
 	memset(&run, 0, sizeof(run));
 	memset(&ss, 0, sizeof(ss));
-	if ((rs = sw_rules_load(rules_dir, diag)) == NULL) {
-		fprintf(err, "sshwhy: the rules directory %s is invalid; "
-		    "nothing was analysed\n", rules_dir);
+	if ((rs = sw_rules_load_merged(rules_dir, o->rules_overlay,
+	    diag)) == NULL) {
+		fprintf(err, SW_("sshwhy: the rules directory %s is invalid; "
+		    "nothing was analysed\n"), rules_dir);
 		goto out;
 	}
 	memset(&ro, 0, sizeof(ro));
@@ -365,25 +366,81 @@ out:
 	return rc;
 }
 
+/* Local rules (the overlay) and what each did to the shipped set. */
+static void
+sw_rules_test_origins(const struct sw_rules *rs, const char *overlay,
+    FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < sw_rules_count(rs); i++) {
+		const struct sw_rule *r = sw_rules_get(rs, i);
+		enum sw_rule_origin o = sw_rule_origin(r);
+		if (o == SW_ORIGIN_SHIPPED)
+			continue;
+		fprintf(out, o == SW_ORIGIN_REPLACED ?
+		    SW_("local rule %s: %s (replaces the shipped rule)\n") :
+		    SW_("local rule %s: %s (added)\n"), sw_rule_id(r),
+		    sw_rule_file(r));
+	}
+	for (i = 0; i < sw_rules_ndisabled(rs); i++)
+		fprintf(out, SW_("disabled rule %s: %s/%s.yaml is empty\n"),
+		    sw_rules_disabled(rs, i), overlay, sw_rules_disabled(rs, i));
+}
+
+/* Every cause must carry each translation (the `ja:` block). */
+static unsigned
+sw_rules_test_lang(const struct sw_rules *rs, FILE *out)
+{
+	unsigned missing = 0;
+	size_t i, l;
+
+	for (i = 0; i < sw_rules_count(rs); i++) {
+		const struct sw_rule *r = sw_rules_get(rs, i);
+		const struct sw_cause *c = sw_rule_cause(r);
+		for (l = 0; c != NULL && l < SW_LANG_COUNT_; l++) {
+			if (sw_cause_has_lang(c, (enum sw_lang)l))
+				continue;
+			fprintf(out, SW_("%s: cause '%s' has no %s: block "
+			    "(title, explanation, fix)\n"), sw_rule_file(r),
+			    c->id, sw_lang_code((enum sw_lang)l));
+			missing++;
+		}
+	}
+	return missing;
+}
+
 int
-sw_run_rules_test(const char *rules_dir, FILE *out, FILE *err)
+sw_run_rules_test(const char *rules_dir, const char *overlay, FILE *out,
+    FILE *err)
 {
 	struct sw_diag *diag = sw_diag_new(err, 1000);
-	struct sw_rules *rs = sw_rules_load(rules_dir, diag);
-	unsigned failures, checked = 0;
+	struct sw_rules *rs = sw_rules_load_merged(rules_dir, overlay, diag);
+	unsigned failures, checked = 0, untranslated;
+	size_t i, nlocal = 0;
 	int rc;
 
 	if (rs == NULL) {
-		fprintf(err, "sshwhy: rules directory %s is invalid\n",
+		fprintf(err, SW_("sshwhy: rules directory %s is invalid\n"),
 		    rules_dir);
 		sw_diag_free(diag);
 		return SW_EXIT_USAGE;
 	}
+	sw_rules_test_origins(rs, overlay, out);
 	failures = sw_rules_selftest(rs, out, &checked);
-	fprintf(out, "%zu rules, %u example lines: %u passed, %u failed\n",
+	untranslated = sw_rules_test_lang(rs, out);
+	for (i = 0; i < sw_rules_count(rs); i++)
+		nlocal += sw_rule_origin(sw_rules_get(rs, i)) != SW_ORIGIN_SHIPPED;
+	if (nlocal > 0 || sw_rules_ndisabled(rs) > 0)
+		fprintf(out, SW_("%zu rules from %s, %zu local from %s, "
+		    "%zu disabled\n"), sw_rules_count(rs) - nlocal, rules_dir,
+		    nlocal, overlay, sw_rules_ndisabled(rs));
+	fprintf(out, SW_("%zu rules, %u example lines: %u passed, %u failed\n"),
 	    sw_rules_count(rs), checked, checked - (failures > checked ?
 	    checked : failures), failures);
-	rc = failures == 0 ? 0 : 1;
+	if (untranslated > 0)
+		fprintf(out, SW_("%u causes lack a translation\n"), untranslated);
+	rc = failures == 0 && untranslated == 0 ? 0 : 1;
 	sw_rules_free(rs);
 	sw_diag_free(diag);
 	return rc;
@@ -424,12 +481,13 @@ sw_explain_all(const struct sw_rules *rs, FILE *out)
 	    "| cause | title |\n|---|---|\n");
 	for (i = 0; i < n; i++)
 		fprintf(out, "| [`%s`](#%s) | %s |\n", causes[i]->id,
-		    causes[i]->id, causes[i]->title);
+		    causes[i]->id, sw_cause_title(causes[i]));
 	for (i = 0; i < n; i++) {
 		const struct sw_cause *c = causes[i];
-		fprintf(out, "\n## %s\n\n**%s** (confidence: %s)\n\n%s\n\n"
-		    "**Fix:** %s\n\nSignatures:\n\n", c->id, c->title,
-		    sw_confidence_name(c->confidence), c->explanation, c->fix);
+		fprintf(out, SW_("\n## %s\n\n**%s** (confidence: %s)\n\n%s\n\n"
+		    "**Fix:** %s\n\nSignatures:\n\n"), c->id, sw_cause_title(c),
+		    sw_confidence_name(c->confidence), sw_cause_explanation(c),
+		    sw_cause_fix(c));
 		for (j = 0; j < nr; j++) {
 			const struct sw_rule *r = sw_rules_get(rs, j);
 			const struct sw_cause *x = sw_rule_cause(r);
@@ -453,24 +511,120 @@ sw_explain_all(const struct sw_rules *rs, FILE *out)
 	free(causes);
 }
 
+static void
+sw_json_kv(struct sw_buf *b, const char *key, const char *val, int comma)
+{
+	sw_buf_addf(b, "%s\"%s\":\"", comma ? "," : "", key);
+	sw_escape_json(b, sw_span_make(val, strlen(val)));
+	sw_buf_addc(b, '"');
+}
+
+/* One cause as a JSON object: its words and every signature naming it. */
+static void
+sw_explain_json_cause(struct sw_buf *b, const struct sw_rules *rs,
+    const struct sw_cause *c)
+{
+	size_t i, k, n = 0;
+
+	sw_json_kv(b, "id", c->id, 0);
+	sw_json_kv(b, "title", sw_cause_title(c), 1);
+	sw_json_kv(b, "confidence", sw_confidence_name(c->confidence), 1);
+	sw_json_kv(b, "explanation", sw_cause_explanation(c), 1);
+	sw_json_kv(b, "fix", sw_cause_fix(c), 1);
+	sw_buf_adds(b, ",\"signatures\":[");
+	for (i = 0; i < sw_rules_count(rs); i++) {
+		const struct sw_rule *r = sw_rules_get(rs, i);
+		const struct sw_cause *x = sw_rule_cause(r);
+		size_t m = 0;
+		if (x == NULL || strcmp(x->id, c->id) != 0)
+			continue;
+		sw_buf_adds(b, n++ ? ",{" : "{");
+		sw_json_kv(b, "rule", sw_rule_id(r), 0);
+		sw_json_kv(b, "meaning", sw_meaning_name(sw_rule_meaning(r)), 1);
+		sw_json_kv(b, "level", sw_loglevel_name(sw_rule_level(r)), 1);
+		sw_buf_adds(b, ",\"examples\":[");
+		for (k = 0; k < sw_rule_nexamples(r); k++) {
+			int must;
+			const char *ex = sw_rule_example(r, k, &must);
+			if (!must)
+				continue;
+			sw_buf_adds(b, m++ ? ",\"" : "\"");
+			sw_escape_json(b, sw_span_make(ex, strlen(ex)));
+			sw_buf_addc(b, '"');
+		}
+		sw_buf_adds(b, "]}");
+	}
+	sw_buf_adds(b, "]");
+}
+
+/* `explain --format json`: one cause, or {"causes":[...]} sorted by id. */
+static void
+sw_explain_json(const struct sw_rules *rs, const struct sw_cause *one,
+    FILE *out)
+{
+	struct sw_buf b;
+	size_t i, n = 0, nr = sw_rules_count(rs);
+
+	sw_buf_init(&b, (size_t)64 << 20);
+	if (one != NULL) {
+		sw_buf_adds(&b, "{");
+		sw_explain_json_cause(&b, rs, one);
+		sw_buf_adds(&b, "}\n");
+	} else {
+		const struct sw_cause **causes = sw_xcalloc(nr + 1,
+		    sizeof(*causes));
+		for (i = 0; i < nr; i++) {
+			const struct sw_rule *r = sw_rules_get(rs, i);
+			const struct sw_cause *c = sw_rule_cause(r);
+			if (c != NULL && sw_rules_find_cause(rs, c->id) == r)
+				causes[n++] = c;
+		}
+		qsort(causes, n, sizeof(*causes), sw_cause_id_cmp);
+		sw_buf_addf(&b, "{\"sshwhy\":\"%s\",\"language\":\"%s\","
+		    "\"causes\":[", SW_VERSION, sw_lang_code(sw_lang_get()));
+		for (i = 0; i < n; i++) {
+			sw_buf_adds(&b, i ? ",\n{" : "\n{");
+			sw_explain_json_cause(&b, rs, causes[i]);
+			sw_buf_adds(&b, "}");
+		}
+		sw_buf_adds(&b, "]}\n");
+		free(causes);
+	}
+	fwrite(b.p, 1, b.len, out);
+	sw_buf_free(&b);
+}
+
 int
-sw_run_explain(const char *rules_dir, const char *cause, FILE *out, FILE *err)
+sw_run_explain(const char *rules_dir, const char *overlay, const char *cause,
+    const char *format, FILE *out, FILE *err)
 {
 	struct sw_diag *diag = sw_diag_new(err, 1000);
-	struct sw_rules *rs = sw_rules_load(rules_dir, diag);
+	struct sw_rules *rs = NULL;
 	const struct sw_rule *r;
 	size_t i;
 	int rc = SW_EXIT_USAGE;
+	int json = 0;
 
-	if (rs == NULL)
+	if (format != NULL && strcmp(format, "json") == 0)
+		json = 1;
+	else if (format != NULL && strcmp(format, "text") != 0 &&
+	    strcmp(format, "markdown") != 0) {
+		fprintf(err, SW_("sshwhy: explain writes text, markdown or json, "
+		    "not '%s'\n"), format);
+		goto out;
+	}
+	if ((rs = sw_rules_load_merged(rules_dir, overlay, diag)) == NULL)
 		goto out;
 	if (cause == NULL) {
-		sw_explain_all(rs, out);
+		if (json)
+			sw_explain_json(rs, NULL, out);
+		else
+			sw_explain_all(rs, out);
 		rc = 0;
 		goto out;
 	}
 	if ((r = sw_rules_find_cause(rs, cause)) == NULL) {
-		fprintf(err, "sshwhy: no cause '%s'; known causes:", cause);
+		fprintf(err, SW_("sshwhy: no cause '%s'; known causes:"), cause);
 		for (i = 0; i < sw_rules_count(rs); i++) {
 			const struct sw_cause *c = sw_rule_cause(sw_rules_get(rs, i));
 			if (c != NULL && sw_rules_find_cause(rs, c->id) ==
@@ -480,10 +634,16 @@ sw_run_explain(const char *rules_dir, const char *cause, FILE *out, FILE *err)
 		fprintf(err, "\n");
 		goto out;
 	}
+	if (json) {
+		sw_explain_json(rs, sw_rule_cause(r), out);
+		rc = 0;
+		goto out;
+	}
 	{
 		const struct sw_cause *c = sw_rule_cause(r);
-		fprintf(out, "%s: %s\n\n%s\n\nFix: %s\n\nSignatures:", c->id,
-		    c->title, c->explanation, c->fix);
+		fprintf(out, SW_("%s: %s\n\n%s\n\nFix: %s\n\nSignatures:"),
+		    c->id, sw_cause_title(c), sw_cause_explanation(c),
+		    sw_cause_fix(c));
 		for (i = 0; i < sw_rules_count(rs); i++) {
 			const struct sw_cause *x = sw_rule_cause(sw_rules_get(rs, i));
 			if (x != NULL && strcmp(x->id, cause) == 0)

@@ -28,6 +28,7 @@ struct sw_run_opts {
 	size_t max_line;
 	size_t max_connections;
 	int64_t since_us, until_us;	/* report window; 0: unbounded */
+	const char *rules_overlay;	/* local rules (/etc/sshwhy/rules.d) or NULL */
 	const char **authorized_keys;	/* --authorized-keys specs */
 	size_t nauthorized_keys;
 };
@@ -38,8 +39,18 @@ int sw_run_set_format(struct sw_run_opts *o, const char *name);
 
 int sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
     const char *const *paths, size_t npaths, FILE *out, FILE *err);
-int sw_run_rules_test(const char *rules_dir, FILE *out, FILE *err);
-int sw_run_explain(const char *rules_dir, const char *cause, FILE *out,
+/*
+ * `rules test`: every example of the rules in rules_dir merged with the
+ * local overlay (NULL: none), naming each local rule and what it did, and
+ * failing when a cause lacks a translation.
+ */
+int sw_run_rules_test(const char *rules_dir, const char *overlay, FILE *out,
     FILE *err);
+/*
+ * `explain [CAUSE]` in the current language; format NULL/"text"/"markdown"
+ * (every cause as docs/causes.md) or "json".
+ */
+int sw_run_explain(const char *rules_dir, const char *overlay,
+    const char *cause, const char *format, FILE *out, FILE *err);
 
 #endif
