@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "s0_i18n.h"
 #include "s7_pipeline.h"
 
 /*
@@ -25,7 +26,7 @@
 enum {
 	SW_OPT_RULES = 256, SW_OPT_YEAR, SW_OPT_TZ, SW_OPT_SINCE, SW_OPT_UNTIL,
 	SW_OPT_AUTHKEYS, SW_OPT_ALL, SW_OPT_NOEVIDENCE, SW_OPT_UNMATCHED,
-	SW_OPT_MAXLINE, SW_OPT_MAXCONN, SW_OPT_EXITCODE,
+	SW_OPT_MAXLINE, SW_OPT_MAXCONN, SW_OPT_EXITCODE, SW_OPT_LANG,
 };
 
 struct sw_opt {
@@ -36,23 +37,24 @@ struct sw_opt {
 };
 
 static const struct sw_opt sw_opts[] = {
-	{ "format", 'f', "FMT", "report format: text (default), json, ndjson, markdown" },
-	{ "output", 'o', "FILE", "write the report to FILE (atomically: the old file stays if writing fails)" },
-	{ "rules", SW_OPT_RULES, "DIR", "rules directory (default: the installed rules)" },
-	{ "year", SW_OPT_YEAR, "YYYY", "year of the first year-less syslog timestamp" },
-	{ "tz", SW_OPT_TZ, "ZONE", "time zone of timestamps without an offset (default: local)" },
-	{ "since", SW_OPT_SINCE, "WHEN", "report logins from WHEN on: 24h, 7d, today, yesterday, 2026-11-24[THH:MM[:SS]][Z]" },
-	{ "until", SW_OPT_UNTIL, "WHEN", "report logins before WHEN (same forms)" },
-	{ "authorized-keys", SW_OPT_AUTHKEYS, "[USER=]PATH", "check refused keys against these authorized_keys (file or directory; repeatable)" },
-	{ "all", SW_OPT_ALL, NULL, "list every failed login, attack noise included" },
-	{ "no-evidence", SW_OPT_NOEVIDENCE, NULL, "text and markdown: leave out the evidence lines" },
-	{ "unmatched", SW_OPT_UNMATCHED, NULL, "list the sshd lines no rule knows, by shape" },
-	{ "max-line", SW_OPT_MAXLINE, "BYTES", "longest line kept (default 65536)" },
-	{ "max-connections", SW_OPT_MAXCONN, "N", "open connections tracked at once (default 50000)" },
-	{ "exit-code", SW_OPT_EXITCODE, NULL, "exit with status 1 when failed logins were found (as git diff --exit-code)" },
-	{ "quiet", 'q', NULL, "no warnings and no progress on stderr (errors still)" },
-	{ "help", 'h', NULL, "print this help and exit" },
-	{ "version", 'V', NULL, "print the version and exit" },
+	{ "format", 'f', "FMT", SW_N_("report format: text (default), json, ndjson, markdown") },
+	{ "output", 'o', "FILE", SW_N_("write the report to FILE (atomically: the old file stays if writing fails)") },
+	{ "rules", SW_OPT_RULES, "DIR", SW_N_("rules directory (default: the installed rules)") },
+	{ "year", SW_OPT_YEAR, "YYYY", SW_N_("year of the first year-less syslog timestamp") },
+	{ "tz", SW_OPT_TZ, "ZONE", SW_N_("time zone of timestamps without an offset (default: local)") },
+	{ "since", SW_OPT_SINCE, "WHEN", SW_N_("report logins from WHEN on: 24h, 7d, today, yesterday, 2026-11-24[THH:MM[:SS]][Z]") },
+	{ "until", SW_OPT_UNTIL, "WHEN", SW_N_("report logins before WHEN (same forms)") },
+	{ "authorized-keys", SW_OPT_AUTHKEYS, "[USER=]PATH", SW_N_("check refused keys against these authorized_keys (file or directory; repeatable)") },
+	{ "all", SW_OPT_ALL, NULL, SW_N_("list every failed login, attack noise included") },
+	{ "no-evidence", SW_OPT_NOEVIDENCE, NULL, SW_N_("text and markdown: leave out the evidence lines") },
+	{ "unmatched", SW_OPT_UNMATCHED, NULL, SW_N_("list the sshd lines no rule knows, by shape") },
+	{ "max-line", SW_OPT_MAXLINE, "BYTES", SW_N_("longest line kept (default 65536)") },
+	{ "max-connections", SW_OPT_MAXCONN, "N", SW_N_("open connections tracked at once (default 50000)") },
+	{ "exit-code", SW_OPT_EXITCODE, NULL, SW_N_("exit with status 1 when failed logins were found (as git diff --exit-code)") },
+	{ "lang", SW_OPT_LANG, "LANG", SW_N_("language of the report and messages: en or ja (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG)") },
+	{ "quiet", 'q', NULL, SW_N_("no warnings and no progress on stderr (errors still)") },
+	{ "help", 'h', NULL, SW_N_("print this help and exit") },
+	{ "version", 'V', NULL, SW_N_("print the version and exit") },
 };
 #define SW_NOPTS (sizeof(sw_opts) / sizeof(sw_opts[0]))
 
@@ -61,8 +63,7 @@ sw_usage(FILE *fp)
 {
 	size_t i;
 
-	fprintf(fp,
-	    "usage: sshwhy [options] [FILE|DIR|-]...\n"
+	fprintf(fp, SW_("usage: sshwhy [options] [FILE|DIR|-]...\n"
 	    "       sshwhy rules test [DIR]\n"
 	    "       sshwhy explain [CAUSE]    (no CAUSE: every cause, as Markdown)\n"
 	    "\n"
@@ -70,7 +71,7 @@ sw_usage(FILE *fp)
 	    "journal files and directories, tar bundles; plain or compressed;\n"
 	    "rotated sets oldest first; - or nothing for stdin) and explains\n"
 	    "every failed SSH login: cause, evidence and fix.\n"
-	    "\noptions:\n");
+	    "\noptions:\n"));
 	for (i = 0; i < SW_NOPTS; i++) {
 		char left[64], shortopt[8] = "    ";
 		if (sw_opts[i].key < 256)
@@ -79,14 +80,13 @@ sw_usage(FILE *fp)
 		snprintf(left, sizeof(left), "%s--%s%s%s", shortopt,
 		    sw_opts[i].name, sw_opts[i].arg ? " " : "",
 		    sw_opts[i].arg ? sw_opts[i].arg : "");
-		fprintf(fp, "  %-34s %s\n", left, sw_opts[i].help);
+		fprintf(fp, "  %-34s %s\n", left, SW_(sw_opts[i].help));
 	}
-	fprintf(fp,
-	    "\nexit status: 0 the analysis ran (whether or not failed logins\n"
+	fprintf(fp, SW_("\nexit status: 0 the analysis ran (whether or not failed logins\n"
 	    "were found); 1 failed logins found, only with --exit-code;\n"
 	    "2 usage or rules error, or the report could not be written;\n"
 	    "4 some input could not be read (added: 5 = --exit-code found\n"
-	    "failures and input was skipped).\n");
+	    "failures and input was skipped).\n"));
 }
 
 static int
@@ -252,6 +252,54 @@ sw_find_rules(const char *argv0, const char *given)
 }
 
 /*
+ * Local rules (/etc/sshwhy/rules.d, or $SSHWHY_RULES_D) are laid over the
+ * default rules only: --rules and $SSHWHY_RULES name a complete set.
+ */
+static const char *
+sw_find_overlay(const char *given)
+{
+	const char *env = getenv("SSHWHY_RULES_D");
+	const char *rules_env = getenv("SSHWHY_RULES");
+
+	if (env != NULL && *env != '\0')
+		return env;
+	if (given != NULL || (rules_env != NULL && *rules_env != '\0'))
+		return NULL;
+	return SW_LOCAL_RULES_DIR;
+}
+
+/*
+ * The message catalogs: the build tree's (next to the binary), the
+ * installed layout's (../share/locale), else the configured prefix's.
+ */
+static char *
+sw_find_localedir(void)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash, *cand;
+
+	if (n > 0) {
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL) {
+			*slash = '\0';
+			cand = sw_xasprintf("%s/locale", self);
+			if (sw_is_dir(cand))
+				return cand;
+			free(cand);
+			cand = sw_xasprintf("%s/../share/locale/ja/LC_MESSAGES/"
+			    "sshwhy.mo", self);
+			if (access(cand, R_OK) == 0) {
+				free(cand);
+				return sw_xasprintf("%s/../share/locale", self);
+			}
+			free(cand);
+		}
+	}
+	return sw_xstrdup(SW_LOCALEDIR);
+}
+
+/*
  * A descriptor among 0-2 that is closed would be taken by the next open()
  * (the report spool, a temporary file) and the report would be written
  * into it. Fill each closed one with /dev/null and say which were closed.
@@ -281,8 +329,8 @@ sw_output_open(const char *path, char **tmp)
 
 	*tmp = sw_xasprintf("%s.sshwhy-XXXXXX", path);
 	if ((fd = mkstemp(*tmp)) == -1) {
-		fprintf(stderr, "sshwhy: cannot create a temporary file for "
-		    "%s: %s\n", path, strerror(errno));
+		fprintf(stderr, SW_("sshwhy: cannot create a temporary file for "
+		    "%s: %s\n"), path, strerror(errno));
 		free(*tmp);
 		*tmp = NULL;
 		return NULL;
@@ -310,8 +358,8 @@ sw_output_close(FILE *fp, const char *path, char *tmp, int rc)
 
 	if (tmp == NULL) {
 		if (failed) {
-			fprintf(stderr, "sshwhy: error writing the report to "
-			    "standard output: %s\n", strerror(saved ? saved :
+			fprintf(stderr, SW_("sshwhy: error writing the report to "
+			    "standard output: %s\n"), strerror(saved ? saved :
 			    EIO));
 			return SW_EXIT_USAGE;
 		}
@@ -330,8 +378,8 @@ sw_output_close(FILE *fp, const char *path, char *tmp, int rc)
 		saved = errno;
 	}
 	if (failed) {
-		fprintf(stderr, "sshwhy: error writing the report to %s: %s "
-		    "(the old file, if any, is unchanged)\n", path,
+		fprintf(stderr, SW_("sshwhy: error writing the report to %s: %s "
+		    "(the old file, if any, is unchanged)\n"), path,
 		    strerror(saved ? saved : EIO));
 		unlink(tmp);
 		rc = SW_EXIT_USAGE;
@@ -355,7 +403,12 @@ main(int argc, char **argv)
 	unsigned closed = sw_fill_std_fds();
 	int i, rc, ch, exit_code = 0;
 	const char *since = NULL, *until = NULL;
+	char *localedir = sw_find_localedir();
+	enum sw_lang lang;
 
+	/* The environment's language first, so option errors are in it. */
+	sw_lang_set(sw_lang_from_env());
+	sw_i18n_init(localedir);
 	sw_run_opts_default(&ro);
 	lopts = sw_xcalloc(SW_NOPTS + 1, sizeof(*lopts));
 	shortopts[sl++] = ':';
@@ -390,7 +443,7 @@ main(int argc, char **argv)
 			goto done;
 		case 'f':
 			if (sw_run_set_format(&ro, val) != 0) {
-				fprintf(stderr, "sshwhy: unknown format '%s'\n",
+				fprintf(stderr, SW_("sshwhy: unknown format '%s'\n"),
 				    val);
 				goto usage;
 			}
@@ -404,21 +457,30 @@ main(int argc, char **argv)
 		case SW_OPT_EXITCODE:
 			exit_code = 1;
 			break;
+		case SW_OPT_LANG:
+			if (sw_lang_parse(val, &lang) != 0) {
+				fprintf(stderr, SW_("sshwhy: --lang: '%s' is not "
+				    "en or ja\n"), val);
+				goto usage;
+			}
+			sw_lang_set(lang);
+			sw_i18n_init(localedir);
+			break;
 		case SW_OPT_RULES:
 			rules_given = val;
 			break;
 		case SW_OPT_YEAR:
 			if (sw_parse_uint(val, 9999, &v) || v < 1970) {
-				fprintf(stderr, "sshwhy: --year wants a year "
-				    "from 1970 to 9999\n");
+				fprintf(stderr, SW_("sshwhy: --year wants a year "
+				    "from 1970 to 9999\n"));
 				goto usage;
 			}
 			ro.year = (int)v;
 			break;
 		case SW_OPT_TZ:
 			if (sw_valid_tz(val) != 0) {
-				fprintf(stderr, "sshwhy: --tz: unknown time zone "
-				    "'%s' (try UTC or Europe/Berlin)\n", val);
+				fprintf(stderr, SW_("sshwhy: --tz: unknown time zone "
+				    "'%s' (try UTC or Europe/Berlin)\n"), val);
 				goto usage;
 			}
 			/* Local time conversions (mktime) follow TZ. */
@@ -447,76 +509,78 @@ main(int argc, char **argv)
 			break;
 		case SW_OPT_MAXLINE:
 			if (sw_parse_uint(val, 1 << 24, &v) || v < 256) {
-				fprintf(stderr, "sshwhy: --max-line wants 256 "
-				    "to 16777216\n");
+				fprintf(stderr, SW_("sshwhy: --max-line wants 256 "
+				    "to 16777216\n"));
 				goto usage;
 			}
 			ro.max_line = (size_t)v;
 			break;
 		case SW_OPT_MAXCONN:
 			if (sw_parse_uint(val, 10000000, &v) || v < 1) {
-				fprintf(stderr, "sshwhy: --max-connections "
-				    "wants 1 to 10000000\n");
+				fprintf(stderr, SW_("sshwhy: --max-connections "
+				    "wants 1 to 10000000\n"));
 				goto usage;
 			}
 			ro.max_connections = (size_t)v;
 			break;
 		case ':':
 			if (optopt > 0 && optopt < 256)
-				fprintf(stderr, "sshwhy: option -%c needs a "
-				    "value\n", optopt);
+				fprintf(stderr, SW_("sshwhy: option -%c needs a "
+				    "value\n"), optopt);
 			else
-				fprintf(stderr, "sshwhy: option '%s' needs a "
-				    "value\n", argv[optind - 1]);
+				fprintf(stderr, SW_("sshwhy: option '%s' needs a "
+				    "value\n"), argv[optind - 1]);
 			goto usage;
 		default:
 			if (optopt > 0 && optopt < 256)
-				fprintf(stderr, "sshwhy: unknown option '-%c'\n",
+				fprintf(stderr, SW_("sshwhy: unknown option '-%c'\n"),
 				    optopt);
 			else
-				fprintf(stderr, "sshwhy: unknown or ambiguous "
-				    "option '%s'\n", argv[optind - 1]);
+				fprintf(stderr, SW_("sshwhy: unknown or ambiguous "
+				    "option '%s'\n"), argv[optind - 1]);
 			goto usage;
 		}
 	}
 	for (i = optind; i < argc; i++)
 		paths[npaths++] = argv[i];
 	if (since != NULL && sw_parse_when(since, &ro.since_us) != 0) {
-		fprintf(stderr, "sshwhy: --since: cannot read '%s' (try 24h, "
-		    "7d, yesterday or 2026-11-24)\n", since);
+		fprintf(stderr, SW_("sshwhy: --since: cannot read '%s' (try 24h, "
+		    "7d, yesterday or 2026-11-24)\n"), since);
 		goto usage;
 	}
 	if (until != NULL && sw_parse_when(until, &ro.until_us) != 0) {
-		fprintf(stderr, "sshwhy: --until: cannot read '%s' (try 24h, "
-		    "7d, yesterday or 2026-11-24)\n", until);
+		fprintf(stderr, SW_("sshwhy: --until: cannot read '%s' (try 24h, "
+		    "7d, yesterday or 2026-11-24)\n"), until);
 		goto usage;
 	}
 
 	rules_dir = sw_find_rules(argv[0], rules_given);
 	if (npaths >= 1 && strcmp(paths[0], "rules") == 0) {
 		if (npaths < 2 || strcmp(paths[1], "test") != 0 || npaths > 3) {
-			fprintf(stderr, "sshwhy: usage: sshwhy rules test [DIR]\n");
+			fprintf(stderr, SW_("sshwhy: usage: sshwhy rules test [DIR]\n"));
 			free(rules_dir);
 			goto usage;
 		}
 		rc = sw_run_rules_test(npaths == 3 ? paths[2] : rules_dir,
-		    stdout, stderr);
+		    npaths == 3 ? NULL : sw_find_overlay(rules_given), stdout,
+		    stderr);
 		rc = sw_output_close(stdout, NULL, NULL, rc);
 	} else if (npaths >= 1 && strcmp(paths[0], "explain") == 0) {
 		if (npaths > 2) {
-			fprintf(stderr, "sshwhy: usage: sshwhy explain [CAUSE]\n");
+			fprintf(stderr, SW_("sshwhy: usage: sshwhy explain "
+			    "[-f json] [CAUSE]\n"));
 			free(rules_dir);
 			goto usage;
 		}
-		rc = sw_run_explain(rules_dir, npaths == 2 ? paths[1] : NULL,
-		    stdout, stderr);
+		rc = sw_run_explain(rules_dir, sw_find_overlay(rules_given),
+		    npaths == 2 ? paths[1] : NULL, ro.format, stdout, stderr);
 		rc = sw_output_close(stdout, NULL, NULL, rc);
 	} else {
 		if (npaths == 0) {
 			if (isatty(STDIN_FILENO) || (closed & 1u)) {
-				fprintf(stderr, "sshwhy: no input: name a log "
+				fprintf(stderr, SW_("sshwhy: no input: name a log "
 				    "file (e.g. /var/log/auth.log) or pipe one "
-				    "in\n");
+				    "in\n"));
 				free(rules_dir);
 				goto usage;
 			}
@@ -529,12 +593,13 @@ main(int argc, char **argv)
 				goto done;
 			}
 		} else if (closed & 2u) {
-			fprintf(stderr, "sshwhy: standard output is closed: "
-			    "nowhere to write the report (use --output FILE)\n");
+			fprintf(stderr, SW_("sshwhy: standard output is closed: "
+			    "nowhere to write the report (use --output FILE)\n"));
 			free(rules_dir);
 			rc = SW_EXIT_USAGE;
 			goto done;
 		}
+		ro.rules_overlay = sw_find_overlay(rules_given);
 		rc = sw_run_analyze(&ro, rules_dir, paths, npaths, out,
 		    stderr);
 		/* Status 1 only when asked for, as git diff --exit-code. */
@@ -544,12 +609,14 @@ main(int argc, char **argv)
 	}
 	free(rules_dir);
 done:
+	free(localedir);
 	free(paths);
 	free(lopts);
 	free(ro.authorized_keys);
 	return rc;
 usage:
-	fprintf(stderr, "Try 'sshwhy --help'.\n");
+	fprintf(stderr, SW_("Try 'sshwhy --help'.\n"));
+	free(localedir);
 	free(paths);
 	free(lopts);
 	free(ro.authorized_keys);
