@@ -122,8 +122,8 @@ sw_text_finding(struct sw_report *r, const struct sw_finding *f)
 	sw_escape_text(b, sw_cstr(f->method));
 	sw_buf_addf(b, "\n  cause     %s (%s)\n", f->cause->id,
 	    sw_confidence_name(f->confidence));
-	sw_text_wrapped(b, "", f->cause->title);
-	sw_text_wrapped(b, "why", f->cause->explanation);
+	sw_text_wrapped(b, "", sw_cause_title(f->cause));
+	sw_text_wrapped(b, "why", sw_cause_explanation(f->cause));
 	if (f->note != NULL)
 		sw_text_wrapped(b, "note", f->note);
 	sw_text_wrapped(b, "fix", f->fix);
@@ -276,9 +276,9 @@ sw_json_object(struct sw_buf *b, const struct sw_finding *f,
 	sw_buf_adds(b, ",");
 	sw_json_str(b, "confidence", sw_confidence_name(f->confidence));
 	sw_buf_adds(b, ",");
-	sw_json_str(b, "title", f->cause->title);
+	sw_json_str(b, "title", sw_cause_title(f->cause));
 	sw_buf_adds(b, ",");
-	sw_json_str(b, "explanation", f->cause->explanation);
+	sw_json_str(b, "explanation", sw_cause_explanation(f->cause));
 	sw_buf_adds(b, ",");
 	sw_json_str(b, "fix", f->fix);
 	sw_buf_adds(b, ",");
@@ -421,9 +421,9 @@ sw_md_finding(struct sw_report *r, const struct sw_finding *f)
 	sw_md_text(b, f->method);
 	sw_buf_addf(b, " |\n| cause | `%s` (%s) |\n\n**", f->cause->id,
 	    sw_confidence_name(f->confidence));
-	sw_md_text(b, f->cause->title);
+	sw_md_text(b, sw_cause_title(f->cause));
 	sw_buf_adds(b, "**\n\n");
-	sw_md_text(b, f->cause->explanation);
+	sw_md_text(b, sw_cause_explanation(f->cause));
 	if (f->note != NULL) {
 		sw_buf_adds(b, "\n\n*Note:* ");
 		sw_md_text(b, f->note);
