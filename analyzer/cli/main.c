@@ -65,7 +65,7 @@ sw_usage(FILE *fp)
 
 	fprintf(fp, SW_("usage: sshwhy [options] [FILE|DIR|-]...\n"
 	    "       sshwhy rules test [DIR]\n"
-	    "       sshwhy explain [CAUSE]    (no CAUSE: every cause, as Markdown)\n"
+	    "       sshwhy explain [-f json] [CAUSE]    (no CAUSE: every cause)\n"
 	    "\n"
 	    "Reads sshd logs (auth.log, secure, journalctl output and exports,\n"
 	    "journal files and directories, tar bundles; plain or compressed;\n"
