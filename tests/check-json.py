@@ -21,6 +21,19 @@ for case in sorted(os.listdir(golden)):
     fmt = args[args.index("--format") + 1]
     if fmt not in ("json", "ndjson"):
         continue
+    if "explain" in args:
+        # explain --format json: one cause, or {"causes": [...]}.
+        try:
+            doc = json.loads(open(os.path.join(d, "expected.out"),
+                                  encoding="utf-8").read())
+            causes = doc["causes"] if "causes" in doc else [doc]
+            for c in causes:
+                assert list(c) == ["id", "title", "confidence", "explanation",
+                                   "fix", "signatures"], list(c)
+        except (ValueError, KeyError, AssertionError) as e:
+            print(f"{case}: invalid explain json: {e}")
+            bad += 1
+        continue
     text = open(os.path.join(d, "expected.out"), encoding="utf-8").read()
     try:
         docs = [json.loads(text)["findings"]] if fmt == "json" else \

@@ -37,7 +37,7 @@ struct sw_opt {
 };
 
 static const struct sw_opt sw_opts[] = {
-	{ "format", 'f', "FMT", SW_N_("report format: text (default), json, ndjson, markdown") },
+	{ "format", 'f', "FMT", SW_N_("report format: text (default), json, ndjson, ecs, markdown") },
 	{ "output", 'o', "FILE", SW_N_("write the report to FILE (atomically: the old file stays if writing fails)") },
 	{ "rules", SW_OPT_RULES, "DIR", SW_N_("rules directory (default: the installed rules)") },
 	{ "year", SW_OPT_YEAR, "YYYY", SW_N_("year of the first year-less syslog timestamp") },

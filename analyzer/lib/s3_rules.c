@@ -771,7 +771,7 @@ sw_rules_load_merged(const char *dir, const char *overlay, struct sw_diag *diag)
 	struct sw_rules *rs;
 	char **names = NULL, **local = NULL;
 	size_t nnames = 0, nlocal = 0, i = 0, j = 0;
-	int bad = 0;
+	int bad = 0, limit = 0;
 
 	if (sw_list_rules(dir, 0, diag, &names, &nnames) != 0 ||
 	    (overlay != NULL &&
@@ -783,14 +783,15 @@ sw_rules_load_merged(const char *dir, const char *overlay, struct sw_diag *diag)
 	if (nnames + nlocal > SW_MAX_RULES) {
 		sw_diag_printf(diag, SW_DIAG_ERROR, overlay, 0,
 		    "more than %d rule files with the local ones", SW_MAX_RULES);
-		bad = 1;
+		bad = limit = 1;
 	}
 
 	rs = sw_xcalloc(1, sizeof(*rs));
 	rs->dir = sw_xstrdup(dir);
 	rs->rules = sw_xcalloc(nnames + nlocal + 1, sizeof(*rs->rules));
-	/* Both lists are sorted: merge them, the overlay winning a tie. */
-	while (!bad && (i < nnames || j < nlocal)) {
+	/* Both lists are sorted: merge them, the overlay winning a tie. Every
+	 * file is read even after a bad one, to report all problems at once. */
+	while (!limit && (i < nnames || j < nlocal)) {
 		int cmp = i == nnames ? 1 : j == nlocal ? -1 :
 		    strcmp(names[i], local[j]);
 		const char *base = cmp < 0 ? names[i] : local[j];

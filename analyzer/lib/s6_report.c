@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "s6_ecs.h"
 #include "s6_report.h"
 
 struct sw_report;
@@ -368,6 +369,13 @@ sw_ndjson_finding(struct sw_report *r, const struct sw_finding *f)
 	sw_buf_addc(&r->b, '\n');
 }
 
+static void
+sw_ecs_finding(struct sw_report *r, const struct sw_finding *f)
+{
+	sw_ecs_object(&r->b, f, &r->noise_off);
+	sw_buf_addc(&r->b, '\n');
+}
+
 /* Markdown, for support tickets: safe inline text, indented code blocks. */
 
 static void
@@ -485,6 +493,7 @@ static const struct sw_writer sw_writers[] = {
 	{ "text", NULL, sw_text_finding, sw_text_end },
 	{ "json", sw_json_begin, sw_json_finding, sw_json_end },
 	{ "ndjson", NULL, sw_ndjson_finding, NULL },
+	{ "ecs", NULL, sw_ecs_finding, NULL },
 	{ "markdown", sw_md_begin, sw_md_finding, sw_md_end },
 };
 #define SW_NWRITERS (sizeof(sw_writers) / sizeof(sw_writers[0]))

@@ -3,7 +3,9 @@
 #   run.sh SSHWHY CASEDIR           compare
 #   run.sh --update SSHWHY CASEDIR  rewrite the expected files
 # CASEDIR holds `args` (one argument per line; @SRC@ is the source tree),
-# optionally `stdin`, and expected.out, expected.err, expected.rc. The run
+# optionally `stdin` and `env` (VAR=value lines, e.g. LANG=ja_JP.UTF-8),
+# and expected.out, expected.err, expected.rc. The language variables of
+# the caller are cleared (the report is English unless `env` says). The run
 # uses TZ=UTC and the case directory as working directory, so paths in the
 # output are the relative paths written in `args`.
 set -u
@@ -16,6 +18,13 @@ while IFS= read -r a || [ -n "$a" ]; do
   [ -z "$a" ] && continue
   args+=("${a//@SRC@/$src}")
 done < "$case/args"
+unset LANGUAGE LC_ALL LC_MESSAGES
+export LANG=C.UTF-8
+if [ -f "$case/env" ]; then
+  while IFS= read -r kv || [ -n "$kv" ]; do
+    [ -n "$kv" ] && export "${kv?}"
+  done < "$case/env"
+fi
 out=$(mktemp); err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
 cd "$src"
