@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "s0_common.h"
 #include "s0_i18n.h"
 
 #define SW_DOMAIN "sshwhy"
@@ -130,4 +131,154 @@ sw_tr(const char *msgid)
 	    *msgid == '\0')
 		return msgid;
 	return dgettext(SW_DOMAIN, msgid);
+}
+
+/* One UTF-8 sequence at p: its code point (U+FFFD when invalid) and length. */
+static unsigned long
+sw_utf8_next(const unsigned char *p, size_t *len)
+{
+	unsigned long cp;
+	size_t n, i;
+
+	if (p[0] < 0x80) {
+		*len = 1;
+		return p[0];
+	}
+	n = p[0] >= 0xf0 && p[0] < 0xf8 ? 4 : p[0] >= 0xe0 ? 3 :
+	    p[0] >= 0xc2 && p[0] < 0xe0 ? 2 : 0;
+	if (n == 0) {
+		*len = 1;
+		return 0xfffd;
+	}
+	cp = p[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			*len = 1;
+			return 0xfffd;
+		}
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	*len = n;
+	return cp;
+}
+
+/* East Asian wide and fullwidth ranges (the ones Japanese text uses). */
+static int
+sw_cp_wide(unsigned long c)
+{
+	return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0x303e) ||
+	    (c >= 0x3041 && c <= 0x33ff) || (c >= 0x3400 && c <= 0x4dbf) ||
+	    (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xa000 && c <= 0xa4cf) ||
+	    (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+	    (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+	    (c >= 0xffe0 && c <= 0xffe6);
+}
+
+/* Kinsoku: marks that may not start a line, and ones that may not end one. */
+static int
+sw_cp_closing(unsigned long c)
+{
+	static const unsigned long set[] = {
+		0x3001, 0x3002, 0xff0c, 0xff0e, 0xff09, 0x300d, 0x300f, 0x3011,
+		0xff1a, 0xff1b, 0xff01, 0xff1f, 0x30fc, 0x30fb, 0x3009, 0x300b,
+		0x3015, 0xff3d, 0xff5d, 0x3063, 0x30c3, 0x3083, 0x3085, 0x3087,
+		0x30e3, 0x30e5, 0x30e7, 0x3041, 0x3043, 0x3045, 0x3047, 0x3049,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(set) / sizeof(set[0]); i++)
+		if (set[i] == c)
+			return 1;
+	return 0;
+}
+
+static int
+sw_cp_opening(unsigned long c)
+{
+	return c == 0xff08 || c == 0x300c || c == 0x300e || c == 0x3010 ||
+	    c == 0x3008 || c == 0x300a || c == 0x3014 || c == 0xff3b ||
+	    c == 0xff5b;
+}
+
+/*
+ * The next unbreakable unit at p: an ASCII (non-wide) word, or one wide
+ * character, with opening marks before it and closing marks after it
+ * held on. *width is its display width; returns its byte length.
+ */
+static size_t
+sw_wrap_unit(const char *p, size_t *width)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t i = 0, n, w = 0;
+	unsigned long c;
+
+	/* Opening marks cling to what follows. */
+	while (u[i] != '\0' && u[i] != ' ' && u[i] != '\n') {
+		c = sw_utf8_next(u + i, &n);
+		if (!sw_cp_opening(c))
+			break;
+		i += n;
+		w += 2;
+	}
+	if (u[i] != '\0' && u[i] != ' ' && u[i] != '\n') {
+		c = sw_utf8_next(u + i, &n);
+		if (sw_cp_wide(c)) {
+			i += n;
+			w += 2;
+		} else {
+			/* A word: up to a space or a wide character. */
+			while (u[i] != '\0' && u[i] != ' ' && u[i] != '\n') {
+				c = sw_utf8_next(u + i, &n);
+				if (sw_cp_wide(c))
+					break;
+				i += n;
+				w++;
+			}
+		}
+	}
+	/* Closing marks cling to what precedes. */
+	while (u[i] != '\0' && u[i] != ' ' && u[i] != '\n') {
+		c = sw_utf8_next(u + i, &n);
+		if (!sw_cp_closing(c))
+			break;
+		i += n;
+		w += 2;
+	}
+	*width = w;
+	return i;
+}
+
+void
+sw_i18n_wrap(struct sw_buf *b, const char *text, size_t indent, size_t width)
+{
+	const char *p = text;
+	size_t col = indent;
+	int space = 0;
+
+	while (*p != '\0') {
+		size_t w, len;
+
+		if (*p == ' ' || *p == '\n') {
+			/* A blank line in the text starts a new paragraph. */
+			if (p[0] == '\n' && p[1] == '\n') {
+				sw_buf_addf(b, "\n%*s", (int)indent, "");
+				col = indent;
+			}
+			space = 1;
+			p++;
+			continue;
+		}
+		len = sw_wrap_unit(p, &w);
+		if (col > indent && col + (space ? 1 : 0) + w > width) {
+			sw_buf_addf(b, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col > indent && space) {
+			sw_buf_addc(b, ' ');
+			col++;
+		}
+		sw_buf_add(b, p, len);
+		col += w;
+		p += len;
+		space = 0;
+	}
 }

@@ -8,6 +8,8 @@
 #ifndef SW_S0_I18N_H
 #define SW_S0_I18N_H
 
+#include <stddef.h>
+
 enum sw_lang {
 	SW_LANG_EN = 0,
 	SW_LANG_JA,
@@ -43,6 +45,20 @@ void sw_i18n_init(const char *localedir);
 /* msgid translated into the current language (msgid itself in English or
  * when the catalog has none). The result is static: never free it. */
 const char *sw_tr(const char *msgid) __attribute__((format_arg(1)));
+
+/*
+ * Appends `text` (already escaped for the terminal) to b as a paragraph
+ * that wraps at `width` display columns, continuation lines indented by
+ * `indent` spaces; the caller has already written the first line's
+ * `indent` columns. Breaks at spaces, and between Japanese (CJK)
+ * characters, which have no spaces, counting them two columns wide; a
+ * closing mark (、。」）) never starts a line and an opening one (「（)
+ * never ends one. "\n\n" starts a new paragraph. No trailing newline.
+ * For ASCII text the result is the classic greedy word wrap.
+ */
+struct sw_buf;
+void sw_i18n_wrap(struct sw_buf *b, const char *text, size_t indent,
+    size_t width);
 
 #define SW_(s) sw_tr(s)
 #define SW_N_(s) (s)

@@ -344,13 +344,13 @@ sw_load_cause(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r)
 				r->cause.confidence = (enum sw_confidence)c;
 			continue;
 		}
-		if ((s = sw_get_str(l, v, key)) == NULL)
-			continue;
 		if (strcmp(key, "id") != 0 && strcmp(key, "title") != 0 &&
 		    strcmp(key, "explanation") != 0 && strcmp(key, "fix") != 0) {
 			sw_load_error(l, k, "cause", "unknown field '%s'", key);
 			continue;
 		}
+		if ((s = sw_get_str(l, v, key)) == NULL)
+			continue;
 		if (sw_trimmed(s) == 0) {
 			sw_load_error(l, v, key, "is empty");
 			continue;

@@ -31,7 +31,109 @@ static const struct bad_case bad_cases[] = {
 	{ "id: r\nmeaning: info\npriority: 1\nlevel: INFO\npatterns: ['^x']\nexamples: ['x']\ncolour: red\n",
 	  "r.yaml:7: error: unknown field 'colour'" },
 	{ "id: r\nmeaning: [info\n", "r.yaml:3: error: YAML:" },
+	/* the translation block: all of title, explanation and fix */
+	{ "id: r\nmeaning: cause\npriority: 1\nlevel: INFO\npatterns: ['^x']\n"
+	  "cause: {id: c, title: t, explanation: e, fix: f, ja: {title: T, explanation: E}}\n"
+	  "examples: ['x']\n",
+	  "field 'cause.ja': 'fix' missing" },
+	{ "id: r\nmeaning: cause\npriority: 1\nlevel: INFO\npatterns: ['^x']\n"
+	  "cause: {id: c, title: t, explanation: e, fix: f, ja: {title: T, explanation: E, fix: F, note: N}}\n"
+	  "examples: ['x']\n",
+	  "field 'cause.ja': unknown field 'note'" },
+	{ "id: r\nmeaning: cause\npriority: 1\nlevel: INFO\npatterns: ['^x']\n"
+	  "cause: {id: c, title: t, explanation: e, fix: f, ja: just text}\n"
+	  "examples: ['x']\n",
+	  "field 'cause.ja': must be a mapping" },
+	{ "id: r\nmeaning: cause\npriority: 1\nlevel: INFO\npatterns: ['^x']\n"
+	  "cause: {id: c, title: t, explanation: e, fix: f, ja: {title: '', explanation: E, fix: F}}\n"
+	  "examples: ['x']\n",
+	  "field 'cause.ja': 'title' is empty" },
+	{ "id: r\nmeaning: cause\npriority: 1\nlevel: INFO\npatterns: ['^x']\n"
+	  "cause: {id: c, title: t, explanation: e, fix: f, fr: {title: T, explanation: E, fix: F}}\n"
+	  "examples: ['x']\n",
+	  "field 'cause': unknown field 'fr'" },
 };
+
+/* A cause's words follow the language; English when it has no ja: block. */
+Test(rules, cause_text_follows_the_language)
+{
+	static const struct fixture_file f[] = {
+		{ "a.yaml", "id: a\nmeaning: cause\npriority: 1\nlevel: INFO\n"
+		  "patterns: ['^a$']\ncause:\n  id: ca\n  title: Title A\n"
+		  "  explanation: Expl A\n  fix: Fix {user}\n  ja:\n"
+		  "    title: \"題A\"\n    explanation: 説明A\n    fix: \"対処 {user}\"\n"
+		  "examples: ['a']\n" },
+		{ "b.yaml", "id: b\nmeaning: cause\npriority: 1\nlevel: INFO\n"
+		  "patterns: ['^b$']\ncause: {id: cb, title: Title B, "
+		  "explanation: Expl B, fix: Fix B}\nexamples: ['b']\n" },
+	};
+	char *dir = fixture_rules(f, 2);
+	struct sw_diag *d = sw_diag_new(stderr, 100);
+	struct sw_rules *rs = sw_rules_load(dir, d);
+	const struct sw_cause *a, *b;
+
+	cr_assert_not_null(rs);
+	a = sw_rule_cause(sw_rules_find_cause(rs, "ca"));
+	b = sw_rule_cause(sw_rules_find_cause(rs, "cb"));
+	cr_expect(sw_cause_has_lang(a, SW_LANG_JA));
+	cr_expect(!sw_cause_has_lang(b, SW_LANG_JA));
+	sw_lang_set(SW_LANG_JA);
+	cr_expect_str_eq(sw_cause_title(a), "題A");
+	cr_expect_str_eq(sw_cause_explanation(a), "説明A");
+	cr_expect_str_eq(sw_cause_fix(a), "対処 {user}");
+	cr_expect_str_eq(sw_cause_title(b), "Title B");
+	sw_lang_set(SW_LANG_EN);
+	cr_expect_str_eq(sw_cause_title(a), "Title A");
+	cr_expect_str_eq(sw_cause_fix(a), "Fix {user}");
+	sw_rules_free(rs);
+	sw_diag_free(d);
+	fixture_cleanup(dir);
+}
+
+/* Local rules: replace by name, add, disable with an empty file. */
+Test(rules, overlay_replaces_adds_and_disables)
+{
+	static const struct fixture_file base[] = {
+		{ "a.yaml", "id: a\nmeaning: info\npriority: 1\nlevel: INFO\n"
+		  "patterns: ['^a$']\nexamples: ['a']\n" },
+		{ "b.yaml", "id: b\nmeaning: info\npriority: 1\nlevel: INFO\n"
+		  "patterns: ['^b$']\nexamples: ['b']\n" },
+		{ "c.yaml", "id: c\nmeaning: info\npriority: 1\nlevel: INFO\n"
+		  "patterns: ['^c$']\nexamples: ['c']\n" },
+	};
+	static const struct fixture_file local[] = {
+		{ "a.yaml", "id: a\nmeaning: info\npriority: 1\nlevel: INFO\n"
+		  "patterns: ['^A$']\nexamples: ['A']\n" },
+		{ "b.yaml", "" },
+		{ "d.yaml", "id: d\nmeaning: info\npriority: 1\nlevel: INFO\n"
+		  "patterns: ['^d$']\nexamples: ['d']\n" },
+		{ "notes.txt", "not a rule" },
+	};
+	char *bdir = fixture_rules(base, 3), *ldir = fixture_rules(local, 4);
+	struct sw_diag *d = sw_diag_new(stderr, 100);
+	struct sw_rules *rs = sw_rules_load_merged(bdir, ldir, d);
+
+	cr_assert_not_null(rs);
+	cr_assert_eq(sw_rules_count(rs), 3);
+	cr_expect_str_eq(sw_rule_id(sw_rules_get(rs, 0)), "a");
+	cr_expect_eq(sw_rule_origin(sw_rules_get(rs, 0)), SW_ORIGIN_REPLACED);
+	cr_expect(strstr(sw_rule_file(sw_rules_get(rs, 0)), ldir) != NULL);
+	cr_expect_str_eq(sw_rule_id(sw_rules_get(rs, 1)), "c");
+	cr_expect_eq(sw_rule_origin(sw_rules_get(rs, 1)), SW_ORIGIN_SHIPPED);
+	cr_expect_str_eq(sw_rule_id(sw_rules_get(rs, 2)), "d");
+	cr_expect_eq(sw_rule_origin(sw_rules_get(rs, 2)), SW_ORIGIN_ADDED);
+	cr_expect_eq(sw_rules_ndisabled(rs), 1);
+	cr_expect_str_eq(sw_rules_disabled(rs, 0), "b");
+	sw_rules_free(rs);
+	/* A missing overlay directory is no overlay; a NULL one too. */
+	rs = sw_rules_load_merged(bdir, "/nonexistent/sshwhy/rules.d", d);
+	cr_assert_not_null(rs);
+	cr_expect_eq(sw_rules_count(rs), 3);
+	sw_rules_free(rs);
+	sw_diag_free(d);
+	fixture_cleanup(bdir);
+	fixture_cleanup(ldir);
+}
 
 Test(rules, invalid_files_are_refused_with_file_line_and_field)
 {
