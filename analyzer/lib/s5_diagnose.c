@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "s0_i18n.h"
 #include "s5_diagnose.h"
 
 #define SW_MAX_KNOWN_USERS 20000
@@ -300,10 +301,10 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 	} else if (c->level_seen <= SW_LEVEL_INFO) {
 		rule = d->r_insufficient;
 		want = "insufficient-logging";
-		sw_buf_addf(&note, "The log is at LogLevel INFO: sshd accepted "
+		sw_buf_addf(&note, SW_("The log is at LogLevel INFO: sshd accepted "
 		    "the user name, then the client gave up without a password "
 		    "attempt, which at INFO is what a refused public key looks "
-		    "like.");
+		    "like."));
 	} else if (c->n_failed == 0) {
 		/*
 		 * VERBOSE or more, a valid user, and not one attempt logged:
@@ -313,12 +314,12 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 		 */
 		rule = d->r_insufficient;
 		want = "insufficient-logging";
-		sw_buf_addf(&note, "No authentication attempt was logged at "
+		sw_buf_addf(&note, SW_("No authentication attempt was logged at "
 		    "LogLevel %s: the server probably offered no method the "
 		    "client could use (PubkeyAuthentication no, globally or "
 		    "in a Match block) or the client had no key to offer. "
 		    "LogLevel DEBUG3 logs the methods offered (\"next "
-		    "methods=\").", sw_loglevel_name(c->level_seen));
+		    "methods=\")."), sw_loglevel_name(c->level_seen));
 	} else {
 		rule = d->r_undetermined;
 		want = "undetermined";
@@ -343,14 +344,14 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 		if (note.len > 0)
 			sw_buf_addc(&note, ' ');
 		struct sw_span fp = sw_offered_key(c);
-		sw_buf_addf(&note, "%s last logged in on this host at %s with "
-		    "key %s", c->user, when.p, k->key);
+		sw_buf_addf(&note, SW_("%s last logged in on this host at %s with "
+		    "key %s"), c->user, when.p, k->key);
 		if (fp.len > 0)
-			sw_buf_addf(&note, "; this client offered %.*s.",
+			sw_buf_addf(&note, SW_("; this client offered %.*s."),
 			    (int)fp.len, fp.p);
 		else
-			sw_buf_adds(&note, "; compare it with the key the "
-			    "client offers now.");
+			sw_buf_adds(&note, SW_("; compare it with the key the "
+			    "client offers now."));
 		sw_buf_free(&when);
 	}
 	sw_fix_build(&fix, sw_cause_fix(f.cause), c,
@@ -426,14 +427,14 @@ sw_check_keys(struct sw_diagnoser *d, const struct sw_conn *c,
 			if (lines[i]->problem == SW_KEY_OK)
 				continue;
 			sw_note_sep(note);
-			sw_buf_addf(note, "%s:%llu cannot work: %s", lines[i]->path,
+			sw_buf_addf(note, SW_("%s:%llu cannot work: %s"), lines[i]->path,
 			    (unsigned long long)lines[i]->lineno,
 			    sw_key_problem_text(lines[i]->problem));
 		}
 		if (n == 0) {
 			sw_note_sep(note);
-			sw_buf_addf(note, "The authorized_keys given have no key "
-			    "for %s.", c->user);
+			sw_buf_addf(note, SW_("The authorized_keys given have no key "
+			    "for %s."), c->user);
 		}
 		return;
 	}
@@ -444,28 +445,28 @@ sw_check_keys(struct sw_diagnoser *d, const struct sw_conn *c,
 		*rule = d->r_malformed;
 		*conf = SW_CONF_CERTAIN;
 		sw_note_sep(note);
-		sw_buf_addf(note, "The offered key %s is at %s:%llu, but that "
-		    "line cannot work: %s%s%s", fpbuf, kl->path,
+		sw_buf_addf(note, SW_("The offered key %s is at %s:%llu, but that "
+		    "line cannot work: %s%s%s"), fpbuf, kl->path,
 		    (unsigned long long)kl->lineno,
 		    sw_key_problem_text(kl->problem),
 		    kl->detail[0] ? " Detail: " : "", kl->detail);
 	} else if (kl != NULL && kl->cert_authority) {
 		sw_note_sep(note);
-		sw_buf_addf(note, "%s is at %s:%llu as a cert-authority line: "
+		sw_buf_addf(note, SW_("%s is at %s:%llu as a cert-authority line: "
 		    "it accepts certificates signed by that key, not the key "
-		    "itself.", fpbuf, kl->path, (unsigned long long)kl->lineno);
+		    "itself."), fpbuf, kl->path, (unsigned long long)kl->lineno);
 	} else if (kl != NULL && kl->expires != 0 &&
 	    kl->expires < c->start_us / 1000000) {
 		sw_note_sep(note);
-		sw_buf_addf(note, "%s is at %s:%llu, but its expiry-time has "
-		    "passed, so sshd refuses it.", fpbuf, kl->path,
+		sw_buf_addf(note, SW_("%s is at %s:%llu, but its expiry-time has "
+		    "passed, so sshd refuses it."), fpbuf, kl->path,
 		    (unsigned long long)kl->lineno);
 	} else if (kl != NULL) {
 		sw_note_sep(note);
-		sw_buf_addf(note, "The offered key %s IS authorized at %s:%llu: "
+		sw_buf_addf(note, SW_("The offered key %s IS authorized at %s:%llu: "
 		    "the file given is not the problem; check that sshd reads "
 		    "that file (AuthorizedKeysFile), its owner and modes, and "
-		    "the line's options.", fpbuf, kl->path,
+		    "the line's options."), fpbuf, kl->path,
 		    (unsigned long long)kl->lineno);
 	} else {
 		if (d->r_unknown_key != NULL) {
@@ -473,13 +474,13 @@ sw_check_keys(struct sw_diagnoser *d, const struct sw_conn *c,
 			*conf = SW_CONF_CERTAIN;
 		}
 		sw_note_sep(note);
-		sw_buf_addf(note, "The offered key %s is not in %s's "
-		    "authorized_keys", fpbuf, c->user);
+		sw_buf_addf(note, SW_("The offered key %s is not in %s's "
+		    "authorized_keys"), fpbuf, c->user);
 		if (n == 0)
-			sw_buf_adds(note, " (the files given have no key for "
-			    "this user).");
+			sw_buf_adds(note, SW_(" (the files given have no key for "
+			    "this user)."));
 		else {
-			sw_buf_adds(note, "; the keys there are:");
+			sw_buf_adds(note, SW_("; the keys there are:"));
 			for (i = 0; i < n && i < 5; i++)
 				sw_buf_addf(note, "%s %s (%s, %s:%llu)",
 				    i ? ";" : "", lines[i]->sha256[0] ?
@@ -488,7 +489,7 @@ sw_check_keys(struct sw_diagnoser *d, const struct sw_conn *c,
 				    lines[i]->path,
 				    (unsigned long long)lines[i]->lineno);
 			if (n > 5)
-				sw_buf_addf(note, "; and %zu more", n - 5);
+				sw_buf_addf(note, SW_("; and %zu more"), n - 5);
 			sw_buf_addc(note, '.');
 		}
 	}

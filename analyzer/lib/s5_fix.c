@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "s0_i18n.h"
 #include "s5_fix.h"
 
 void
@@ -83,26 +84,26 @@ sw_fix_unsafe(struct sw_span v)
 	size_t i = 0;
 
 	if (v.len > SW_FIX_MAX_VALUE)
-		return "it is longer than 256 bytes";
+		return SW_N_("it is longer than 256 bytes");
 	if (v.len > 0 && p[0] == '-')
-		return "it starts with '-', which the command would read as an "
-		    "option";
+		return SW_N_("it starts with '-', which the command would read as an "
+		    "option");
 	while (i < v.len) {
 		unsigned long cp;
 		size_t n;
 
 		if (p[i] == '\0')
-			return "it holds a NUL byte";
+			return SW_N_("it holds a NUL byte");
 		if (p[i] < 0x20 || p[i] == 0x7f)
-			return "it holds a control character";
+			return SW_N_("it holds a control character");
 		if (p[i] == '\\')
-			return "it holds a backslash (an escape, not a real "
-			    "name)";
+			return SW_N_("it holds a backslash (an escape, not a real "
+			    "name)");
 		if ((n = sw_utf8_decode(p + i, v.len - i, &cp)) == 0)
-			return "it is not valid UTF-8";
+			return SW_N_("it is not valid UTF-8");
 		if (sw_invisible(cp))
-			return "it holds an invisible or direction-changing "
-			    "character";
+			return SW_N_("it holds an invisible or direction-changing "
+			    "character");
 		i += n;
 	}
 	return NULL;
@@ -245,10 +246,10 @@ sw_fix_build(struct sw_fix *fx, const char *tmpl, const struct sw_conn *c,
 		    sizeof(bad));
 		if (why != NULL) {
 			fx->text.len = off;
-			sw_buf_addf(&fx->text, "(command left out: the value of "
+			sw_buf_addf(&fx->text, SW_("(command left out: the value of "
 			    "{%s} cannot be pasted safely because %s; look it "
-			    "up in the evidence and type the command by hand)",
-			    bad, why);
+			    "up in the evidence and type the command by hand)"),
+			    bad, SW_(why));
 			sw_fix_part_add(fx, SW_FIX_WITHHELD, off);
 		} else
 			sw_fix_part_add(fx, in_cmd ? SW_FIX_COMMAND :
