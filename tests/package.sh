@@ -82,6 +82,15 @@ check "zsh completion installed" test -f /usr/share/zsh/vendor-completions/_sshw
 check "docs installed" test -e /usr/share/doc/sshwhy/cli.md.gz
 check "service and timer installed" test -f /lib/systemd/system/sshwhy.service -a -f /lib/systemd/system/sshwhy.timer
 check "the timer is not enabled" test ! -e /etc/systemd/system/timers.target.wants/sshwhy.timer
+if command -v systemd-analyze >/dev/null; then
+  v=$(systemd-analyze verify /lib/systemd/system/sshwhy.service /lib/systemd/system/sshwhy.timer 2>&1)
+  check "systemd-analyze verify accepts the units" test -z "$v"
+  [ -n "$v" ] && echo "$v"
+fi
+# Every option the service runs sshwhy with is one sshwhy has.
+for o in $(grep '^ExecStart=' /lib/systemd/system/sshwhy.service | grep -oE -- ' --[a-z-]+'); do
+  check "the service's option $o exists" grep -qE -- "^ +(-[a-zA-Z], )?$o( |\$)" <<<"$(sshwhy --help)"
+done
 
 apt-get purge -y -qq -o DPkg::Lock::Timeout=300 sshwhy >/dev/null 2>&1
 installed=0
