@@ -8,7 +8,7 @@ src=$1
 cd "$src"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-xgettext --keyword=SW_ --keyword=SW_N_ --from-code=UTF-8 --language=C \
+xgettext --keyword=SW_ --keyword=SW_N_ --keyword=SW_NG_:1,2 --from-code=UTF-8 --language=C \
   --omit-header -o "$tmp/sshwhy.pot" $(cat po/POTFILES)
 msgfmt --check -o /dev/null po/ja.po
 # Merge the fresh template: anything new shows up untranslated.

@@ -133,6 +133,30 @@ sw_tr(const char *msgid)
 	return dgettext(SW_DOMAIN, msgid);
 }
 
+const char *
+sw_trn(const char *msgid, const char *plural, unsigned long n)
+{
+	if (sw_cur_lang == SW_LANG_EN || !sw_catalog_bound)
+		return n == 1 ? msgid : plural;
+	return dngettext(SW_DOMAIN, msgid, plural, n);
+}
+
+static unsigned long sw_utf8_next(const unsigned char *p, size_t *len);
+static int sw_cp_wide(unsigned long c);
+
+size_t
+sw_i18n_width(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t w = 0, n;
+
+	while (*u != '\0') {
+		w += sw_cp_wide(sw_utf8_next(u, &n)) ? 2 : 1;
+		u += n;
+	}
+	return w;
+}
+
 /* One UTF-8 sequence at p: its code point (U+FFFD when invalid) and length. */
 static unsigned long
 sw_utf8_next(const unsigned char *p, size_t *len)
@@ -201,35 +225,38 @@ sw_cp_opening(unsigned long c)
 }
 
 /*
- * The next unbreakable unit at p: an ASCII (non-wide) word, or one wide
- * character, with opening marks before it and closing marks after it
- * held on. *width is its display width; returns its byte length.
+ * The next unbreakable unit in [p, end): an ASCII (non-wide) word, or one
+ * wide character, with opening marks before it and closing marks after it
+ * held on. *width is its display width; returns its byte length (> 0).
  */
 static size_t
-sw_wrap_unit(const char *p, size_t *width)
+sw_wrap_unit(const char *p, const char *end, size_t *width)
 {
 	const unsigned char *u = (const unsigned char *)p;
-	size_t i = 0, n, w = 0;
+	size_t i = 0, n, w = 0, max = (size_t)(end - p);
 	unsigned long c;
 
+#define SW_AT_WORD (i < max && u[i] != ' ' && u[i] != '\n' && u[i] != '\0')
 	/* Opening marks cling to what follows. */
-	while (u[i] != '\0' && u[i] != ' ' && u[i] != '\n') {
+	while (SW_AT_WORD) {
 		c = sw_utf8_next(u + i, &n);
-		if (!sw_cp_opening(c))
+		if (!sw_cp_opening(c) || i + n > max)
 			break;
 		i += n;
 		w += 2;
 	}
-	if (u[i] != '\0' && u[i] != ' ' && u[i] != '\n') {
+	if (SW_AT_WORD) {
 		c = sw_utf8_next(u + i, &n);
-		if (sw_cp_wide(c)) {
+		if (sw_cp_wide(c) && i + n <= max) {
 			i += n;
 			w += 2;
 		} else {
 			/* A word: up to a space or a wide character. */
-			while (u[i] != '\0' && u[i] != ' ' && u[i] != '\n') {
+			while (SW_AT_WORD) {
 				c = sw_utf8_next(u + i, &n);
-				if (sw_cp_wide(c))
+				if (i + n > max)
+					n = 1;
+				else if (sw_cp_wide(c))
 					break;
 				i += n;
 				w++;
@@ -237,30 +264,36 @@ sw_wrap_unit(const char *p, size_t *width)
 		}
 	}
 	/* Closing marks cling to what precedes. */
-	while (u[i] != '\0' && u[i] != ' ' && u[i] != '\n') {
+	while (SW_AT_WORD) {
 		c = sw_utf8_next(u + i, &n);
-		if (!sw_cp_closing(c))
+		if (!sw_cp_closing(c) || i + n > max)
 			break;
 		i += n;
 		w += 2;
+	}
+#undef SW_AT_WORD
+	if (i == 0) {		/* a stray NUL: keep going */
+		i = 1;
+		w = 1;
 	}
 	*width = w;
 	return i;
 }
 
-void
-sw_i18n_wrap(struct sw_buf *b, const char *text, size_t indent, size_t width)
+size_t
+sw_i18n_wrap(struct sw_buf *b, const char *text, size_t len, size_t col,
+    size_t indent, size_t width)
 {
-	const char *p = text;
-	size_t col = indent;
-	int space = 0;
+	const char *p = text, *end = text + len;
+	/* Words continue a line already begun as if after a space. */
+	int space = col > indent;
 
-	while (*p != '\0') {
-		size_t w, len;
+	while (p < end) {
+		size_t w, n;
 
 		if (*p == ' ' || *p == '\n') {
 			/* A blank line in the text starts a new paragraph. */
-			if (p[0] == '\n' && p[1] == '\n') {
+			if (p + 1 < end && p[0] == '\n' && p[1] == '\n') {
 				sw_buf_addf(b, "\n%*s", (int)indent, "");
 				col = indent;
 			}
@@ -268,7 +301,7 @@ sw_i18n_wrap(struct sw_buf *b, const char *text, size_t indent, size_t width)
 			p++;
 			continue;
 		}
-		len = sw_wrap_unit(p, &w);
+		n = sw_wrap_unit(p, end, &w);
 		if (col > indent && col + (space ? 1 : 0) + w > width) {
 			sw_buf_addf(b, "\n%*s", (int)indent, "");
 			col = indent;
@@ -276,9 +309,10 @@ sw_i18n_wrap(struct sw_buf *b, const char *text, size_t indent, size_t width)
 			sw_buf_addc(b, ' ');
 			col++;
 		}
-		sw_buf_add(b, p, len);
+		sw_buf_add(b, p, n);
 		col += w;
-		p += len;
+		p += n;
 		space = 0;
 	}
+	return col;
 }

@@ -46,21 +46,30 @@ void sw_i18n_init(const char *localedir);
  * when the catalog has none). The result is static: never free it. */
 const char *sw_tr(const char *msgid) __attribute__((format_arg(1)));
 
+/* Singular or plural of a message with a count (gettext's ngettext). */
+const char *sw_trn(const char *msgid, const char *plural, unsigned long n)
+    __attribute__((format_arg(1), format_arg(2)));
+
+/* Display columns of UTF-8 text: wide (CJK) characters count two. */
+size_t sw_i18n_width(const char *s);
+
 /*
- * Appends `text` (already escaped for the terminal) to b as a paragraph
- * that wraps at `width` display columns, continuation lines indented by
- * `indent` spaces; the caller has already written the first line's
- * `indent` columns. Breaks at spaces, and between Japanese (CJK)
+ * Appends `len` bytes of `text` (already escaped for the terminal) to b,
+ * wrapping at `width` display columns with continuation lines indented by
+ * `indent` spaces; `col` is the column the output is at (text continuing a
+ * line gets a space first). Breaks at spaces, and between Japanese (CJK)
  * characters, which have no spaces, counting them two columns wide; a
  * closing mark (、。」）) never starts a line and an opening one (「（)
  * never ends one. "\n\n" starts a new paragraph. No trailing newline.
- * For ASCII text the result is the classic greedy word wrap.
+ * Returns the column after the text. For ASCII text this is the classic
+ * greedy word wrap.
  */
 struct sw_buf;
-void sw_i18n_wrap(struct sw_buf *b, const char *text, size_t indent,
-    size_t width);
+size_t sw_i18n_wrap(struct sw_buf *b, const char *text, size_t len,
+    size_t col, size_t indent, size_t width);
 
 #define SW_(s) sw_tr(s)
 #define SW_N_(s) (s)
+#define SW_NG_(s, p, n) sw_trn((s), (p), (n))
 
 #endif

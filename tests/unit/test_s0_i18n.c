@@ -85,6 +85,37 @@ Test(i18n, english_is_untouched)
 	cr_expect_str_eq(sw_lang_code(SW_LANG_JA), "ja");
 }
 
+/* Text continuing a line: a space first, and the column comes back. */
+Test(i18n, wrap_continues_a_line)
+{
+	struct sw_buf b;
+	size_t col;
+
+	sw_buf_init(&b, 4096);
+	col = sw_i18n_wrap(&b, "aaa", 3, 0, 0, 10);
+	cr_expect_eq(col, 3);
+	col = sw_i18n_wrap(&b, "bbb ccc", 7, col, 0, 10);
+	cr_expect_str_eq(b.p, "aaa bbb\nccc");
+	cr_expect_eq(col, 3);
+	/* only len bytes are read */
+	sw_buf_reset(&b);
+	col = sw_i18n_wrap(&b, "あいう", 6, 4, 2, 40);
+	cr_expect_str_eq(b.p, " あい");
+	cr_expect_eq(col, 9);
+	sw_buf_free(&b);
+}
+
+Test(i18n, width_and_plurals)
+{
+	cr_expect_eq(sw_i18n_width("user"), 4);
+	cr_expect_eq(sw_i18n_width("ユーザー"), 8);
+	cr_expect_eq(sw_i18n_width("鍵 key"), 6);
+	sw_lang_set(SW_LANG_EN);
+	cr_expect_str_eq(sw_trn("%lu login", "%lu logins", 1), "%lu login");
+	cr_expect_str_eq(sw_trn("%lu login", "%lu logins", 2), "%lu logins");
+	cr_expect_str_eq(sw_trn("%lu login", "%lu logins", 0), "%lu logins");
+}
+
 struct wrap_case {
 	const char *text;
 	size_t indent, width;
@@ -117,7 +148,8 @@ Test(i18n, wrap)
 	for (i = 0; i < sizeof(wrap_cases) / sizeof(wrap_cases[0]); i++) {
 		struct sw_buf b;
 		sw_buf_init(&b, 4096);
-		sw_i18n_wrap(&b, wrap_cases[i].text, wrap_cases[i].indent,
+		sw_i18n_wrap(&b, wrap_cases[i].text, strlen(wrap_cases[i].text),
+		    wrap_cases[i].indent, wrap_cases[i].indent,
 		    wrap_cases[i].width);
 		cr_expect_str_eq(b.p ? b.p : "", wrap_cases[i].want, "case %zu", i);
 		sw_buf_free(&b);
