@@ -32,8 +32,13 @@ check() {	# check DESCRIPTION COMMAND...
 
 # A copy of the tracked and new files (not build trees, not ignored files).
 mkdir "$tmp/sshwhy"
-(cd "$src" && git ls-files -co --exclude-standard -z | tar --null -cf - -T -) |
-  tar -xf - -C "$tmp/sshwhy"
+if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  (cd "$src" && git ls-files -co --exclude-standard -z | tar --null -cf - -T -) |
+    tar -xf - -C "$tmp/sshwhy"
+else
+  tar -C "$src" --exclude='./build*' --exclude='./obj-*' --exclude=./.git \
+    -cf - . | tar -xf - -C "$tmp/sshwhy"
+fi
 if ! (cd "$tmp/sshwhy" && dpkg-buildpackage -us -uc -b) >"$tmp/build.log" 2>&1; then
   tail -40 "$tmp/build.log"; echo "FAIL: dpkg-buildpackage"; exit 1
 fi
