@@ -175,6 +175,8 @@ sw_match_record(struct sw_matcher *m, const struct sw_record *rec,
 		if (st == SW_ERR_MATCHLIMIT)
 			worst = st;
 	}
+	if (worst == SW_ERR_MATCHLIMIT)
+		m->stats.limit_lines++;
 	return worst;
 }
 

@@ -153,6 +153,43 @@ Test(match, pcre2_limits_stop_catastrophic_patterns)
 	fixture_cleanup(dir);
 }
 
+/* D8 (issue 13): the summary counts lines a limit stopped, not patterns.
+ * Two catastrophic patterns stop one line: two PCRE2 calls, one line; a
+ * line that another rule matches after a limit is not counted. */
+Test(match, limit_counter_counts_lines_not_patterns)
+{
+	struct fixture_file fs[] = {
+		{ "evil.yaml", "id: evil\nmeaning: info\npriority: 0\nlevel: INFO\n"
+		  "patterns: ['^(a+)+$', '^(aa|a)+$']\nexamples: ['aa']\n" },
+		{ "plain.yaml", "id: plain\nmeaning: info\npriority: 0\nlevel: INFO\n"
+		  "patterns: ['^a+d$']\nexamples: ['ad']\n" },
+	};
+	char *dir = fixture_rules(fs, 2);
+	struct sw_diag *d = sw_diag_new(stderr, 10);
+	struct sw_rules *rs = sw_rules_load(dir, d);
+	struct sw_match_limits lim = { 10000, 100, 1024 };
+	struct sw_matcher *m;
+	struct sw_event ev;
+	struct sw_record rec;
+	char msg[41];
+
+	cr_assert_not_null(rs);
+	m = sw_matcher_new(rs, &lim);
+	memset(msg, 'a', sizeof(msg) - 1);
+	msg[sizeof(msg) - 2] = 'b';
+	msg[sizeof(msg) - 1] = '\0';
+	cr_expect_eq(match_msg(m, msg, &ev, &rec), SW_ERR_MATCHLIMIT);
+	cr_expect_eq(sw_match_stats(m)->limit_hits, 2);
+	cr_expect_eq(sw_match_stats(m)->limit_lines, 1);
+	msg[sizeof(msg) - 2] = 'd';
+	cr_expect_eq(match_msg(m, msg, &ev, &rec), SW_OK);
+	cr_expect_eq(sw_match_stats(m)->limit_lines, 1);
+	sw_matcher_free(m);
+	sw_rules_free(rs);
+	sw_diag_free(d);
+	fixture_cleanup(dir);
+}
+
 Test(rules, selftest_catches_ambiguity_and_wrong_captures)
 {
 	struct fixture_file fs[] = {
