@@ -168,6 +168,48 @@ Test(rules, directory_and_oversized_rule_files_are_named)
 	fixture_cleanup(dir);
 }
 
+/* D10 (issue 13): `rules test` plants an address in every example's user
+ * name; a rule that takes the address from a tail one sshd version does not
+ * write (the legacy "Too many authentication failures for USER") fails. */
+Test(rules, selftest_plants_an_address_in_user_names)
+{
+	struct fixture_file fs[] = {
+		{ "legacy.yaml", "id: legacy\nmeaning: close\npriority: 0\nlevel: INFO\n"
+		  "patterns: ['^Too many for (?<user>.*) from (?<ip>[0-9.]+) port (?<port>\\d+) ssh2$',"
+		  " '^Too many for (?<user>.*)$']\n"
+		  "examples: [{line: 'Too many for root', captures: {user: root}}]\n" },
+	};
+	struct fixture_file good = { "legacy.yaml",
+		  "id: legacy\nmeaning: close\npriority: 0\nlevel: INFO\n"
+		  "patterns: ['^Too many for (?<user>.*) from (?<claimed_ip>[0-9.]+) port (?<claimed_port>\\d+) ssh2$',"
+		  " '^Too many for (?<user>.*)$']\n"
+		  "examples: [{line: 'Too many for root', captures: {user: root}}]\n" };
+	char *dir = fixture_rules(fs, 1);
+	struct sw_diag *d = sw_diag_new(stderr, 10);
+	struct sw_rules *rs = sw_rules_load(dir, d);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	unsigned checked = 0, fails;
+
+	cr_assert_not_null(rs);
+	fails = sw_rules_selftest(rs, mem, &checked);
+	fclose(mem);
+	cr_expect_eq(fails, 1, "%u failures: %s", fails, buf);
+	cr_expect(strstr(buf, "a user name ending in ' from 6.6.6.6 port 6666 ssh2' sets the address") != NULL, "%s", buf);
+	free(buf);
+	sw_rules_free(rs);
+	fixture_cleanup(dir);
+
+	dir = fixture_rules(&good, 1);
+	rs = sw_rules_load(dir, d);
+	cr_assert_not_null(rs);
+	cr_expect_eq(sw_rules_selftest(rs, stderr, &checked), 0);
+	sw_rules_free(rs);
+	sw_diag_free(d);
+	fixture_cleanup(dir);
+}
+
 static struct sw_rules *
 load_core(char **dir)
 {
