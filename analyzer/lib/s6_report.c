@@ -373,18 +373,7 @@ sw_ndjson_finding(struct sw_report *r, const struct sw_finding *f)
 static void
 sw_md_text(struct sw_buf *b, const char *s)
 {
-	struct sw_buf esc;
-	size_t i;
-
-	sw_buf_init(&esc, 65536);
-	sw_escape_text(&esc, sw_cstr(s));
-	for (i = 0; i < esc.len; i++) {
-		char ch = esc.p[i];
-		if (strchr("\\`*_[]<>|#!~", ch) != NULL)
-			sw_buf_addc(b, '\\');
-		sw_buf_addc(b, ch == '\n' ? ' ' : ch);
-	}
-	sw_buf_free(&esc);
+	sw_escape_markdown(b, sw_cstr(s));
 }
 
 static void
