@@ -4,7 +4,7 @@
  * tar) read with the real rules; every input is reported as NDJSON and in
  * one more format picked by the first byte (text, JSON, Markdown), and each
  * output is checked for what a reader of the report relies on:
- *   - JSON and every NDJSON line parse (jansson);
+ *   - JSON and every NDJSON line parse (jansson, NUL escapes allowed);
  *   - text and Markdown hold no raw control byte but the newline, and no
  *     invisible or bidi code point (U+2028, RLO, ZWSP, ...);
  *   - no finding's source address comes only from its user name: after
@@ -180,7 +180,7 @@ fuzz_check_json(const char *buf, size_t len, int lines)
 	size_t start = 0, i;
 
 	if (!lines) {
-		if ((v = json_loadb(buf, len, 0, &jerr)) == NULL)
+		if ((v = json_loadb(buf, len, JSON_ALLOW_NUL, &jerr)) == NULL)
 			abort();
 		fuzz_check_json_value(v);
 		json_decref(v);
@@ -189,7 +189,7 @@ fuzz_check_json(const char *buf, size_t len, int lines)
 	for (i = 0; i < len; i++) {
 		if (buf[i] != '\n')
 			continue;
-		if ((v = json_loadb(buf + start, i - start, 0, &jerr)) == NULL)
+		if ((v = json_loadb(buf + start, i - start, JSON_ALLOW_NUL, &jerr)) == NULL)
 			abort();
 		fuzz_check_json_value(v);
 		json_decref(v);
