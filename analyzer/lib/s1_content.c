@@ -58,28 +58,73 @@ sw_text_sniff(const char *p, size_t n)
 	return 1;
 }
 
+/*
+ * A log truncated while a writer kept its offset (copytruncate) or cut by a
+ * crash starts with a run of NULs, often longer than the sniffing window
+ * (issue 13, D6): the run is skipped and reported, and the bytes after it
+ * are judged text or binary.
+ */
 static enum sw_status
 sw_text_init(struct sw_input *in)
 {
 	struct sw_reader *rd = &in->rd;
+	uint64_t nul = 0;
+	size_t n;
 
-	if (sw_looks_binary(rd->d, rd->dlen < SW_TEXT_WINDOW ? rd->dlen :
+	for (;;) {
+		while (rd->dpos < rd->dlen && rd->d[rd->dpos] == '\0') {
+			rd->dpos++;
+			nul++;
+		}
+		if (rd->dpos < rd->dlen || nul == 0 ||
+		    sw_rd_refill(in) != SW_OK)
+			break;
+	}
+	if (nul > 0 && rd->dpos >= rd->dlen) {
+		rd->dlen = rd->dpos = 0;
+		return sw_rd_fail(in, SW_ERR_UNSUPPORTED, "%llu NUL bytes and "
+		    "nothing else, not a text log", (unsigned long long)nul);
+	}
+	if (nul > 0)
+		sw_diag_printf(in->diag, SW_DIAG_WARNING, in->src[in->cur].name,
+		    0, "%llu NUL bytes at the start skipped (a log truncated "
+		    "while being written: copytruncate or a crash)",
+		    (unsigned long long)nul);
+	n = rd->dlen - rd->dpos;
+	if (sw_looks_binary(rd->d + rd->dpos, n < SW_TEXT_WINDOW ? n :
 	    SW_TEXT_WINDOW)) {
-		rd->dlen = 0;
+		rd->dlen = rd->dpos = 0;
 		return sw_rd_fail(in, SW_ERR_UNSUPPORTED,
 		    "binary data, not a text log");
 	}
 	return SW_OK;
 }
 
+/*
+ * A line that starts with NULs: the same damage in the middle of a file
+ * (a crash loses the end of a block). The NULs are dropped so the line
+ * after them still parses; the first lines are named, the rest counted by
+ * the diagnostics sink.
+ */
 static enum sw_status
 sw_text_next(struct sw_input *in, struct sw_line *out)
 {
 	const char *p;
-	uint64_t len;
+	uint64_t len, nul = 0;
 
 	if (sw_rd_rawline(in, in->opts.max_line, &p, &len) != SW_OK)
 		return SW_EOF;
+	/* Only a line kept whole: a longer one is cut from its start. */
+	while (len <= in->opts.max_line && nul < len && p[nul] == '\0')
+		nul++;
+	if (nul > 0 && nul < len) {
+		in->rd.nul_lines++;
+		sw_diag_printf(in->diag, SW_DIAG_WARNING, in->src[in->cur].name,
+		    in->rd.lineno, "%llu NUL bytes before the line skipped",
+		    (unsigned long long)nul);
+		p += nul;
+		len -= nul;
+	}
 	sw_rd_emit(in, p, len, in->rd.lineno, out);
 	return SW_OK;
 }

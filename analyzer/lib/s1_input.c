@@ -210,6 +210,9 @@ sw_rd_reset(struct sw_reader *rd)
 	rd->partial = 0;
 	rd->lineno = 0;
 	rd->ncut = 0;
+	rd->cut_first = 0;
+	rd->cut_entries = 0;
+	rd->nul_lines = 0;
 	rd->end = SW_OK;
 	rd->reported = 0;
 	rd->reason[0] = '\0';
@@ -281,6 +284,14 @@ sw_rd_report(struct sw_input *in)
 {
 	struct sw_reader *rd = &in->rd;
 
+	if (!rd->reported && rd->ncut > 1)
+		sw_diag_printf(in->diag, SW_DIAG_SKIPPED,
+		    in->src[in->cur].name, 0, "%llu %s longer than %zu bytes "
+		    "were cut (the first at %s %llu); --max-line raises the "
+		    "ceiling", (unsigned long long)rd->ncut,
+		    rd->cut_entries ? "entries" : "lines", in->opts.max_line,
+		    rd->cut_entries ? "entry" : "line",
+		    (unsigned long long)rd->cut_first);
 	if (!rd->reported && rd->end != SW_EOF && rd->end != SW_OK)
 		sw_diag_printf(in->diag, SW_DIAG_SKIPPED,
 		    in->src[in->cur].name, 0, "%s", rd->reason);
@@ -327,11 +338,19 @@ sw_rd_emit(struct sw_input *in, const char *p, uint64_t len, uint64_t lineno,
 	if (len > in->opts.max_line) {
 		len = in->opts.max_line;
 		out->truncated = 1;
-		if (rd->ncut++ == 0)
-			sw_diag_printf(in->diag, SW_DIAG_WARNING, s->name,
+		/*
+		 * The rest of the line is not analysed, and a failed login
+		 * can hide behind a long name (issue 13, D14): skipped input,
+		 * so the exit status says the input was cut.
+		 */
+		if (rd->ncut++ == 0) {
+			rd->cut_first = lineno;
+			rd->cut_entries = !rd->ct->lines;
+			sw_diag_printf(in->diag, SW_DIAG_SKIPPED, s->name,
 			    lineno, "%s %llu longer than %zu bytes, cut",
-			    rd->ct->lines ? "line" : "entry", (unsigned long long)lineno,
-			    in->opts.max_line);
+			    rd->ct->lines ? "line" : "entry",
+			    (unsigned long long)lineno, in->opts.max_line);
+		}
 	}
 	out->text = sw_span_make(p != NULL ? p : "", (size_t)len);
 	out->origin = s->name;

@@ -113,7 +113,11 @@ struct sw_reader {
 	int partial;
 
 	uint64_t lineno;
-	uint64_t ncut;		/* lines cut; only the first is reported */
+	uint64_t ncut;		/* lines cut: the first is reported with its
+				   number, the count when the source ends */
+	uint64_t cut_first;	/* number of the first line cut */
+	int cut_entries;	/* they were journal entries, not lines */
+	uint64_t nul_lines;	/* lines that started with a NUL run */
 
 	enum sw_status end;	/* SW_OK while the source is still going */
 	int reported;
