@@ -24,14 +24,18 @@
 /* Text or binary: content sniffing. */
 
 /*
- * A source is binary if more than 10% of its first bytes are NUL. One
- * block of NULs beside real lines is a text log damaged by a crash or a
- * copytruncate, so that alone does not count.
+ * A source is binary if more than 10% of its first bytes are NUL, or if
+ * more than 30% are control bytes (but tab, CR, LF, FF, ESC) or bytes of
+ * invalid UTF-8: random data (/dev/urandom, an encrypted file) has about
+ * 60%, a log with Latin-1 names a few. One block of NULs beside real
+ * lines is a text log damaged by a crash or a copytruncate, so that alone
+ * does not count.
  */
 static int
 sw_looks_binary(const char *p, size_t n)
 {
-	size_t i, nul = 0, runs = 0;
+	const unsigned char *u = (const unsigned char *)p;
+	size_t i, nul = 0, runs = 0, odd = 0;
 	int nl = 0;
 
 	for (i = 0; i < n; i++) {
@@ -42,11 +46,38 @@ sw_looks_binary(const char *p, size_t n)
 		} else if (p[i] == '\n')
 			nl = 1;
 	}
+	for (i = 0; i < n; ) {
+		size_t k = 0, j;
+
+		if (u[i] < 0x80) {
+			if ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' &&
+			    u[i] != '\r' && u[i] != '\f' && u[i] != 0x1b &&
+			    u[i] != 0) || u[i] == 0x7f)
+				odd++;
+			i++;
+			continue;
+		}
+		if (u[i] >= 0xc2 && u[i] <= 0xdf)
+			k = 2;
+		else if (u[i] >= 0xe0 && u[i] <= 0xef)
+			k = 3;
+		else if (u[i] >= 0xf0 && u[i] <= 0xf4)
+			k = 4;
+		for (j = 1; k > 0 && j < k; j++)
+			if (i + j < n && (u[i + j] & 0xc0) != 0x80)
+				k = 0;
+		if (k == 0) {
+			odd++;
+			i++;
+		} else
+			i += k;
+	}
+	if (odd * 10 > n * 3)
+		return 1;
 	if (nul * 10 <= n)
 		return 0;
 	return !(runs == 1 && nl);
 }
-
 
 /* Text lines. */
 

@@ -80,6 +80,11 @@ struct sw_reader {
 	size_t in_pos, in_len;
 	int in_eof;
 	uint64_t in_off;	/* bytes read from the fd so far */
+	ssize_t (*read_hook)(void *ctx, int fd, void *buf, size_t n);
+	void *read_ctx;		/* sw_input_opts.read_hook, for tests */
+	int regular;		/* a regular file: its size is checked at EOF */
+	int resized;		/* it shrank or grew while being read */
+	int64_t size_at_eof;	/* its size then */
 
 	char *d;		/* decoded bytes, SW_DEC_BUFSZ */
 	size_t dpos, dlen;
@@ -171,6 +176,11 @@ void sw_in_oom(const char *what);
 enum sw_status sw_rd_fail(struct sw_input *in, enum sw_status st,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int sw_rd_read(struct sw_reader *rd);
+/* read(2) of the source's fd, or the test seam (sw_input_opts.read_hook);
+ * retried on EINTR. */
+ssize_t sw_rd_sysread(struct sw_reader *rd, void *buf, size_t n);
+/* At EOF of a regular file: notes whether it shrank or grew meanwhile. */
+void sw_rd_check_size(struct sw_reader *rd);
 enum sw_status sw_rd_read_error(struct sw_input *in);
 const char *sw_tmpdir(struct sw_input *in);
 char *sw_tmpname(struct sw_input *in, const char *what);
