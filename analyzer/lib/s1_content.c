@@ -5,6 +5,7 @@
  * JSON, text lines. Each journal entry becomes one line (s1_journal.h).
  */
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -275,16 +276,54 @@ sw_dir_header_entries(const char *dir, int depth)
 	return n;
 }
 
-/* Copies the rest of the decoded stream into a temporary file. */
+uint64_t
+sw_spill_cap(struct sw_input *in)
+{
+	struct stat st;
+	uint64_t cap = 0;
+
+	if (!in->src[in->cur].is_stdin && in->rd.fd != -1 &&
+	    fstat(in->rd.fd, &st) == 0 && S_ISREG(st.st_mode))
+		cap = (uint64_t)st.st_size > UINT64_MAX / SW_SPILL_RATIO ?
+		    UINT64_MAX : (uint64_t)st.st_size * SW_SPILL_RATIO;
+	if (cap < SW_SPILL_MIN)
+		cap = SW_SPILL_MIN;
+	if (cap > in->opts.max_decompressed)
+		cap = in->opts.max_decompressed;
+	return cap;
+}
+
+/*
+ * Copies the rest of the decoded stream, a native journal file, into a
+ * temporary file for sd-journal. Its header is checked first and the copy
+ * stops at the size the header gives (issue 13, D7: a "journal" of 2 GiB
+ * of NULs behind the magic was copied whole), under sw_spill_cap().
+ */
 static char *
 sw_rd_spill(struct sw_input *in)
 {
-	char *t = sw_tmpname(in, "journal");
+	char *t;
 	const char *p;
 	size_t n;
+	uint64_t want, left, cap = sw_spill_cap(in);
 	int fd;
 
-	if (t == NULL)
+	n = sw_rd_peek(in, &p);
+	want = sw_jnative_header_bytes((const unsigned char *)p, n);
+	if (want == 0) {
+		sw_rd_fail(in, SW_ERR_CORRUPT, "not a journal file: its header "
+		    "is invalid; not read");
+		return NULL;
+	}
+	if (want > cap) {
+		sw_rd_fail(in, SW_ERR_LIMIT, "journal header says %llu bytes, "
+		    "over the copy ceiling of %llu bytes (%d times the input, "
+		    "at least 1 GiB); not read", (unsigned long long)want,
+		    (unsigned long long)cap, SW_SPILL_RATIO);
+		return NULL;
+	}
+	left = want;
+	if ((t = sw_tmpname(in, "journal")) == NULL)
 		return NULL;
 	if ((fd = open(t, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) == -1) {
@@ -293,7 +332,10 @@ sw_rd_spill(struct sw_input *in)
 		free(t);
 		return NULL;
 	}
-	while ((n = sw_rd_peek(in, &p)) > 0) {
+	while (left > 0 && (n = sw_rd_peek(in, &p)) > 0) {
+		if (n > left)
+			n = (size_t)left;
+		left -= n;
 		if (write(fd, p, n) != (ssize_t)n) {
 			sw_rd_fail(in, SW_ERR_IO, "cannot write a temporary "
 			    "copy: %s", strerror(errno));
@@ -328,7 +370,7 @@ sw_native_init(struct sw_input *in)
 		 */
 		if (rd->dec->compressed || s->is_stdin) {
 			if ((copy = sw_rd_spill(in)) == NULL)
-				return rd->reason[0] != '\0' ? SW_ERR_IO :
+				return rd->reason[0] != '\0' ? SW_ERR_CORRUPT :
 				    sw_rd_fail(in, SW_ERR_IO, "no temporary "
 				    "directory");
 			/* Keep what decoded; say now why it stopped. */
@@ -447,6 +489,23 @@ sw_native_sniff(const char *p, size_t n)
 
 /* Tar: members are copied out and put in the plan after the archive. */
 
+/*
+ * A member worth copying: compressed, a journal with a plausible header,
+ * or text (sw_looks_binary). Sees the first bytes after any NUL run.
+ */
+static int
+sw_member_ok(const char *p, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < sw_ndecoders - 1; k++)
+		if (sw_decoders[k].sniff((const unsigned char *)p, n))
+			return 1;
+	if (sw_jnative_sniff(p, n))
+		return sw_jnative_header_bytes((const unsigned char *)p, n) != 0;
+	return !sw_looks_binary(p, n < SW_TEXT_WINDOW ? n : SW_TEXT_WINDOW);
+}
+
 static enum sw_status
 sw_tar_init(struct sw_input *in)
 {
@@ -455,15 +514,17 @@ sw_tar_init(struct sw_input *in)
 	struct sw_archive_member *m = NULL;
 	const char *dir;
 	size_t n = 0, i;
+	uint64_t cap;
 
 	if (self->depth > 0)
 		return sw_rd_fail(in, SW_ERR_UNSUPPORTED,
 		    "a tar inside an archive; not read (extract it first)");
 	if ((dir = sw_tmpdir(in)) == NULL)
 		return sw_rd_fail(in, SW_ERR_IO, "no temporary directory");
-	sw_archive_spill(&b, self->name, dir, in->opts.max_decompressed,
-	    in->opts.max_decompressed - in->spilled, sw_name_selected,
-	    in->diag, &m, &n);
+	cap = sw_spill_cap(in);
+	sw_archive_spill(&b, self->name, dir, cap, cap > in->spilled ?
+	    cap - in->spilled : 0, sw_name_selected, sw_member_ok, in->diag,
+	    &m, &n);
 	add = sw_xcalloc(n > 0 ? n : 1, sizeof(*add));
 	for (i = 0; i < n; i++) {
 		add[i].name = sw_xasprintf("%s:%s", self->name, m[i].member);

@@ -29,6 +29,16 @@
 #define SW_TEXT_WINDOW	4096			/* bytes judged text or binary */
 #define SW_XZ_MEMLIMIT	((uint64_t)256 << 20)	/* xz dictionary ceiling */
 #define SW_JSON_MAX	(SW_JOURNAL_MAX_ENTRY + 4096)	/* one JSON line */
+/*
+ * Copies to $TMPDIR (tar members, a compressed or piped native journal)
+ * are capped relative to the input (issue 13, D7): at most SW_SPILL_RATIO
+ * times the size of the file being read, and never less than SW_SPILL_MIN
+ * (stdin and pipes, whose size is unknown, get SW_SPILL_MIN); never more
+ * than max_decompressed. Logs compress 10-30x, a repetitive one up to
+ * about 60x.
+ */
+#define SW_SPILL_RATIO	64
+#define SW_SPILL_MIN	((uint64_t)1 << 30)
 
 enum sw_src_kind {
 	SW_SRC_STREAM,		/* a file or stdin: decoders, then content */
@@ -170,6 +180,9 @@ void sw_plan_set_mtimes(struct sw_source *v, size_t n);
 void sw_plan_insert(struct sw_input *in, struct sw_source *add, size_t n);
 int sw_is_journal_name(const char *name);
 int sw_is_machine_id(const char *name);
+
+/* s1_content.c: the copy ceiling for the current source (above). */
+uint64_t sw_spill_cap(struct sw_input *in);
 
 /* s1_input.c: reading, shared by the decoders and content readers. */
 void sw_in_oom(const char *what);

@@ -387,3 +387,187 @@ Test(hostile, a_file_that_shrinks_or_grows_is_reported)
 	free(log);
 	sw_diag_free(d);
 }
+
+/* D7: tar members and compressed journals are judged before being copied. */
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+
+enum { M_ZEROS, M_RANDOM, M_TEXT };
+
+struct member {
+	const char *name;
+	int kind;
+	size_t size;
+};
+
+static void
+write_tar_gz(const char *path, const struct member *m, size_t n)
+{
+	struct archive *a = archive_write_new();
+	char *chunk = malloc(1 << 16);
+	size_t i, done;
+	unsigned x = 7;
+
+	archive_write_set_format_pax_restricted(a);
+	archive_write_add_filter_gzip(a);
+	archive_write_set_filter_option(a, "gzip", "compression-level", "1");
+	cr_assert_eq(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (i = 0; i < n; i++) {
+		struct archive_entry *e = archive_entry_new();
+
+		archive_entry_set_pathname(e, m[i].name);
+		archive_entry_set_size(e, (la_int64_t)m[i].size);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		cr_assert_eq(archive_write_header(a, e), ARCHIVE_OK);
+		for (done = 0; done < m[i].size; ) {
+			size_t k = m[i].size - done, j;
+
+			if (k > (1 << 16))
+				k = 1 << 16;
+			for (j = 0; j < k; j++) {
+				if (m[i].kind == M_ZEROS)
+					chunk[j] = 0;
+				else if (m[i].kind == M_RANDOM) {
+					x = x * 1103515245u + 12345u;
+					chunk[j] = (char)(x >> 16);
+				} else
+					chunk[j] = (char)((done + j) % 64 == 63 ?
+					    '\n' : 'a' + (done + j) % 26);
+			}
+			cr_assert_eq(archive_write_data(a, chunk, k), (la_ssize_t)k);
+			done += k;
+		}
+		archive_entry_free(e);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+	free(chunk);
+}
+
+/* Bytes in the sshwhy.* directories under dir. */
+static unsigned long long
+spilled_bytes(const char *dir)
+{
+	DIR *dp = opendir(dir), *sub;
+	struct dirent *de, *se;
+	unsigned long long total = 0;
+	char p[PATH_MAX], q[PATH_MAX + 256];
+	struct stat st;
+
+	while (dp != NULL && (de = readdir(dp)) != NULL) {
+		if (strncmp(de->d_name, "sshwhy.", 7) != 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		if ((sub = opendir(p)) == NULL)
+			continue;
+		while ((se = readdir(sub)) != NULL) {
+			snprintf(q, sizeof(q), "%s/%s", p, se->d_name);
+			if (se->d_name[0] != '.' && stat(q, &st) == 0)
+				total += (unsigned long long)st.st_size;
+		}
+		closedir(sub);
+	}
+	if (dp != NULL)
+		closedir(dp);
+	return total;
+}
+
+Test(hostile, tar_bomb_members_are_not_copied)
+{
+	const struct member m[] = {
+		{ "var/log/auth.log", M_ZEROS, (size_t)64 << 20 },
+		{ "var/log/secure", M_RANDOM, (size_t)4 << 20 },
+		{ "var/log/auth.log.1", M_TEXT, 6400 },
+	};
+	const char *tar = tp("bundle.tar.gz");
+	const char *paths[1] = { tar };
+	char tmp[PATH_MAX], *old = getenv("TMPDIR") ? strdup(getenv("TMPDIR")) : NULL;
+	struct sw_diag *d = sw_diag_new(NULL, 0);
+	struct sw_input *in;
+	struct sw_line l;
+	size_t n = 0;
+	unsigned long long peak;
+
+	write_tar_gz(tar, m, 3);
+	snprintf(tmp, sizeof(tmp), "%s/tmp", tdir);
+	cr_assert_eq(mkdir(tmp, 0700), 0);
+	setenv("TMPDIR", tmp, 1);
+	in = sw_input_new(paths, 1, NULL, d);
+	/* The tar is spilled when it is reached: before its first line. */
+	cr_assert_eq(sw_input_next(in, &l), SW_OK);
+	peak = spilled_bytes(tmp);
+	n = 1;
+	while (sw_input_next(in, &l) == SW_OK)
+		n++;
+	sw_input_free(in);
+	if (old != NULL)
+		setenv("TMPDIR", old, 1);
+	else
+		unsetenv("TMPDIR");
+	free(old);
+	/* Only the text member was copied; 64 MiB of NULs and 4 MiB of
+	 * random bytes were judged from their first bytes. */
+	cr_expect_leq(peak, 16ULL << 20, "%llu bytes copied", peak);
+	cr_expect_eq(n, 100);
+	cr_expect_eq(sw_diag_count(d, SW_DIAG_SKIPPED), 2, "%s", sw_diag_last(d));
+	cr_expect_eq(spilled_bytes(tmp), 0);
+	sw_diag_free(d);
+}
+
+Test(hostile, compressed_journal_bomb_is_refused_before_the_copy)
+{
+	unsigned char *j = calloc(1, (size_t)8 << 20);
+	size_t glen, n;
+	char *g;
+	const char *paths[1];
+	struct sw_diag *d = sw_diag_new(NULL, 0);
+	char *text;
+
+	memcpy(j, "LPKSHHRH", 8);
+	g = gzip_bytes((const char *)j, (size_t)8 << 20, &glen);
+	paths[0] = write_file("system.journal.gz", g, glen);
+	text = read_joined(paths, 1, NULL, d, &n);
+	cr_expect_eq(n, 0);
+	cr_expect_eq(sw_diag_count(d, SW_DIAG_SKIPPED) +
+	    sw_diag_count(d, SW_DIAG_ERROR), 1, "%s", sw_diag_last(d));
+#ifdef SW_HAVE_SYSTEMD
+	cr_expect(strstr(sw_diag_last(d), "not a journal file: its header is "
+	    "invalid") != NULL, "%s", sw_diag_last(d));
+#endif
+	free(text);
+	free(g);
+	free(j);
+	sw_diag_free(d);
+}
+
+Test(hostile, member_over_the_copy_ceiling_is_named)
+{
+	const struct member m[] = {
+		{ "var/log/auth.log.1", M_TEXT, 6400 },
+		{ "var/log/auth.log", M_TEXT, (size_t)2 << 20 },
+	};
+	const char *tar = tp("big.tar.gz");
+	const char *paths[1] = { tar };
+	char *msgs = NULL;
+	size_t mlen = 0, n;
+	FILE *mem = open_memstream(&msgs, &mlen);
+	struct sw_diag *d = sw_diag_new(mem, 100);
+	struct sw_input_opts o;
+	char *text;
+
+	write_tar_gz(tar, m, 2);
+	sw_input_opts_default(&o);
+	o.max_decompressed = (uint64_t)1 << 20;	/* the copy ceiling too */
+	text = read_joined(paths, 1, &o, d, &n);
+	fclose(mem);
+	cr_expect_eq(n, 100);
+	cr_expect(strstr(msgs, "tar member var/log/auth.log is 2097152 bytes, "
+	    "over the per-member ceiling of 1048576 bytes; skipped") != NULL,
+	    "%s", msgs);
+	free(text);
+	free(msgs);
+	sw_diag_free(d);
+}
