@@ -407,7 +407,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		const struct sw_correlate_stats *cs = sw_correlate_stats(cor);
 		const struct sw_match_stats *ms = sw_match_stats(m);
 
-		sum.limit_hits = ms->limit_hits;
+		sum.limit_hits = ms->limit_lines;
 		sum.connections = cs->connections - ds->outside;
 		sum.outside = ds->outside;
 		sum.failed = ds->failed;
