@@ -18,6 +18,7 @@ import re
 import sys
 
 TYPES = {"string": str, "number": int, "bool": bool, "array": list}
+ITEM_TYPES = {"array of strings": str}
 
 
 def spec(path):
@@ -25,7 +26,16 @@ def spec(path):
     sec = text[text.index("## JSON"):]
     nxt = sec.find("\n## ", 1)
     sec = sec if nxt < 0 else sec[:nxt]
-    top = re.findall(r'"(\w+)":', re.search(r"```json\n(.*?)```", sec, re.S).group(1))
+    block = re.search(r"```json\n(.*?)```", sec, re.S).group(1)
+    top = re.findall(r'"(\w+)":', block)
+    stated = re.search(r"document's keys, in order: ([^.]*)\.", sec.replace("\n", " "))
+    if stated and re.findall(r"`(\w+)`", stated.group(1)) != top:
+        sys.exit("docs/cli.md contradicts itself: the ```json example has the keys "
+                 f"{top}, the text says {stated.group(1)}")
+    causes = None
+    m = re.search(r"`causes`: .*?`\{([^}]*)\}`", sec, re.S)
+    if m:
+        causes = [k.strip() for k in m.group(1).split(",")]
     finding, types, evidence = [], {}, []
     table = sec[sec.index("A FINDING has these keys"):]
     for row in table.splitlines()[1:]:
@@ -40,7 +50,8 @@ def spec(path):
         for n in names:
             finding.append(n)
             types[n] = ([TYPES[t] for t in TYPES if re.search(rf"\b{t}\b", cells[1])],
-                        "null" in cells[1])
+                        "null" in cells[1],
+                        next((ITEM_TYPES[t] for t in ITEM_TYPES if t in cells[1]), None))
         if names == ["evidence"]:
             evidence = [k.strip() for k in re.search(r"`\{([^}]*)\}`", cells[2]).group(1).split(",")]
     para = sec[sec.index("`summary`:"):]
@@ -50,7 +61,7 @@ def spec(path):
         items[name] = [k.strip() for k in inner.split(",")]
     flat = re.sub(r"\([^()]*\)", "", para[len("`summary`:"):])
     summary = re.findall(r"`(\w+)`", flat)
-    return {"top": top, "finding": finding, "types": types,
+    return {"top": top, "finding": finding, "types": types, "causes": causes,
             "evidence": evidence, "summary": summary, "items": items}
 
 
@@ -59,12 +70,14 @@ def check_finding(sp, f, where, bad):
         bad.append(f"{where}: keys {list(f)}, documented {sp['finding']}")
         return
     for k, v in f.items():
-        kinds, nullable = sp["types"][k]
+        kinds, nullable, item = sp["types"][k]
         if v is None and nullable:
             continue
         if not any(type(v) is t for t in kinds):
             bad.append(f"{where}: {k} = {v!r} is not {'/'.join(t.__name__ for t in kinds)}"
                        + (" or null" if nullable else ""))
+        elif item is not None and not all(type(x) is item for x in v):
+            bad.append(f"{where}: {k} = {v!r} is not an array of {item.__name__}")
     for i, ev in enumerate(f["evidence"]):
         if list(ev) != sp["evidence"]:
             bad.append(f"{where}: evidence {i} keys {list(ev)}, documented {sp['evidence']}")
@@ -85,6 +98,16 @@ def check_text(sp, fmt, text, where):
         if not isinstance(doc, dict) or list(doc) != sp["top"]:
             return 0, [f"{where}: document keys {list(doc) if isinstance(doc, dict) else doc!r}, "
                        f"documented {sp['top']}"]
+        if sp["causes"] is not None:
+            want = {f.get("cause") for f in findings if isinstance(f, dict)}
+            if set(doc["causes"]) != want:
+                bad.append(f"{where}: causes {sorted(doc['causes'])}, the findings' "
+                           f"causes are {sorted(want)}")
+            for cid, c in doc["causes"].items():
+                if not isinstance(c, dict) or list(c) != sp["causes"]:
+                    bad.append(f"{where}: causes.{cid} keys "
+                               f"{list(c) if isinstance(c, dict) else c!r}, "
+                               f"documented {sp['causes']}")
         summ = doc["summary"]
         if sorted(summ) != sorted(sp["summary"]):
             bad.append(f"{where}: summary keys {sorted(summ)}, documented {sorted(sp['summary'])}")
