@@ -4,6 +4,14 @@
  * connections over in the order they started, so output is deterministic
  * and sorted by start time for time-ordered input. Only the list's head is
  * checked for expiry, which keeps every line O(1).
+ *
+ * Memory is bounded by design: the list (open connections and finished ones
+ * waiting for their turn) has a ceiling in nodes and in bytes, and a
+ * connection's evidence lines are packed into one arena per connection
+ * (one allocation, grown by doubling), unpacked only when it is handed over.
+ * Time may jump backwards (concatenated or repeated logs): a connection
+ * whose last line is more than the idle time away from the current line,
+ * in either direction, is over.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +19,27 @@
 #include "s4_correlate.h"
 
 #define SW_MAX_HOSTS 65536
+#define SW_MAX_BYTES_DEFAULT ((size_t)24 << 20)
+
+/*
+ * One evidence line packed in a connection's arena: this header, its set
+ * named captures, then the text and a NUL, padded to 8 bytes.
+ */
+struct sw_evrec {
+	const char *origin;
+	const struct sw_rule *rule;
+	uint64_t lineno;
+	int64_t time_us;
+	int32_t utc_off_min;
+	uint32_t text_len;
+	uint32_t nnamed;
+	uint32_t size;		/* the whole record */
+};
+
+struct sw_evnamed {
+	const char *name;
+	uint32_t off, len;
+};
 
 struct sw_host {
 	char *name;
@@ -27,7 +56,9 @@ struct sw_cnode {
 	int done;		/* finished: waiting only for its turn */
 	int decided;		/* success seen: lingers like a closed one */
 	int has_cause;		/* a line naming a cause was seen */
-	size_t evidence_cap;
+	char *ev;		/* evidence arena: packed struct sw_evrec */
+	uint32_t ev_len, ev_cap;
+	uint32_t ev_last;	/* offset of the newest record */
 	uint64_t child_pid;	/* "User child is on pid": an alias, or 0 */
 	int child_in_hash;
 	struct sw_cnode *hnext;	/* hash chain */
@@ -49,6 +80,9 @@ struct sw_correlator {
 	size_t nhosts;
 	struct sw_correlate_stats stats;
 	int warned_full;
+	size_t nlist;		/* nodes in the creation list */
+	size_t bytes;		/* their memory, as counted by sw_node_bytes */
+	struct sw_evidence *scratch;	/* unpacked evidence, max_evidence */
 };
 
 const char *
@@ -70,6 +104,7 @@ sw_correlate_opts_default(struct sw_correlate_opts *o)
 	o->idle_us = (int64_t)900 * 1000000;	/* 15 min; LoginGraceTime is 2 */
 	o->linger_us = (int64_t)5 * 1000000;
 	o->max_evidence = 40;
+	o->max_bytes = SW_MAX_BYTES_DEFAULT;
 }
 
 static uint64_t
@@ -121,6 +156,13 @@ sw_correlator_new(const struct sw_correlate_opts *opts, sw_conn_cb cb,
 		sw_correlate_opts_default(&c->opts);
 	if (c->opts.max_evidence == 0)
 		c->opts.max_evidence = 1;
+	if (c->opts.max_evidence > 1024)
+		c->opts.max_evidence = 1024;
+	if (c->opts.max_bytes == 0)
+		c->opts.max_bytes = SW_MAX_BYTES_DEFAULT;
+	if (c->opts.max_connections == 0)
+		c->opts.max_connections = 1;
+	c->scratch = sw_xcalloc(c->opts.max_evidence, sizeof(*c->scratch));
 	c->cb = cb;
 	c->ctx = ctx;
 	c->diag = diag;
@@ -251,17 +293,63 @@ sw_unhash(struct sw_correlator *c, struct sw_cnode *n)
 	c->nopen--;
 }
 
-static void
-sw_cnode_free(struct sw_cnode *n)
+/* What a node costs: the node, its arena, its strings (malloc rounding). */
+static size_t
+sw_node_bytes(const struct sw_cnode *n)
 {
-	size_t i;
+	return sizeof(*n) + 16 + n->ev_cap +
+	    (n->c.user != NULL ? strlen(n->c.user) + 24 : 0) +
+	    (n->c.ip != NULL ? strlen(n->c.ip) + 24 : 0);
+}
 
-	for (i = 0; i < n->c.nevidence; i++)
-		free(n->c.evidence[i].text);
-	free(n->c.evidence);
+static void
+sw_cnode_free(struct sw_correlator *c, struct sw_cnode *n)
+{
+	c->bytes -= sw_node_bytes(n);
+	c->nlist--;
+	free(n->ev);
 	free(n->c.user);
 	free(n->c.ip);
 	free(n);
+}
+
+static const struct sw_evrec *
+sw_evrec_at(const struct sw_cnode *n, uint32_t off)
+{
+	return (const struct sw_evrec *)(const void *)(n->ev + off);
+}
+
+/* Points c.evidence at the connection's lines, unpacked into scratch. */
+static void
+sw_unpack(struct sw_correlator *c, struct sw_cnode *n)
+{
+	uint32_t off = 0;
+	size_t i = 0, j;
+
+	while (off < n->ev_len && i < c->opts.max_evidence) {
+		const struct sw_evrec *r = sw_evrec_at(n, off);
+		const struct sw_evnamed *nm =
+		    (const struct sw_evnamed *)(const void *)(r + 1);
+		struct sw_evidence *e = &c->scratch[i++];
+
+		e->origin = r->origin;
+		e->lineno = r->lineno;
+		e->time_us = r->time_us;
+		e->utc_off_min = r->utc_off_min;
+		e->text = (const char *)(nm + r->nnamed);
+		e->text_len = r->text_len;
+		e->rule = r->rule;
+		e->nnamed = r->nnamed;
+		for (j = 0; j < r->nnamed; j++) {
+			e->named[j].name = nm[j].name;
+			e->named[j].off = nm[j].off;
+			e->named[j].len = nm[j].len;
+			e->named[j].set = 1;
+		}
+		off += r->size;
+	}
+	n->c.evidence = c->scratch;
+	n->c.nevidence = i;
 }
 
 static void
@@ -307,10 +395,11 @@ sw_emit_ready(struct sw_correlator *c)
 		if (n->context_only)
 			c->stats.connections--;	/* never became one */
 		else {
+			sw_unpack(c, n);
 			sw_decide(n);
 			c->cb(c->ctx, &n->c);
 		}
-		sw_cnode_free(n);
+		sw_cnode_free(c, n);
 	}
 }
 
@@ -332,9 +421,45 @@ sw_sweep(struct sw_correlator *c, int64_t now)
 		int64_t limit = (n->c.closed || n->decided) ?
 		    c->opts.linger_us : c->opts.idle_us;
 
-		if (!n->done && now - quiet_since <= limit)
+		/* Far in the future: time went back (a second copy of the
+		 * log, another host's file appended); this one is over. */
+		if (!n->done && now - quiet_since <= limit &&
+		    quiet_since - now <= c->opts.idle_us)
 			break;
 		sw_finish_node(c, n);
+		sw_emit_ready(c);
+	}
+}
+
+/*
+ * Over a ceiling (nodes, counting finished ones waiting for their turn, or
+ * bytes): the oldest connection is finished now, which also hands over the
+ * finished ones behind it. `keep` is never finished (the line's own).
+ */
+static void
+sw_shed(struct sw_correlator *c, const struct sw_cnode *keep,
+    const struct sw_record *rec, size_t adding)
+{
+	while (c->head != NULL && c->head != keep &&
+	    (c->nlist + adding > c->opts.max_connections ||
+	    c->bytes > c->opts.max_bytes)) {
+		int by_count = c->nlist + adding > c->opts.max_connections;
+
+		sw_finish_node(c, c->head);
+		c->stats.flushed_early++;
+		if (by_count && !(c->warned_full & 1)) {
+			c->warned_full |= 1;
+			sw_diag_printf(c->diag, SW_DIAG_WARNING, rec->origin,
+			    rec->lineno, "more than %zu connections open at "
+			    "once; the oldest are finished early "
+			    "(--max-connections)", c->opts.max_connections);
+		} else if (!by_count && !(c->warned_full & 2)) {
+			c->warned_full |= 2;
+			sw_diag_printf(c->diag, SW_DIAG_WARNING, rec->origin,
+			    rec->lineno, "open connections hold more than "
+			    "%zu MiB of evidence; the oldest are finished "
+			    "early", c->opts.max_bytes >> 20);
+		}
 		sw_emit_ready(c);
 	}
 }
@@ -345,26 +470,7 @@ sw_open_node(struct sw_correlator *c, const struct sw_host *h, uint64_t pid,
 {
 	struct sw_cnode *n;
 
-	if (c->nopen >= c->opts.max_connections && c->head != NULL) {
-		/* Over the ceiling: the oldest connection is finished now. */
-		struct sw_cnode *old = c->head;
-		while (old != NULL && old->done)
-			old = old->next;
-		if (old != NULL) {
-			sw_finish_node(c, old);
-			c->stats.flushed_early++;
-			if (!c->warned_full) {
-				c->warned_full = 1;
-				sw_diag_printf(c->diag, SW_DIAG_WARNING,
-				    rec->origin, rec->lineno,
-				    "more than %zu connections open at once; "
-				    "the oldest are finished early "
-				    "(--max-connections)",
-				    c->opts.max_connections);
-			}
-			sw_emit_ready(c);
-		}
-	}
+	sw_shed(c, NULL, rec, 1);
 	if (c->nopen * 2 >= c->tsize && c->tsize < ((size_t)1 << 24))
 		sw_hash_grow(c);
 	n = sw_xcalloc(1, sizeof(*n));
@@ -387,6 +493,8 @@ sw_open_node(struct sw_correlator *c, const struct sw_host *h, uint64_t pid,
 		c->head = n;
 	c->tail = n;
 	c->nopen++;
+	c->nlist++;
+	c->bytes += sw_node_bytes(n);
 	c->stats.connections++;
 	if (c->nopen > c->stats.max_open)
 		c->stats.max_open = c->nopen;
@@ -398,49 +506,69 @@ sw_add_evidence(struct sw_correlator *c, struct sw_cnode *n,
     const struct sw_event *ev)
 {
 	struct sw_conn *cn = &n->c;
-	struct sw_evidence *e;
 	const struct sw_record *rec = ev->rec;
-	size_t i;
+	struct sw_evrec *r;
+	struct sw_evnamed *nm;
+	size_t i, k, nset = 0, need;
 
 	if (cn->nevidence >= c->opts.max_evidence) {
 		/* Full: a line naming a cause replaces the newest plain one. */
 		const struct sw_cause *cause = sw_rule_cause(ev->rule);
-		struct sw_evidence *last = &cn->evidence[cn->nevidence - 1];
+		const struct sw_evrec *last = sw_evrec_at(n, n->ev_last);
 		cn->evidence_dropped++;
 		if (cause == NULL || sw_rule_cause(last->rule) != NULL)
 			return;
-		free(last->text);
+		n->ev_len = n->ev_last;
 		cn->nevidence--;
 	}
-	if (cn->nevidence == n->evidence_cap) {
-		/* Grow by doubling up to the ceiling: most connections are short. */
-		size_t cap = n->evidence_cap ? n->evidence_cap * 2 : 8;
-		if (cap > c->opts.max_evidence)
-			cap = c->opts.max_evidence;
-		cn->evidence = sw_xreallocarray(cn->evidence, cap,
-		    sizeof(*cn->evidence));
-		n->evidence_cap = cap;
-	}
-	e = &cn->evidence[cn->nevidence++];
-	memset(e, 0, sizeof(*e));
-	e->origin = rec->origin;
-	e->lineno = rec->lineno;
-	e->time_us = rec->time_us;
-	e->utc_off_min = rec->utc_off_min;
-	e->text = sw_span_dup(rec->raw);
-	e->text_len = rec->raw.len;
-	e->rule = ev->rule;
 	for (i = 0; i < ev->nnamed && i < SW_EVIDENCE_MAX_NAMED; i++) {
 		const struct sw_span v = ev->named[i].value;
-		e->named[i].name = ev->named[i].name;
+		if (v.p != NULL && v.p >= rec->raw.p &&
+		    v.p + v.len <= rec->raw.p + rec->raw.len)
+			nset++;
+	}
+	need = (sizeof(*r) + nset * sizeof(*nm) + rec->raw.len + 1 + 7) &
+	    ~(size_t)7;
+	if (need > UINT32_MAX / 4 - n->ev_len) {
+		cn->evidence_dropped++;	/* only with a huge --max-line */
+		return;
+	}
+	if (n->ev_len + need > n->ev_cap) {
+		/* Doubling: most connections have a few short lines. */
+		size_t cap = n->ev_cap ? n->ev_cap : 256, old = n->ev_cap;
+		while (cap < n->ev_len + need)
+			cap *= 2;
+		n->ev = sw_xreallocarray(n->ev, cap, 1);
+		n->ev_cap = (uint32_t)cap;
+		c->bytes += cap - old;
+	}
+	n->ev_last = n->ev_len;
+	r = (struct sw_evrec *)(void *)(n->ev + n->ev_len);
+	nm = (struct sw_evnamed *)(void *)(r + 1);
+	r->origin = rec->origin;
+	r->rule = ev->rule;
+	r->lineno = rec->lineno;
+	r->time_us = rec->time_us;
+	r->utc_off_min = rec->utc_off_min;
+	r->text_len = (uint32_t)rec->raw.len;
+	r->nnamed = (uint32_t)nset;
+	r->size = (uint32_t)need;
+	for (i = k = 0; i < ev->nnamed && i < SW_EVIDENCE_MAX_NAMED; i++) {
+		const struct sw_span v = ev->named[i].value;
 		if (v.p != NULL && v.p >= rec->raw.p &&
 		    v.p + v.len <= rec->raw.p + rec->raw.len) {
-			e->named[i].off = (uint32_t)(v.p - rec->raw.p);
-			e->named[i].len = (uint32_t)v.len;
-			e->named[i].set = 1;
+			nm[k].name = ev->named[i].name;
+			nm[k].off = (uint32_t)(v.p - rec->raw.p);
+			nm[k].len = (uint32_t)v.len;
+			k++;
 		}
 	}
-	e->nnamed = i;
+	if (rec->raw.len > 0)
+		memcpy(nm + nset, rec->raw.p, rec->raw.len);
+	((char *)(nm + nset))[rec->raw.len] = '\0';
+	n->ev_len += (uint32_t)need;
+	cn->nevidence++;
+	sw_shed(c, n, rec, 0);
 }
 
 struct sw_span
@@ -456,11 +584,12 @@ sw_evidence_named(const struct sw_evidence *e, const char *name)
 }
 
 static void
-sw_set_str(char **dst, struct sw_span v, size_t max)
+sw_set_str(struct sw_correlator *c, char **dst, struct sw_span v, size_t max)
 {
 	if (*dst != NULL || v.p == NULL || v.len == 0)
 		return;
 	*dst = sw_span_dup(sw_span_make(v.p, v.len > max ? max : v.len));
+	c->bytes += strlen(*dst) + 24;	/* as sw_node_bytes counts it */
 }
 
 void
@@ -490,7 +619,7 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 		n = sw_open_node(c, h, pid, rec);
 		sw_unhash(c, n);
 		cn = &n->c;
-		sw_set_str(&cn->ip, ev->cap[SW_CAP_IP], 64);
+		sw_set_str(c, &cn->ip, ev->cap[SW_CAP_IP], 64);
 		if (ev->cap[SW_CAP_PORT].p != NULL &&
 		    sw_span_to_u64(ev->cap[SW_CAP_PORT], &v) == 0 && v <= 65535)
 			cn->port = (unsigned)v;
@@ -545,8 +674,8 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 	cn->last_us = rec->time_us;
 	if (sw_rule_level(ev->rule) > cn->level_seen)
 		cn->level_seen = sw_rule_level(ev->rule);
-	sw_set_str(&cn->user, ev->cap[SW_CAP_USER], 256);
-	sw_set_str(&cn->ip, ev->cap[SW_CAP_IP], 64);
+	sw_set_str(c, &cn->user, ev->cap[SW_CAP_USER], 256);
+	sw_set_str(c, &cn->ip, ev->cap[SW_CAP_IP], 64);
 	if (cn->port == 0 && ev->cap[SW_CAP_PORT].p != NULL &&
 	    sw_span_to_u64(ev->cap[SW_CAP_PORT], &v) == 0 && v <= 65535)
 		cn->port = (unsigned)v;
@@ -647,7 +776,7 @@ sw_correlator_free(struct sw_correlator *c)
 		return;
 	for (n = c->head; n != NULL; n = next) {
 		next = n->next;
-		sw_cnode_free(n);
+		sw_cnode_free(c, n);
 	}
 	for (i = 0; i < 1024; i++) {
 		struct sw_host *h, *hn;
@@ -658,6 +787,7 @@ sw_correlator_free(struct sw_correlator *c)
 		}
 	}
 	free(c->table);
+	free(c->scratch);
 	free(c);
 }
 
