@@ -123,6 +123,37 @@ int sw_diag_partial(const struct sw_diag *d);
 const char *sw_diag_last(const struct sw_diag *d);
 
 /*
+ * One small hash table for the whole library (connections, noise history,
+ * shapes): open addressing with linear probing over (hash, item) pairs,
+ * grown by doubling at half load; deletion shifts the run back, so there
+ * are no tombstones. Items are the caller's; the table never frees them.
+ * Callers bound the number of items (each table has its own ceiling).
+ */
+struct sw_hslot {
+	uint64_t hash;
+	void *item;		/* NULL: empty */
+};
+
+struct sw_htab {
+	struct sw_hslot *s;
+	size_t cap;		/* a power of two, or 0 before the first put */
+	size_t n;
+};
+
+/* FNV-1a over bytes, then mixed so the low bits are usable. */
+uint64_t sw_hash_bytes(const void *p, size_t n);
+uint64_t sw_hash_mix(uint64_t h);
+
+void sw_htab_init(struct sw_htab *t);
+void sw_htab_free(struct sw_htab *t);
+/* The first item with this hash for which eq(item, key) is true, or NULL. */
+void *sw_htab_find(const struct sw_htab *t, uint64_t hash,
+    int (*eq)(const void *item, const void *key), const void *key);
+void sw_htab_put(struct sw_htab *t, uint64_t hash, void *item);
+/* Removes this very item (compared by address); 1 if it was there. */
+int sw_htab_del(struct sw_htab *t, uint64_t hash, const void *item);
+
+/*
  * Proleptic Gregorian calendar arithmetic (H. Hinnant's algorithms), so
  * time conversion needs neither timegm nor the process time zone.
  */

@@ -1,5 +1,5 @@
 /*
- * s4_correlate.c: the connection table. A chained hash on (host, pid) finds
+ * s4_correlate.c: the connection table. A hash on (host, pid) finds
  * the open connection of a line; a list in creation order hands finished
  * connections over in the order they started, so output is deterministic
  * and sorted by start time for time-ordered input. Only the list's head is
@@ -19,7 +19,7 @@
 #include "s4_correlate.h"
 
 #define SW_MAX_HOSTS 65536
-#define SW_MAX_BYTES_DEFAULT ((size_t)24 << 20)
+#define SW_MAX_BYTES_DEFAULT ((size_t)16 << 20)
 
 /*
  * One evidence line packed in a connection's arena: this header, its set
@@ -44,7 +44,6 @@ struct sw_evnamed {
 struct sw_host {
 	char *name;
 	enum sw_loglevel level;
-	struct sw_host *next;
 };
 
 struct sw_cnode {
@@ -61,8 +60,6 @@ struct sw_cnode {
 	uint32_t ev_last;	/* offset of the newest record */
 	uint64_t child_pid;	/* "User child is on pid": an alias, or 0 */
 	int child_in_hash;
-	struct sw_cnode *hnext;	/* hash chain */
-	struct sw_cnode *anext;	/* alias chain (child pid) */
 	struct sw_cnode *prev, *next;	/* creation order */
 };
 
@@ -71,13 +68,11 @@ struct sw_correlator {
 	sw_conn_cb cb;
 	void *ctx;
 	struct sw_diag *diag;
-	struct sw_cnode **table;
-	size_t tsize;
-	struct sw_cnode *alias[1024];	/* by child pid: post-auth lines */
+	struct sw_htab table;	/* open connections by (host, pid) */
+	struct sw_htab alias;	/* by (host, child pid): post-auth lines */
 	size_t nopen;
 	struct sw_cnode *head, *tail;
-	struct sw_host *hosts[1024];
-	size_t nhosts;
+	struct sw_htab hosts;	/* interned names */
 	struct sw_correlate_stats stats;
 	int warned_full;
 	size_t nlist;		/* nodes in the creation list */
@@ -107,40 +102,32 @@ sw_correlate_opts_default(struct sw_correlate_opts *o)
 	o->max_bytes = SW_MAX_BYTES_DEFAULT;
 }
 
-static uint64_t
-sw_hash_bytes(const char *p, size_t n)
+static int
+sw_host_eq(const void *item, const void *key)
 {
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
-	size_t i;
+	const struct sw_host *h = item;
+	const struct sw_span *name = key;
 
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return strlen(h->name) == name->len && sw_span_eq_str(*name, h->name);
 }
 
 static struct sw_host *
 sw_intern_host(struct sw_correlator *c, struct sw_span name)
 {
-	size_t b = sw_hash_bytes(name.p, name.len) % 1024;
+	uint64_t hv = sw_hash_bytes(name.p, name.len);
 	struct sw_host *h;
 
-	for (h = c->hosts[b]; h != NULL; h = h->next)
-		if (sw_span_eq_str(name, h->name) && strlen(h->name) == name.len)
-			return h;
-	if (c->nhosts >= SW_MAX_HOSTS) {
+	if ((h = sw_htab_find(&c->hosts, hv, sw_host_eq, &name)) != NULL)
+		return h;
+	if (c->hosts.n >= SW_MAX_HOSTS) {
 		static char other_name[] = "(other hosts)";
-		static struct sw_host other = { other_name, SW_LEVEL_INFO,
-		    NULL };
+		static struct sw_host other = { other_name, SW_LEVEL_INFO };
 		return &other;
 	}
 	h = sw_xcalloc(1, sizeof(*h));
 	h->name = sw_span_dup(name);
 	h->level = SW_LEVEL_QUIET;
-	h->next = c->hosts[b];
-	c->hosts[b] = h;
-	c->nhosts++;
+	sw_htab_put(&c->hosts, hv, h);
 	return h;
 }
 
@@ -166,76 +153,65 @@ sw_correlator_new(const struct sw_correlate_opts *opts, sw_conn_cb cb,
 	c->cb = cb;
 	c->ctx = ctx;
 	c->diag = diag;
-	c->tsize = 1024;
-	c->table = sw_xcalloc(c->tsize, sizeof(*c->table));
+	sw_htab_init(&c->table);
+	sw_htab_init(&c->alias);
+	sw_htab_init(&c->hosts);
 	return c;
 }
 
-static size_t
-sw_slot(const struct sw_correlator *c, const struct sw_host *h, uint64_t pid)
+struct sw_conn_key {
+	const struct sw_host *h;
+	uint64_t pid;
+};
+
+static uint64_t
+sw_conn_hash(const struct sw_host *h, uint64_t pid)
 {
-	uint64_t k = (uint64_t)(uintptr_t)h * 0x9e3779b97f4a7c15ULL ^
-	    pid * 0xc2b2ae3d27d4eb4fULL;
-	return (size_t)(k ^ (k >> 29)) & (c->tsize - 1);
+	return sw_hash_mix((uint64_t)(uintptr_t)h * 0x9e3779b97f4a7c15ULL ^
+	    pid * 0xc2b2ae3d27d4eb4fULL);
 }
 
-static void
-sw_hash_grow(struct sw_correlator *c)
+static int
+sw_conn_eq(const void *item, const void *key)
 {
-	struct sw_cnode **old = c->table;
-	size_t oldsize = c->tsize, i;
+	const struct sw_cnode *n = item;
+	const struct sw_conn_key *k = key;
 
-	c->tsize *= 2;
-	c->table = sw_xcalloc(c->tsize, sizeof(*c->table));
-	for (i = 0; i < oldsize; i++) {
-		struct sw_cnode *n = old[i], *next;
-		for (; n != NULL; n = next) {
-			size_t s = sw_slot(c, n->hostref, n->c.pid);
-			next = n->hnext;
-			n->hnext = c->table[s];
-			c->table[s] = n;
-		}
-	}
-	free(old);
+	return n->hostref == k->h && n->c.pid == k->pid;
+}
+
+static int
+sw_alias_eq(const void *item, const void *key)
+{
+	const struct sw_cnode *n = item;
+	const struct sw_conn_key *k = key;
+
+	return n->hostref == k->h && n->child_pid == k->pid;
 }
 
 static struct sw_cnode *
 sw_lookup(struct sw_correlator *c, const struct sw_host *h, uint64_t pid)
 {
-	struct sw_cnode *n;
+	struct sw_conn_key k = { h, pid };
 
-	for (n = c->table[sw_slot(c, h, pid)]; n != NULL; n = n->hnext)
-		if (n->hostref == h && n->c.pid == pid)
-			return n;
-	return NULL;
+	return sw_htab_find(&c->table, sw_conn_hash(h, pid), sw_conn_eq, &k);
 }
 
 static void
 sw_unalias(struct sw_correlator *c, struct sw_cnode *n)
 {
-	struct sw_cnode **pp;
-
 	if (!n->child_in_hash)
 		return;
-	for (pp = &c->alias[n->child_pid % 1024]; *pp != NULL;
-	    pp = &(*pp)->anext) {
-		if (*pp == n) {
-			*pp = n->anext;
-			break;
-		}
-	}
+	sw_htab_del(&c->alias, sw_conn_hash(n->hostref, n->child_pid), n);
 	n->child_in_hash = 0;
 }
 
 static struct sw_cnode *
 sw_lookup_alias(struct sw_correlator *c, const struct sw_host *h, uint64_t pid)
 {
-	struct sw_cnode *n;
+	struct sw_conn_key k = { h, pid };
 
-	for (n = c->alias[pid % 1024]; n != NULL; n = n->anext)
-		if (n->hostref == h && n->child_pid == pid)
-			return n;
-	return NULL;
+	return sw_htab_find(&c->alias, sw_conn_hash(h, pid), sw_alias_eq, &k);
 }
 
 /*
@@ -276,19 +252,11 @@ sw_lookup_pam_helper(struct sw_correlator *c, const struct sw_host *h,
 static void
 sw_unhash(struct sw_correlator *c, struct sw_cnode *n)
 {
-	struct sw_cnode **pp;
-
 	sw_unalias(c, n);
 
 	if (!n->in_hash)
 		return;
-	for (pp = &c->table[sw_slot(c, n->hostref, n->c.pid)]; *pp != NULL;
-	    pp = &(*pp)->hnext) {
-		if (*pp == n) {
-			*pp = n->hnext;
-			break;
-		}
-	}
+	sw_htab_del(&c->table, sw_conn_hash(n->hostref, n->c.pid), n);
 	n->in_hash = 0;
 	c->nopen--;
 }
@@ -471,8 +439,6 @@ sw_open_node(struct sw_correlator *c, const struct sw_host *h, uint64_t pid,
 	struct sw_cnode *n;
 
 	sw_shed(c, NULL, rec, 1);
-	if (c->nopen * 2 >= c->tsize && c->tsize < ((size_t)1 << 24))
-		sw_hash_grow(c);
 	n = sw_xcalloc(1, sizeof(*n));
 	n->hostref = h;
 	n->c.host = h->name;
@@ -481,11 +447,7 @@ sw_open_node(struct sw_correlator *c, const struct sw_host *h, uint64_t pid,
 	n->c.utc_off_min = rec->utc_off_min;
 	n->c.level_seen = SW_LEVEL_QUIET;
 	n->in_hash = 1;
-	{
-		size_t s = sw_slot(c, h, pid);
-		n->hnext = c->table[s];
-		c->table[s] = n;
-	}
+	sw_htab_put(&c->table, sw_conn_hash(h, pid), n);
 	n->prev = c->tail;
 	if (c->tail != NULL)
 		c->tail->next = n;
@@ -719,8 +681,7 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 	if (ev->cap[SW_CAP_CHILD_PID].p != NULL && !n->child_in_hash &&
 	    sw_span_to_u64(ev->cap[SW_CAP_CHILD_PID], &v) == 0 && v != pid) {
 		n->child_pid = v;
-		n->anext = c->alias[v % 1024];
-		c->alias[v % 1024] = n;
+		sw_htab_put(&c->alias, sw_conn_hash(h, v), n);
 		n->child_in_hash = 1;
 	}
 	/* Forced password change, chroot refused: "Accepted" is not the
@@ -778,15 +739,16 @@ sw_correlator_free(struct sw_correlator *c)
 		next = n->next;
 		sw_cnode_free(c, n);
 	}
-	for (i = 0; i < 1024; i++) {
-		struct sw_host *h, *hn;
-		for (h = c->hosts[i]; h != NULL; h = hn) {
-			hn = h->next;
+	for (i = 0; i < c->hosts.cap; i++) {
+		struct sw_host *h = c->hosts.s[i].item;
+		if (h != NULL) {
 			free(h->name);
 			free(h);
 		}
 	}
-	free(c->table);
+	sw_htab_free(&c->hosts);
+	sw_htab_free(&c->table);
+	sw_htab_free(&c->alias);
 	free(c->scratch);
 	free(c);
 }
