@@ -323,25 +323,28 @@ sw_rules_selftest(const struct sw_rules *rs, FILE *out, unsigned *checked)
 
 /* Drift shapes. */
 
-#define SW_SHAPE_SLOTS 4096	/* open addressing; > 2 x the max shapes */
+#define SW_SHAPES_MAX 100000	/* ceiling of the ceiling */
 
 struct sw_shapes {
 	struct sw_shape *v;
-	size_t n, max;
+	size_t n, cap, max;
 	uint64_t other;		/* lines whose shape did not fit the table */
-	int32_t slot[SW_SHAPE_SLOTS];	/* index into v + 1; 0 = empty */
+	struct sw_htab idx;	/* items: index into v + 1 */
 	struct sw_buf scratch;	/* reused: no allocation per line */
 	int sorted;		/* v was reordered: slots are stale */
 };
 
-static size_t
-sw_shape_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
+struct sw_shape_key {
+	const struct sw_shapes *t;
+	const char *s;
+};
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (size_t)(h % SW_SHAPE_SLOTS);
+static int
+sw_shape_eq(const void *item, const void *key)
+{
+	const struct sw_shape_key *k = key;
+
+	return strcmp(k->t->v[(uintptr_t)item - 1].shape, k->s) == 0;
 }
 
 struct sw_shapes *
@@ -351,8 +354,9 @@ sw_shapes_new(size_t max_shapes)
 
 	t->max = max_shapes ? max_shapes : 1000;
 	sw_buf_init(&t->scratch, 1024);
-	if (t->max > SW_SHAPE_SLOTS / 2)
-		t->max = SW_SHAPE_SLOTS / 2;
+	if (t->max > SW_SHAPES_MAX)
+		t->max = SW_SHAPES_MAX;
+	sw_htab_init(&t->idx);
 	return t;
 }
 
@@ -368,6 +372,7 @@ sw_shapes_free(struct sw_shapes *t)
 		free(t->v[i].origin);
 	}
 	free(t->v);
+	sw_htab_free(&t->idx);
 	sw_buf_free(&t->scratch);
 	free(t);
 }
@@ -445,6 +450,9 @@ void
 sw_shapes_add(struct sw_shapes *t, const struct sw_record *rec)
 {
 	struct sw_buf *b = &t->scratch;
+	struct sw_shape_key k = { t, NULL };
+	uintptr_t it;
+	uint64_t h;
 	size_t i;
 
 	sw_buf_reset(b);
@@ -453,34 +461,32 @@ sw_shapes_add(struct sw_shapes *t, const struct sw_record *rec)
 		sw_buf_addc(b, ' ');
 	if (t->sorted) {
 		/* Sorting moved the entries: index them again. */
-		memset(t->slot, 0, sizeof(t->slot));
-		for (i = 0; i < t->n; i++) {
-			size_t h = sw_shape_hash(t->v[i].shape);
-			while (t->slot[h] != 0)
-				h = (h + 1) % SW_SHAPE_SLOTS;
-			t->slot[h] = (int32_t)i + 1;
-		}
+		sw_htab_free(&t->idx);
+		for (i = 0; i < t->n; i++)
+			sw_htab_put(&t->idx, sw_hash_bytes(t->v[i].shape,
+			    strlen(t->v[i].shape)), (void *)(uintptr_t)(i + 1));
 		t->sorted = 0;
 	}
-	for (i = sw_shape_hash(b->p); t->slot[i] != 0;
-	    i = (i + 1) % SW_SHAPE_SLOTS) {
-		struct sw_shape *sh = &t->v[t->slot[i] - 1];
-		if (strcmp(sh->shape, b->p) == 0) {
-			sh->count++;
-			return;
-		}
+	h = sw_hash_bytes(b->p, strlen(b->p));	/* as the rebuild does */
+	k.s = b->p;
+	if ((it = (uintptr_t)sw_htab_find(&t->idx, h, sw_shape_eq, &k)) != 0) {
+		t->v[it - 1].count++;
+		return;
 	}
 	if (t->n >= t->max) {
 		t->other++;
 		return;
 	}
-	t->v = sw_xreallocarray(t->v, t->n + 1, sizeof(*t->v));
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->v = sw_xreallocarray(t->v, t->cap, sizeof(*t->v));
+	}
 	t->v[t->n].shape = sw_xstrndup(b->p, b->len);
 	t->v[t->n].count = 1;
 	t->v[t->n].origin = sw_xstrdup(rec->origin ? rec->origin : "");
 	t->v[t->n].lineno = rec->lineno;
 	t->n++;
-	t->slot[i] = (int32_t)t->n;
+	sw_htab_put(&t->idx, h, (void *)(uintptr_t)t->n);
 }
 
 static int
