@@ -206,12 +206,6 @@ sw_buf_add(struct sw_buf *b, const void *p, size_t n)
 }
 
 void
-sw_buf_addc(struct sw_buf *b, char c)
-{
-	sw_buf_add(b, &c, 1);
-}
-
-void
 sw_buf_adds(struct sw_buf *b, const char *s)
 {
 	sw_buf_add(b, s, strlen(s));

@@ -84,7 +84,17 @@ void sw_buf_init(struct sw_buf *b, size_t max);
 void sw_buf_free(struct sw_buf *b);
 void sw_buf_reset(struct sw_buf *b);
 void sw_buf_add(struct sw_buf *b, const void *p, size_t n);
-void sw_buf_addc(struct sw_buf *b, char c);
+/* One byte; inline while there is room (reports add text byte by byte). */
+static inline void
+sw_buf_addc(struct sw_buf *b, char c)
+{
+	if (b->len + 1 < b->cap && b->len < b->max) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+		return;
+	}
+	sw_buf_add(b, &c, 1);
+}
 void sw_buf_adds(struct sw_buf *b, const char *s);
 void sw_buf_addf(struct sw_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -217,7 +217,15 @@ sw_diagnose_expand(struct sw_buf *out, const char *tmpl,
 		struct sw_span v = { NULL, 0 };
 		char portbuf[16];
 
-		if (*p != '{' || (close = strchr(p + 1, '}')) == NULL ||
+		if (*p != '{') {
+			/* Literal text up to the next placeholder, at once. */
+			const char *q = strchr(p, '{');
+			n = q != NULL ? (size_t)(q - p) : strlen(p);
+			sw_buf_add(out, p, n);
+			p += n;
+			continue;
+		}
+		if ((close = strchr(p + 1, '}')) == NULL ||
 		    (n = (size_t)(close - p - 1)) == 0 || n >= sizeof(name)) {
 			sw_buf_addc(out, *p++);
 			continue;
