@@ -101,52 +101,59 @@ sw_md_begin(struct sw_report *r, const struct sw_summary *s)
 	struct sw_buf *b = &r->b;
 	size_t i;
 
-	sw_buf_addf(b, "# sshwhy report\n\n**%llu failed login%s** in %llu "
-	    "connection%s (%llu succeeded, %llu closed before a user name, "
-	    "%llu unfinished).",
-	    (unsigned long long)s->failed, s->failed == 1 ? "" : "s",
-	    (unsigned long long)s->connections, s->connections == 1 ? "" : "s",
+	sw_buf_adds(b, SW_("# sshwhy report\n\n"));
+	sw_buf_addf(b, SW_NG_("**%llu failed login**", "**%llu failed logins**",
+	    s->failed), (unsigned long long)s->failed);
+	sw_buf_addf(b, SW_NG_(" in %llu connection (%llu succeeded, %llu closed "
+	    "before a user name, %llu unfinished).", " in %llu connections "
+	    "(%llu succeeded, %llu closed before a user name, %llu "
+	    "unfinished).", s->connections),
+	    (unsigned long long)s->connections,
 	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth,
 	    (unsigned long long)s->unknown);
 	if (s->outside > 0)
-		sw_buf_addf(b, " %llu more started outside the time window.",
+		sw_buf_addf(b, SW_(" %llu more started outside the time window."),
 		    (unsigned long long)s->outside);
 	sw_buf_adds(b, "\n");
 	if (s->ncauses > 0) {
-		sw_buf_adds(b, "\n| failed logins | cause | what it means |\n"
-		    "|---:|---|---|\n");
+		sw_buf_adds(b, SW_("\n| failed logins | cause | what it means |\n"
+		    "|---:|---|---|\n"));
 		for (i = 0; i < s->ncauses; i++)
 			sw_buf_addf(b, "| %llu | `%s` | %s |\n",
 			    (unsigned long long)s->causes[i].count,
 			    s->causes[i].id, s->causes[i].title);
 	}
 	if (s->noise > 0) {
-		sw_buf_addf(b, "\n%llu failed login%s from %zu address%s look "
-		    "like attack noise (scans, brute force)%s. Top addresses:",
-		    (unsigned long long)s->noise, s->noise == 1 ? "" : "s",
-		    s->noise_addresses, s->noise_addresses == 1 ? "" : "es",
-		    r->opts.all ? "" : " and are not listed below");
+		sw_buf_addf(b, SW_NG_("\n%llu failed login", "\n%llu failed logins",
+		    s->noise), (unsigned long long)s->noise);
+		sw_buf_addf(b, SW_NG_(" from %zu address look like attack noise "
+		    "(scans, brute force)%s. Top addresses:", " from %zu "
+		    "addresses look like attack noise (scans, brute force)%s. "
+		    "Top addresses:", s->noise_addresses), s->noise_addresses,
+		    r->opts.all ? "" : SW_(" and are not listed below"));
 		for (i = 0; i < s->ntop_ips; i++) {
 			sw_buf_adds(b, i ? ", " : " ");
 			sw_md_value(b, sw_cstr(s->top_ips[i].key));
 			sw_buf_addf(b, " (%llu)",
 			    (unsigned long long)s->top_ips[i].count);
 		}
-		sw_buf_adds(b, ". Top user names:");
+		sw_buf_adds(b, SW_(". Top user names:"));
 		for (i = 0; i < s->ntop_users; i++) {
 			sw_buf_adds(b, i ? ", " : " ");
 			sw_md_value(b, sw_cstr(s->top_users[i].key));
 			sw_buf_addf(b, " (%llu)",
 			    (unsigned long long)s->top_users[i].count);
 		}
-		sw_buf_adds(b, ".\n");
+		sw_buf_adds(b, SW_(".\n"));
 	}
 	if (s->partial)
-		sw_buf_adds(b, "\n**Some input could not be read**; the report "
-		    "covers the rest.\n");
-	sw_buf_addf(b, "\nRead %llu lines from %zu source%s (%llu from sshd, "
-	    "%llu unrecognised).\n", (unsigned long long)s->lines, s->nsources,
-	    s->nsources == 1 ? "" : "s", (unsigned long long)s->sshd_lines,
+		sw_buf_adds(b, SW_("\n**Some input could not be read**; the "
+		    "report covers the rest.\n"));
+	sw_buf_addf(b, SW_NG_("\nRead %llu lines from %zu source (%llu from "
+	    "sshd, %llu unrecognised).\n", "\nRead %llu lines from %zu sources "
+	    "(%llu from sshd, %llu unrecognised).\n", s->nsources),
+	    (unsigned long long)s->lines, s->nsources,
+	    (unsigned long long)s->sshd_lines,
 	    (unsigned long long)s->unmatched);
 }
 
@@ -174,39 +181,39 @@ sw_md_rec(struct sw_report *r, const struct sw_rec *rec)
 	if (rec->user.p != NULL)
 		sw_md_value(b, rec->user);
 	else
-		sw_buf_adds(b, "(no user)");
-	sw_buf_adds(b, " from ");
+		sw_buf_adds(b, SW_("(no user)"));
+	sw_buf_adds(b, SW_(" from "));
 	if (rec->ip.p != NULL)
 		sw_md_value(b, rec->ip);
 	else
-		sw_buf_adds(b, "(unknown address)");
-	sw_buf_adds(b, "\n\n- **Host:** ");
+		sw_buf_adds(b, SW_("(unknown address)"));
+	sw_buf_adds(b, SW_("\n\n- **Host:** "));
 	sw_md_value(b, rec->host);
-	sw_buf_addf(b, " (sshd pid %llu)\n- **User:** ",
+	sw_buf_addf(b, SW_(" (sshd pid %llu)\n- **User:** "),
 	    (unsigned long long)rec->pid);
 	if (rec->user.p != NULL)
 		sw_md_value(b, rec->user);
 	else
-		sw_buf_adds(b, "(none)");
+		sw_buf_adds(b, SW_("(none)"));
 	if (rec->user_invalid)
-		sw_buf_adds(b, " (invalid user)");
-	sw_buf_adds(b, "\n- **Source:** ");
+		sw_buf_adds(b, SW_(" (invalid user)"));
+	sw_buf_adds(b, SW_("\n- **Source:** "));
 	if (rec->ip.p != NULL)
 		sw_md_value(b, rec->ip);
 	else
-		sw_buf_adds(b, "(unknown)");
+		sw_buf_adds(b, SW_("(unknown)"));
 	if (rec->port != 0)
-		sw_buf_addf(b, " port %u", rec->port);
-	sw_buf_adds(b, "\n- **Method:** ");
+		sw_buf_addf(b, SW_(" port %u"), rec->port);
+	sw_buf_adds(b, SW_("\n- **Method:** "));
 	sw_md_value(b, rec->method);
-	sw_buf_addf(b, "\n- **Cause:** `%s` (%s)%s\n", rec->cause->id,
+	sw_buf_addf(b, SW_("\n- **Cause:** `%s` (%s)%s\n"), rec->cause->id,
 	    sw_confidence_name(rec->confidence),
-	    rec->noise ? ", part of attack noise" : "");
+	    rec->noise ? SW_(", part of attack noise") : "");
 	if (rec->note.p != NULL) {
 		/* A note quotes log values inside sentences; an address such
 		 * as user@host would autolink in GFM whatever the escaping,
 		 * so a note with an '@' is shown as code. */
-		sw_buf_adds(b, "- **Note:** ");
+		sw_buf_adds(b, SW_("- **Note:** "));
 		if (memchr(rec->note.p, '@', rec->note.len) != NULL)
 			sw_md_value(b, rec->note);
 		else
@@ -217,12 +224,12 @@ sw_md_rec(struct sw_report *r, const struct sw_rec *rec)
 	sw_rec_fix_flatten(rec, &flat);
 	if (r->nth_in_group > 0 && flat.len == r->prev_fix.len &&
 	    memcmp(flat.p, r->prev_fix.p, flat.len) == 0) {
-		sw_buf_adds(b, "\n**Fix:** as above.\n");
+		sw_buf_adds(b, SW_("\n**Fix:** as above.\n"));
 	} else {
 		/* Commands stand alone in ```sh blocks (every such block
 		 * is a command, pasted as is); values in prose are code
 		 * spans; the template's words are escaped text. */
-		sw_buf_adds(b, "\n**Fix:** ");
+		sw_buf_adds(b, SW_("\n**Fix:** "));
 		for (i = 0; i < rec->nfix; i++) {
 			struct sw_span s = rec->fix[i].s;
 			int before = i + 1 < rec->nfix &&
@@ -265,10 +272,11 @@ sw_md_rec(struct sw_report *r, const struct sw_rec *rec)
 			sw_buf_addc(&ev, '\n');
 		}
 		if (rec->evidence_dropped > 0)
-			sw_buf_addf(&ev, "  (%u more lines not kept)\n",
+			sw_buf_addf(&ev, SW_NG_("  (%u more line not kept)\n",
+			    "  (%u more lines not kept)\n", rec->evidence_dropped),
 			    rec->evidence_dropped);
-		sw_buf_adds(b, "\nEvidence (`>` marks the line that proves the "
-		    "cause):\n\n");
+		sw_buf_adds(b, SW_("\nEvidence (`>` marks the line that proves "
+		    "the cause):\n\n"));
 		sw_md_fenced(b, "text", sw_span_make(ev.p ? ev.p : "", ev.len));
 		sw_buf_free(&ev);
 	}
@@ -281,8 +289,8 @@ sw_md_end(struct sw_report *r, const struct sw_summary *s)
 	size_t i;
 
 	if (s->nshapes > 0 && r->opts.unmatched) {
-		sw_buf_adds(b, "\n## Unrecognised sshd lines\n\n| count | shape "
-		    "| first seen |\n|---:|---|---|\n");
+		sw_buf_adds(b, SW_("\n## Unrecognised sshd lines\n\n| count | "
+		    "shape | first seen |\n|---:|---|---|\n"));
 		for (i = 0; i < s->nshapes; i++) {
 			sw_buf_addf(b, "| %llu | ",
 			    (unsigned long long)s->shapes[i].count);

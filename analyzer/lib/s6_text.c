@@ -22,34 +22,8 @@ struct sw_wrap {
 static void
 sw_wrap_words(struct sw_wrap *w, const char *p, size_t n)
 {
-	const char *end = p + n;
-
-	while (p < end) {
-		size_t len;
-		const char *sp;
-
-		if (*p == ' ' || *p == '\n') {
-			if (p + 1 < end && p[0] == '\n' && p[1] == '\n') {
-				sw_buf_addf(w->b, "\n%*s", (int)w->indent, "");
-				w->col = w->indent;
-			}
-			p++;
-			continue;
-		}
-		for (sp = p; sp < end && *sp != ' ' && *sp != '\n'; sp++)
-			;
-		len = (size_t)(sp - p);
-		if (w->col > w->indent && w->col + 1 + len > w->width) {
-			sw_buf_addf(w->b, "\n%*s", (int)w->indent, "");
-			w->col = w->indent;
-		} else if (w->col > w->indent) {
-			sw_buf_addc(w->b, ' ');
-			w->col++;
-		}
-		sw_buf_add(w->b, p, len);
-		w->col += len;
-		p = sp;
-	}
+	/* By display width, breaking Japanese between characters too. */
+	w->col = sw_i18n_wrap(w->b, p, n, w->col, w->indent, w->width);
 }
 
 static void
@@ -63,13 +37,26 @@ sw_wrap_escaped(struct sw_wrap *w, struct sw_span s)
 	sw_buf_free(&esc);
 }
 
+/* "  label     ": the label translated, padded to SW_INDENT columns by
+ * display width (a Japanese label is two columns a character). */
+static void
+sw_text_label(struct sw_buf *b, const char *label)
+{
+	const char *t = SW_(label);
+	size_t w = sw_i18n_width(t);
+
+	sw_buf_adds(b, "  ");
+	sw_buf_adds(b, t);
+	sw_buf_addf(b, "%*s", (int)(w < SW_INDENT - 2 ? SW_INDENT - 2 - w : 1), "");
+}
+
 /* "  label     text..." wrapped; `s` is untrusted. */
 static void
 sw_text_para(struct sw_report *r, const char *label, struct sw_span s)
 {
 	struct sw_wrap w = { &r->b, SW_INDENT, SW_INDENT, r->opts.width };
 
-	sw_buf_addf(&r->b, "  %-9s ", label);
+	sw_text_label(&r->b, label);
 	sw_wrap_escaped(&w, s);
 	sw_buf_addc(&r->b, '\n');
 }
@@ -84,7 +71,7 @@ sw_text_fix(struct sw_report *r, const struct sw_rec *rec)
 	size_t i = 0, k;
 
 	sw_buf_init(&run, (size_t)1 << 20);
-	sw_buf_addf(&r->b, "  %-9s ", "fix");
+	sw_text_label(&r->b, SW_N_("fix"));
 	while (i < rec->nfix) {
 		if (rec->fix[i].kind == SW_FIX_COMMAND) {
 			/* Never escaped: sw_fix_unsafe let only printable,
@@ -129,8 +116,8 @@ sw_text_group(struct sw_report *r, const struct sw_cause *c, uint64_t n)
 
 	sw_buf_addf(&r->b, "== %s: ", c->id);
 	sw_buf_adds(&r->b, sw_cause_title(c));
-	sw_buf_addf(&r->b, " (%llu failed login%s)\n  ", (unsigned long long)n,
-	    n == 1 ? "" : "s");
+	sw_buf_addf(&r->b, SW_NG_(" (%llu failed login)\n  ",
+	    " (%llu failed logins)\n  ", n), (unsigned long long)n);
 	sw_wrap_escaped(&w, sw_cstr(sw_cause_explanation(c)));
 	sw_buf_adds(&r->b, "\n\n");
 }
@@ -144,42 +131,46 @@ sw_text_rec(struct sw_report *r, const struct sw_rec *rec)
 	sw_format_time_rfc3339(b, rec->start_us, rec->utc_off_min);
 	sw_buf_adds(b, "  ");
 	sw_escape_text(b, rec->host);
-	sw_buf_addf(b, "  pid %llu  failed login, %s (%s)%s\n",
+	sw_buf_addf(b, SW_("  pid %llu  failed login, %s (%s)%s\n"),
 	    (unsigned long long)rec->pid, rec->cause->id,
 	    sw_confidence_name(rec->confidence),
-	    rec->noise ? "  [attack noise]" : "");
-	sw_buf_adds(b, "  user      ");
+	    rec->noise ? SW_("  [attack noise]") : "");
+	sw_text_label(b, SW_N_("user"));
 	if (rec->user.p != NULL)
 		sw_escape_text(b, rec->user);
 	else
-		sw_buf_adds(b, "(none)");
+		sw_buf_adds(b, SW_("(none)"));
 	if (rec->user_invalid)
-		sw_buf_adds(b, " (invalid user)");
-	sw_buf_adds(b, "\n  from      ");
+		sw_buf_adds(b, SW_(" (invalid user)"));
+	sw_buf_addc(b, '\n');
+	sw_text_label(b, SW_N_("from"));
 	if (rec->ip.p != NULL)
 		sw_escape_text(b, rec->ip);
 	else
-		sw_buf_adds(b, "(unknown address)");
+		sw_buf_adds(b, SW_("(unknown address)"));
 	if (rec->port != 0)
-		sw_buf_addf(b, " port %u", rec->port);
-	sw_buf_adds(b, "\n  method    ");
+		sw_buf_addf(b, SW_(" port %u"), rec->port);
+	sw_buf_addc(b, '\n');
+	sw_text_label(b, SW_N_("method"));
 	sw_escape_text(b, rec->method);
 	sw_buf_addc(b, '\n');
 	if (rec->note.p != NULL)
-		sw_text_para(r, "note", rec->note);
+		sw_text_para(r, SW_N_("note"), rec->note);
 	/* The same fix as the finding above (same user, same path): once. */
 	sw_buf_init(&flat, (size_t)1 << 20);
 	sw_rec_fix_flatten(rec, &flat);
 	if (r->nth_in_group > 0 && flat.len == r->prev_fix.len &&
-	    memcmp(flat.p, r->prev_fix.p, flat.len) == 0)
-		sw_buf_addf(b, "  %-9s as above\n", "fix");
-	else
+	    memcmp(flat.p, r->prev_fix.p, flat.len) == 0) {
+		sw_text_label(b, SW_N_("fix"));
+		sw_buf_adds(b, SW_("as above"));
+		sw_buf_addc(b, '\n');
+	} else
 		sw_text_fix(r, rec);
 	sw_buf_reset(&r->prev_fix);
 	sw_buf_add(&r->prev_fix, flat.p ? flat.p : "", flat.len);
 	sw_buf_free(&flat);
 	if (!r->opts.no_evidence && rec->nev > 0) {
-		sw_buf_adds(b, "  evidence\n");
+		sw_buf_addf(b, "  %s\n", SW_("evidence"));
 		for (i = 0; i < rec->nev; i++) {
 			const struct sw_rec_ev *e = &rec->ev[i];
 			sw_buf_adds(b, i == rec->primary ? "  > " : "    ");
@@ -189,8 +180,9 @@ sw_text_rec(struct sw_report *r, const struct sw_rec *rec)
 			sw_buf_addc(b, '\n');
 		}
 		if (rec->evidence_dropped > 0)
-			sw_buf_addf(b, "    (%u more lines not kept)\n",
-			    rec->evidence_dropped);
+			sw_buf_addf(b, SW_NG_("    (%u more line not kept)\n",
+			    "    (%u more lines not kept)\n",
+			    rec->evidence_dropped), rec->evidence_dropped);
 	}
 	sw_buf_addc(b, '\n');
 }
@@ -202,42 +194,48 @@ sw_text_end(struct sw_report *r, const struct sw_summary *s)
 	size_t i;
 
 	if (s->failed == 0)
-		sw_buf_addf(b, "No failed logins");
+		sw_buf_adds(b, SW_("No failed logins"));
 	else
-		sw_buf_addf(b, "%llu failed login%s",
-		    (unsigned long long)s->failed, s->failed == 1 ? "" : "s");
-	sw_buf_addf(b, " in %llu connection%s (%llu succeeded, %llu closed "
+		sw_buf_addf(b, SW_NG_("%llu failed login", "%llu failed logins",
+		    s->failed), (unsigned long long)s->failed);
+	sw_buf_addf(b, SW_NG_(" in %llu connection (%llu succeeded, %llu closed "
 	    "before a user name, %llu unfinished).\n",
+	    " in %llu connections (%llu succeeded, %llu closed "
+	    "before a user name, %llu unfinished).\n", s->connections),
 	    (unsigned long long)s->connections,
-	    s->connections == 1 ? "" : "s",
 	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth,
 	    (unsigned long long)s->unknown);
 	if (s->outside > 0)
-		sw_buf_addf(b, "%llu more connection%s started outside the "
-		    "time window (--since/--until) and %s not reported.\n",
-		    (unsigned long long)s->outside, s->outside == 1 ? "" : "s",
-		    s->outside == 1 ? "is" : "are");
+		sw_buf_addf(b, SW_NG_("%llu more connection started outside "
+		    "the time window (--since/--until) and is not reported.\n",
+		    "%llu more connections started outside the time window "
+		    "(--since/--until) and are not reported.\n", s->outside),
+		    (unsigned long long)s->outside);
 	if (s->ncauses > 0) {
-		sw_buf_adds(b, "By cause:\n");
+		sw_buf_adds(b, SW_("By cause:\n"));
 		for (i = 0; i < s->ncauses; i++)
 			sw_buf_addf(b, "  %6llu  %-28s %s\n",
 			    (unsigned long long)s->causes[i].count,
 			    s->causes[i].id, s->causes[i].title);
 	}
 	if (s->noise > 0) {
-		sw_buf_addf(b, "Attack noise: %llu failed login%s from %zu "
-		    "address%s look like scans or brute force%s.\n",
-		    (unsigned long long)s->noise, s->noise == 1 ? "" : "s",
-		    s->noise_addresses, s->noise_addresses == 1 ? "" : "es",
-		    r->opts.all ? "" : " (not listed above; --all lists them)");
-		sw_buf_adds(b, "  top addresses: ");
+		sw_buf_addf(b, SW_NG_("Attack noise: %llu failed login",
+		    "Attack noise: %llu failed logins", s->noise),
+		    (unsigned long long)s->noise);
+		sw_buf_addf(b, SW_NG_(" from %zu address look like scans or "
+		    "brute force%s.\n", " from %zu addresses look like scans "
+		    "or brute force%s.\n", s->noise_addresses),
+		    s->noise_addresses, r->opts.all ? "" :
+		    SW_(" (not listed above; --all lists them)"));
+		sw_buf_adds(b, SW_("  top addresses: "));
 		for (i = 0; i < s->ntop_ips; i++) {
 			sw_buf_adds(b, i ? ", " : "");
 			sw_escape_text(b, sw_cstr(s->top_ips[i].key));
 			sw_buf_addf(b, " (%llu)",
 			    (unsigned long long)s->top_ips[i].count);
 		}
-		sw_buf_adds(b, "\n  top user names: ");
+		sw_buf_addc(b, '\n');
+		sw_buf_adds(b, SW_("  top user names: "));
 		for (i = 0; i < s->ntop_users; i++) {
 			sw_buf_adds(b, i ? ", " : "");
 			sw_escape_text(b, sw_cstr(s->top_users[i].key));
@@ -246,26 +244,30 @@ sw_text_end(struct sw_report *r, const struct sw_summary *s)
 		}
 		sw_buf_addc(b, '\n');
 	}
-	sw_buf_addf(b, "Read %llu lines from %zu source%s: %llu from sshd, "
-	    "%llu of them unrecognised by the rules",
+	sw_buf_addf(b, SW_NG_("Read %llu lines from %zu source: %llu from sshd, "
+	    "%llu of them unrecognised by the rules", "Read %llu lines from "
+	    "%zu sources: %llu from sshd, %llu of them unrecognised by the "
+	    "rules", s->nsources),
 	    (unsigned long long)s->lines, s->nsources,
-	    s->nsources == 1 ? "" : "s", (unsigned long long)s->sshd_lines,
+	    (unsigned long long)s->sshd_lines,
 	    (unsigned long long)s->unmatched);
 	if (s->unparsed > 0)
-		sw_buf_addf(b, "; %llu lines in no known format",
+		sw_buf_addf(b, SW_("; %llu lines in no known format"),
 		    (unsigned long long)s->unparsed);
 	if (s->limit_hits > 0)
-		sw_buf_addf(b, "; %llu lines stopped by a pattern match limit "
-		    "(counted as unrecognised)",
+		sw_buf_addf(b, SW_("; %llu lines stopped by a pattern match "
+		    "limit (counted as unrecognised)"),
 		    (unsigned long long)s->limit_hits);
-	sw_buf_adds(b, ".\n");
+	/* TRANSLATORS: the end of the "Read ... lines" sentence. */
+	sw_buf_adds(b, SW_(".\n"));
 	if (s->nshapes > 0 && !r->opts.unmatched)
-		sw_buf_addf(b, "The unrecognised sshd lines have %zu shape%s; "
-		    "--unmatched lists them.\n", s->nshapes,
-		    s->nshapes == 1 ? "" : "s");
+		sw_buf_addf(b, SW_NG_("The unrecognised sshd lines have %zu "
+		    "shape; --unmatched lists them.\n", "The unrecognised sshd "
+		    "lines have %zu shapes; --unmatched lists them.\n",
+		    s->nshapes), s->nshapes);
 	if (s->nshapes > 0 && r->opts.unmatched) {
-		sw_buf_adds(b, "Unrecognised sshd lines by shape (count, shape, "
-		    "first example):\n");
+		sw_buf_adds(b, SW_("Unrecognised sshd lines by shape (count, "
+		    "shape, first example):\n"));
 		for (i = 0; i < s->nshapes; i++) {
 			sw_buf_addf(b, "  %6llu  ",
 			    (unsigned long long)s->shapes[i].count);
@@ -276,12 +278,12 @@ sw_text_end(struct sw_report *r, const struct sw_summary *s)
 			    (unsigned long long)s->shapes[i].lineno);
 		}
 		if (s->shapes_other > 0)
-			sw_buf_addf(b, "  %6llu  (lines of further shapes)\n",
+			sw_buf_addf(b, SW_("  %6llu  (lines of further shapes)\n"),
 			    (unsigned long long)s->shapes_other);
 	}
 	if (s->partial)
-		sw_buf_adds(b, "Some input could not be read: see the messages "
-		    "above; the report covers the rest.\n");
+		sw_buf_adds(b, SW_("Some input could not be read: see the "
+		    "messages above; the report covers the rest.\n"));
 }
 
 const struct sw_writer sw_writer_text = {
