@@ -239,3 +239,15 @@ sw_filter_describe(struct sw_filter *f)
 	sw_desc_kind(&f->desc, "cause", f->causes, f->ncauses);
 	return f->desc.p != NULL ? f->desc.p : "";
 }
+
+size_t
+sw_filter_ncauses(const struct sw_filter *f)
+{
+	return f != NULL ? f->ncauses : 0;
+}
+
+const char *
+sw_filter_cause_at(const struct sw_filter *f, size_t i)
+{
+	return i < f->ncauses ? f->causes[i] : NULL;
+}

@@ -29,6 +29,10 @@ int sw_filter_add_cause(struct sw_filter *f, const char *cause_id);
 int sw_filter_active(const struct sw_filter *f);
 int sw_filter_has_cause(const struct sw_filter *f);
 
+/* The --cause values, to check them against the rules. */
+size_t sw_filter_ncauses(const struct sw_filter *f);
+const char *sw_filter_cause_at(const struct sw_filter *f, size_t i);
+
 /*
  * Does the connection pass --user and --from? (Causes are not decided
  * here: a connection's cause is known only after diagnosis.)

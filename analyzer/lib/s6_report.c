@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "s6_report.h"
+#include "s6_timeline.h"
 
 struct sw_report;
 
@@ -144,6 +145,21 @@ sw_text_finding(struct sw_report *r, const struct sw_finding *f)
 	sw_buf_addc(b, '\n');
 }
 
+/* Issue 10: what a filter selected, and successes after failures. */
+static void
+sw_report_text_extra(struct sw_buf *b, const struct sw_summary *s)
+{
+	if (s->filter != NULL && *s->filter) {
+		sw_buf_adds(b, "Selected: ");
+		sw_escape_text(b, sw_cstr(s->filter));
+		sw_buf_addf(b, " (%llu other connection%s left out).\n",
+		    (unsigned long long)s->filtered_out,
+		    s->filtered_out == 1 ? "" : "s");
+	}
+	if (s->callouts != NULL)
+		sw_buf_adds(b, s->callouts);
+}
+
 static void
 sw_text_end(struct sw_report *r, const struct sw_summary *s)
 {
@@ -161,6 +177,7 @@ sw_text_end(struct sw_report *r, const struct sw_summary *s)
 	    s->connections == 1 ? "" : "s",
 	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth,
 	    (unsigned long long)s->unknown);
+	sw_report_text_extra(b, s);
 	if (s->outside > 0)
 		sw_buf_addf(b, "%llu more connection%s started outside the "
 		    "time window (--since/--until) and %s not reported.\n",
@@ -351,7 +368,13 @@ sw_json_end(struct sw_report *r, const struct sw_summary *s)
 		sw_buf_addf(b, ",\"line\":%llu}",
 		    (unsigned long long)s->shapes[i].lineno);
 	}
-	sw_buf_adds(b, "],\"sources\":[");
+	if (s->filter != NULL && *s->filter) {
+		sw_buf_adds(b, "],");
+		sw_json_str(b, "filter", s->filter);
+		sw_buf_addf(b, ",\"filtered_out\":%llu,\"sources\":[",
+		    (unsigned long long)s->filtered_out);
+	} else
+		sw_buf_adds(b, "],\"sources\":[");
 	for (i = 0; i < s->nsources; i++) {
 		sw_buf_adds(b, i ? ",\"" : "\"");
 		sw_escape_json(b, sw_cstr(s->sources[i]));
@@ -455,6 +478,7 @@ sw_md_end(struct sw_report *r, const struct sw_summary *s)
 	    (unsigned long long)s->failed, s->failed == 1 ? "" : "s",
 	    (unsigned long long)s->connections,
 	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth);
+	sw_report_text_extra(b, s);
 	if (s->ncauses > 0) {
 		sw_buf_adds(b, "\n| count | cause | title |\n|---:|---|---|\n");
 		for (i = 0; i < s->ncauses; i++)
@@ -580,6 +604,34 @@ sw_spool_read_str(FILE *fp, uint32_t n)
 	}
 	s[n] = '\0';
 	return s;
+}
+
+void
+sw_report_success(struct sw_report *r, const struct sw_success *s)
+{
+	struct sw_spool_hdr h;
+
+	if (strcmp(r->w->name, "json") != 0 &&
+	    strcmp(r->w->name, "ndjson") != 0)
+		return;
+	sw_buf_reset(&r->b);
+	if (strcmp(r->w->name, "json") == 0)
+		sw_buf_adds(&r->b, r->n > 0 ? ",\n" : "\n");
+	sw_success_json(&r->b, s);
+	if (strcmp(r->w->name, "ndjson") == 0)
+		sw_buf_addc(&r->b, '\n');
+	r->n++;
+	if (r->spool == NULL || r->noise == NULL) {
+		sw_flush(r);
+		return;
+	}
+	memset(&h, 0, sizeof(h));
+	h.len = r->b.len;
+	h.noise_off = UINT64_MAX;
+	h.causelen = 0;
+	fwrite(&h, sizeof(h), 1, r->spool);
+	sw_spool_str(r->spool, r->b.p, r->b.len);
+	sw_buf_reset(&r->b);
 }
 
 /* Writes the spool out now that noise is known. */
