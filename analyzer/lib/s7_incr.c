@@ -12,6 +12,8 @@
 #include "s1_state.h"
 #include "s7_incr.h"
 
+#define SW_INCR_SUCCESS_WAIT_US ((int64_t)60 * 1000000)
+
 struct sw_incr_file {
 	char *path;
 	struct sw_ident *id;	/* NULL: not a regular file */
@@ -299,6 +301,10 @@ sw_incr_defer(struct sw_incr *in, const struct sw_conn *c, int64_t newest_us,
 
 	if (c->closed || c->nevidence == 0 || c->last_us + idle_us < newest_us ||
 	    in->next.npending + c->nevidence > SW_STATE_MAX_PENDING)
+		return 0;
+	/* A success can still turn into a refused session, but only soon. */
+	if (c->outcome == SW_OUTCOME_SUCCESS &&
+	    c->last_us + SW_INCR_SUCCESS_WAIT_US < newest_us)
 		return 0;
 	for (i = 0; i < c->nevidence; i++) {
 		const struct sw_evidence *e = &c->evidence[i];

@@ -59,7 +59,7 @@ const struct sw_state *sw_incr_old(const struct sw_incr *in);
 /*
  * At the end of input: should connection c be kept for the next run
  * instead of being reported? (Not closed, and a line within `idle_us` of
- * the newest line read.) If so its lines are stored and 1 is returned.
+ * the newest line read; a successful login only within a minute.) If so its lines are stored and 1 is returned.
  */
 int sw_incr_defer(struct sw_incr *in, const struct sw_conn *c,
     int64_t newest_us, int64_t idle_us);

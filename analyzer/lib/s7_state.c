@@ -493,13 +493,15 @@ sw_state_load(struct sw_state *st, const char *path, struct sw_buf *why)
 			}
 			ended = 1;
 			continue;
-		} else if (strlen(line) > SW_STATE_MAX_LINE ||
-		    sw_state_record(st, line) != 0) {
+		}
+		/* Hashed before parsing, which splits the line in place. */
+		h = sw_fnv(h, line, strlen(line));
+		h = sw_fnv(h, "\n", 1);
+		if (lineno > 1 && (strlen(line) > SW_STATE_MAX_LINE ||
+		    sw_state_record(st, line) != 0)) {
 			sw_buf_addf(why, "is corrupt at line %" PRIu64, lineno);
 			goto bad;
 		}
-		h = sw_fnv(h, line, strlen(line));
-		h = sw_fnv(h, "\n", 1);
 	}
 	if (!ended) {
 		sw_buf_adds(why, "is cut short (no end record)");
