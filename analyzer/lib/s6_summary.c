@@ -657,3 +657,18 @@ out:
 	free(newu);
 	return wrote;
 }
+
+void
+sw_summary_text_extra(struct sw_buf *b, const struct sw_summary *s,
+    int callouts)
+{
+	if (s->filter != NULL && *s->filter) {
+		sw_buf_adds(b, "Selected: ");
+		sw_escape_text(b, sw_span_make(s->filter, strlen(s->filter)));
+		sw_buf_addf(b, " (%llu other connection%s left out).\n",
+		    (unsigned long long)s->filtered_out,
+		    s->filtered_out == 1 ? "" : "s");
+	}
+	if (callouts && s->callouts != NULL)
+		sw_buf_adds(b, s->callouts);
+}

@@ -17,6 +17,7 @@
 #include "s0_common.h"
 #include "s5_diagnose.h"
 #include "s5_noise.h"
+#include "s6_report.h"
 
 #define SW_DIGEST_MAX_KEYS 200000	/* (cause, user, address) tallies */
 #define SW_DIGEST_MAX_SUCCESS 20000	/* successes remembered */
@@ -34,6 +35,13 @@ void sw_digest_success(struct sw_digest *d, const struct sw_success *s);
 /* Text lines for a report's summary: the successes after failures. */
 void sw_digest_callouts(struct sw_digest *d, struct sw_buf *out);
 uint64_t sw_digest_successes(const struct sw_digest *d);
+
+/*
+ * For the text and markdown summaries: what --user/--from/--cause selected
+ * and (callouts: text only) the successes after failures.
+ */
+void sw_summary_text_extra(struct sw_buf *b, const struct sw_summary *s,
+    int callouts);
 
 /* What the last run knew (from --state); NULL sets: no state. */
 struct sw_digest_known {

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -454,6 +456,24 @@ sw_streams_free(struct sw_streams *ss)
 	free(ss->heap);
 }
 
+/* Text wraps at the terminal's width, or 80 when not a terminal. */
+static unsigned
+sw_run_width(FILE *out)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+	uint64_t v;
+
+	if (!isatty(fileno(out)))
+		return 80;
+	if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (cols != NULL && sw_span_to_u64(sw_span_make(cols, strlen(cols)),
+	    &v) == 0 && v > 0 && v < 10000)
+		return (unsigned)v;
+	return 80;
+}
+
 int
 sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
     const char *const *paths, size_t npaths, FILE *out, FILE *err)
@@ -498,6 +518,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	ro.no_evidence = o->no_evidence;
 	ro.unmatched = o->unmatched;
 	ro.all = o->all;
+	ro.width = sw_run_width(out);
 	for (i = 0; i < sw_filter_ncauses(o->filter); i++) {
 		const char *id = sw_filter_cause_at(o->filter, i);
 		if (sw_rules_find_cause(rs, id) == NULL) {
