@@ -393,6 +393,9 @@ sw_stream_before(const struct sw_streams *ss, size_t a, size_t b)
 {
 	if (ss->v[a].rec.time_us != ss->v[b].rec.time_us)
 		return ss->v[a].rec.time_us < ss->v[b].rec.time_us;
+	/* Lines replayed from --state were read before: they go first. */
+	if ((ss->v[a].in == NULL) != (ss->v[b].in == NULL))
+		return ss->v[a].in == NULL;
 	return a < b;
 }
 
