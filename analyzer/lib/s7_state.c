@@ -205,6 +205,7 @@ sw_state_add_pending(struct sw_state *st, int64_t time_us, uint64_t lineno,
 	l = &st->pending[st->npending++];
 	l->time_us = time_us;
 	l->lineno = lineno;
+	l->seq = st->npending - 1;
 	l->origin = sw_xstrdup(origin ? origin : "");
 	l->text = sw_xstrndup(text, len);
 }
@@ -216,9 +217,7 @@ sw_pending_cmp(const void *a, const void *b)
 
 	if (x->time_us != y->time_us)
 		return x->time_us < y->time_us ? -1 : 1;
-	if (x->lineno != y->lineno)
-		return x->lineno < y->lineno ? -1 : 1;
-	return strcmp(x->origin, y->origin);
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 void

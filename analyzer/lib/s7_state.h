@@ -46,6 +46,8 @@ struct sw_state_line {
 	uint64_t lineno;
 	char *origin;
 	char *text;
+	size_t seq;		/* order added: a connection's lines stay in
+				   their order when times are equal */
 };
 
 struct sw_state_year {
@@ -88,7 +90,7 @@ struct sw_state_journal *sw_state_find_journal(struct sw_state *st,
     const char *source);
 void sw_state_add_pending(struct sw_state *st, int64_t time_us,
     uint64_t lineno, const char *origin, const char *text, size_t len);
-/* Sorts pending lines by time (stable by insertion). */
+/* Sorts pending lines by time; equal times keep the order they were added. */
 void sw_state_sort_pending(struct sw_state *st);
 void sw_state_set_year(struct sw_state *st, const char *set, int year,
     int mon);
