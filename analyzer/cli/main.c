@@ -426,6 +426,11 @@ main(int argc, char **argv)
 	}
 	for (i = optind; i < argc; i++)
 		paths[npaths++] = argv[i];
+	if (ro.timeline && ro.summary) {
+		fprintf(stderr, "sshwhy: --timeline and --summary are two "
+		    "different reports: choose one\n");
+		goto usage;
+	}
 	if (since != NULL && sw_run_parse_when(since, &ro.since_us) != 0) {
 		fprintf(stderr, "sshwhy: --since: cannot read '%s' (try -2h, "
 		    "7d, yesterday, '2026-11-24 10:00' or 2026-11-24T10:00+09:00)\n", since);

@@ -460,6 +460,10 @@ sw_digest_report(struct sw_digest *d, FILE *out, const char *format,
 		qsort(causes, ncauses, sizeof(*causes), sw_kv_cmp);
 	if (nusers > 1)
 		qsort(users, nusers, sizeof(*users), sw_kv_cmp);
+	if (nnewc > 1)
+		qsort(newc, nnewc, sizeof(*newc), sw_kv_cmp);
+	if (nnewu > 1)
+		qsort(newu, nnewu, sizeof(*newu), sw_kv_cmp);
 	for (i = 0; i < nnewc; i++)
 		new_name(ctx, 0, newc[i].key);
 	for (i = 0; i < nnewu; i++)
@@ -543,10 +547,11 @@ sw_digest_report(struct sw_digest *d, FILE *out, const char *format,
 			}
 		}
 		if (noisy > 0) {
-			sw_buf_addf(&b, "\nAttack noise: %llu failed logins from "
-			    "%zu addresses.\n  top addresses: ",
-			    (unsigned long long)noisy,
-			    noise ? sw_noise_addresses(noise) : 0);
+			size_t na = noise ? sw_noise_addresses(noise) : 0;
+			sw_buf_addf(&b, "\nAttack noise: %llu failed login%s from "
+			    "%zu address%s.\n  top addresses: ",
+			    (unsigned long long)noisy, noisy == 1 ? "" : "s",
+			    na, na == 1 ? "" : "es");
 			for (i = 0; i < ntips; i++) {
 				sw_buf_adds(&b, i ? ", " : "");
 				sw_tstr(&b, tips[i].key);

@@ -223,10 +223,10 @@ sw_incr_year(const struct sw_incr *in, const char *set_path, int *year,
 }
 
 void
-sw_incr_saw(struct sw_incr *in, const char *set_path,
-    const struct sw_record *rec)
+sw_incr_saw(struct sw_incr *in, const char *set_path, int64_t time_us,
+    int utc_off_min)
 {
-	int64_t secs = rec->time_us / 1000000 + (int64_t)rec->utc_off_min * 60;
+	int64_t secs = time_us / 1000000 + (int64_t)utc_off_min * 60;
 	int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
 	int64_t y;
 	int m, d;

@@ -38,9 +38,9 @@ const char *const *sw_incr_paths(const struct sw_incr *in, size_t *n);
 /* Year and month to start a set's year-less lines with (0: unknown). */
 void sw_incr_year(const struct sw_incr *in, const char *set_path, int *year,
     int *mon);
-/* The last record read of a set, for the year kept in the state. */
-void sw_incr_saw(struct sw_incr *in, const char *set_path,
-    const struct sw_record *rec);
+/* The time of the last record read of a set, for the year kept. */
+void sw_incr_saw(struct sw_incr *in, const char *set_path, int64_t time_us,
+    int utc_off_min);
 
 /*
  * Per line of a source named `name`: 1 if it was read by an earlier run

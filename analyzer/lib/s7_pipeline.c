@@ -254,6 +254,8 @@ struct sw_stream {
 	const struct sw_state *replay;
 	size_t rpos;
 	struct sw_line rline;
+	int64_t last_us;		/* last record read, for the year */
+	int last_off;
 };
 
 struct sw_streams {
@@ -379,7 +381,8 @@ sw_stream_fill(struct sw_stream *s)
 			if (s->incr != NULL) {
 				if (sw_incr_skip_entry(s->incr, &line, &s->rec))
 					continue;
-				sw_incr_saw(s->incr, s->set, &s->rec);
+				s->last_us = s->rec.time_us;
+				s->last_off = s->rec.utc_off_min;
 			}
 			s->have = 1;
 			break;
@@ -653,6 +656,10 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	}
 	run.at_finish = 1;
 	sw_correlate_finish(cor);
+	for (i = 0; run.incr != NULL && i < ss.n; i++)
+		if (ss.v[i].in != NULL && ss.v[i].last_us != 0)
+			sw_incr_saw(run.incr, ss.v[i].set, ss.v[i].last_us,
+			    ss.v[i].last_off);
 	sw_progress_done(&prog);
 
 	memset(&sum, 0, sizeof(sum));
