@@ -11,6 +11,11 @@ KEYS = ["time", "host", "pid", "user", "invalid_user", "source_ip",
 SUCCESS_KEYS = ["time", "host", "pid", "user", "source_ip", "source_port",
                 "outcome", "method", "key", "evidence"]
 DOC_KEYS = ["sshwhy", "findings", "causes", "summary"]
+TIMELINE_KEYS = ["time", "host", "pid", "user", "invalid_user", "source_ip",
+                 "source_port", "end", "outcome", "cause", "events",
+                 "lines_not_kept"]
+EVENT_KEYS = ["time", "event", "method", "key", "cause", "rule", "file",
+              "line", "text"]
 golden = sys.argv[1]
 n = bad = 0
 for case in sorted(os.listdir(golden)):
@@ -25,6 +30,20 @@ for case in sorted(os.listdir(golden)):
     if fmt not in ("json", "ndjson"):
         continue
     text = open(os.path.join(d, "expected.out"), encoding="utf-8").read()
+    if "--timeline" in args:
+        # Another document: {"timeline": [CONNECTION...], ...}.
+        try:
+            doc = json.loads(text)
+            for c in doc["timeline"]:
+                n += 1
+                if list(c.keys()) != TIMELINE_KEYS or any(
+                        list(e.keys()) != EVENT_KEYS for e in c["events"]):
+                    print(f"{case}: timeline keys {list(c.keys())}")
+                    bad += 1
+        except (ValueError, KeyError) as e:
+            print(f"{case}: invalid timeline: {e}")
+            bad += 1
+        continue
     try:
         if fmt == "json":
             doc = json.loads(text)
