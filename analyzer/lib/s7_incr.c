@@ -22,6 +22,7 @@ struct sw_incr_file {
 	uint64_t lines;		/* lines read up to now */
 	int rotated;		/* a rotated sibling (auth.log.1), not live */
 	int excluded;		/* finished before: not read at all */
+	int listed;		/* already in the paths to read */
 };
 
 struct sw_incr {
@@ -164,12 +165,17 @@ sw_incr_new(const char *state_path, const char *const *paths, size_t npaths,
 					    "most %d files; %s and later ones "
 					    "are read whole\n",
 					    SW_STATE_MAX_FILES, sib[j]);
-				in->paths[in->npaths++] = paths[i];
+				if (in->npaths < npaths + SW_STATE_MAX_FILES)
+					in->paths[in->npaths++] = paths[i];
+				free(sib[j]);
 				continue;
 			}
-			if (!f->excluded && in->npaths < npaths +
-			    SW_STATE_MAX_FILES)
+			/* auth.log.1 auth.log: one set, each file once. */
+			if (!f->excluded && !f->listed && in->npaths < npaths +
+			    SW_STATE_MAX_FILES) {
 				in->paths[in->npaths++] = f->path;
+				f->listed = 1;
+			}
 			free(sib[j]);
 		}
 		free(sib);
