@@ -26,6 +26,18 @@ _sshwhy()
         --until)
             :
             return ;;
+        --user)
+            :
+            return ;;
+        --from)
+            :
+            return ;;
+        --cause)
+            :
+            return ;;
+        --state)
+            _filedir
+            return ;;
         --authorized-keys)
             _filedir
             return ;;
@@ -50,7 +62,7 @@ _sshwhy()
             return ;;
     esac
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--format --output --rules --year --tz --since --until --authorized-keys --all --no-evidence --unmatched --max-line --max-connections --exit-code --lang --quiet --help --version -f -o -q -h -V' -- "$cur"))
+        COMPREPLY=($(compgen -W '--format --output --rules --year --tz --since --until --user --from --cause --timeline --summary --state --authorized-keys --all --no-evidence --unmatched --max-line --max-connections --exit-code --lang --quiet --help --version -f -o -q -h -V' -- "$cur"))
         return
     fi
     [[ $cword -eq 1 ]] && COMPREPLY=($(compgen -W 'rules explain' -- "$cur"))
