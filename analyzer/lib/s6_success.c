@@ -18,6 +18,8 @@ sw_report_success(struct sw_report *r, const struct sw_success *s)
 
 	if (r->w->grouped)
 		return;		/* text and markdown: counted only */
+	if (strcmp(r->w->name, "json") != 0 && strcmp(r->w->name, "ndjson") != 0)
+		return;		/* ecs: failed logins only (docs/fleet.md) */
 	if (r->succ == NULL && (r->succ = tmpfile()) == NULL) {
 		r->spool_failed = 1;
 		return;
