@@ -377,7 +377,7 @@ sw_load_example(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r,
 {
 	struct sw_example *ex;
 	const char *field = must_match ? "examples" : "not_matching";
-	const yaml_node_t *linenode = node, *caps = NULL;
+	const yaml_node_t *linenode = node, *caps = NULL, *cause = NULL;
 	yaml_node_pair_t *pair;
 
 	if (r->nexamples >= SW_MAX_EXAMPLES)
@@ -398,6 +398,9 @@ sw_load_example(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r,
 			else if (key != NULL && strcmp(key, "captures") == 0 &&
 			    must_match)
 				caps = v;
+			else if (key != NULL && strcmp(key, "cause") == 0 &&
+			    must_match)
+				cause = v;
 			else
 				sw_load_error(l, k, field, "unknown field '%s'",
 				    key ? key : "?");
@@ -414,6 +417,16 @@ sw_load_example(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r,
 	ex->line = sw_xstrdup(sw_scalar(linenode));
 	ex->yaml_line = linenode->start_mark.line + 1;
 	ex->must_match = must_match;
+	if (cause != NULL) {
+		const char *c = sw_get_str(l, cause, "cause");
+		if (c != NULL && (c[0] == '\0' ||
+		    strspn(c, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
+		    strlen(c)))
+			sw_load_error(l, cause, "cause", "must be a cause id "
+			    "(lower-case letters, digits and '-') or 'none'");
+		else if (c != NULL)
+			ex->cause = sw_xstrdup(c);
+	}
 	if (caps == NULL)
 		return;
 	if (caps->type != YAML_MAPPING_NODE) {
@@ -513,6 +526,7 @@ sw_rule_free(struct sw_rule *r)
 	}
 	for (i = 0; i < r->nexamples; i++) {
 		free(r->examples[i].line);
+		free(r->examples[i].cause);
 		for (j = 0; j < r->examples[i].ncaps; j++) {
 			free(r->examples[i].caps[j].name);
 			free(r->examples[i].caps[j].value);
@@ -841,6 +855,12 @@ const struct sw_cause *
 sw_rule_cause(const struct sw_rule *r)
 {
 	return r->has_cause ? &r->cause : NULL;
+}
+
+const char *
+sw_rule_example_cause(const struct sw_rule *r, size_t i)
+{
+	return i < r->nexamples ? r->examples[i].cause : NULL;
 }
 
 size_t
