@@ -411,6 +411,8 @@ sw_selftest_fail(FILE *out, const struct sw_rule *r,
  * "Too many authentication failures for USER" without "from IP port P"),
  * so a client could choose the address a failure is blamed on.
  */
+static const char sw_zeros[32];
+
 static const char *const sw_plants[] = {
 	" from 6.6.6.6 port 6666 ssh2",
 	" from 6.6.6.6 port 6666",
@@ -441,6 +443,8 @@ sw_selftest_planted(struct sw_matcher *m, FILE *out, const struct sw_rule *r,
 		sw_buf_add(&b, rec->message.p, cut);
 		sw_buf_adds(&b, sw_plants[i]);
 		sw_buf_add(&b, rec->message.p + cut, rec->message.len - cut);
+		sw_buf_add(&b, sw_zeros, sizeof(sw_zeros));
+		b.len -= sizeof(sw_zeros);
 		fake.message = fake.raw = sw_span_make(b.p, b.len);
 		if (sw_match_record(m, &fake, &got) == SW_OK &&
 		    (sw_span_eq_str(got.cap[SW_CAP_IP], "6.6.6.6") ||
@@ -463,10 +467,12 @@ sw_rules_selftest(const struct sw_rules *rs, FILE *out, unsigned *checked)
 	struct sw_format_opts fo = { 2026, 0 };
 	struct sw_format *fmt;
 	struct sw_diag *quiet = sw_diag_new(NULL, 1);
+	struct sw_buf pad;
 	unsigned failures = 0, n = 0;
 	size_t i, e, k, c;
 
 	fmt = sw_format_new(&fo, quiet);
+	sw_buf_init(&pad, 0);
 	for (i = 0; i < rs->nrules; i++) {
 		const struct sw_rule *r = rs->rules[i];
 		for (e = 0; e < r->nexamples; e++) {
@@ -478,8 +484,15 @@ sw_rules_selftest(const struct sw_rules *rs, FILE *out, unsigned *checked)
 			int preauth;
 
 			n++;
+			/* A copy with zeroed slack: PCRE2's JIT reads a few
+			 * bytes past the subject (valgrind would flag the
+			 * exact-size strdup). */
+			sw_buf_reset(&pad);
+			sw_buf_add(&pad, ex->line, strlen(ex->line));
+			sw_buf_add(&pad, sw_zeros, sizeof(sw_zeros));
+			pad.len -= sizeof(sw_zeros);
 			memset(&line, 0, sizeof(line));
-			line.text = sw_span_make(ex->line, strlen(ex->line));
+			line.text = sw_span_make(pad.p, pad.len);
 			line.origin = r->file;
 			line.lineno = ex->yaml_line;
 			if (sw_format_parse(fmt, &line, &rec) != SW_OK) {
@@ -550,6 +563,7 @@ sw_rules_selftest(const struct sw_rules *rs, FILE *out, unsigned *checked)
 			    &rec);
 		}
 	}
+	sw_buf_free(&pad);
 	sw_format_free(fmt);
 	sw_diag_free(quiet);
 	sw_matcher_free(m);
