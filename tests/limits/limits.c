@@ -199,7 +199,7 @@ gen_tar_bomb(int mib, char *path)
 	snprintf((char *)hdr + 108, 8, "0000000");
 	snprintf((char *)hdr + 116, 8, "0000000");
 	snprintf((char *)hdr + 124, 12, "%011llo",
-	    (unsigned long long)mib << 20);
+	    ((unsigned long long)mib << 20) & 077777777777ULL);
 	snprintf((char *)hdr + 136, 12, "%011o", 1764064800u);
 	hdr[156] = '0';
 	memcpy(hdr + 257, "ustar", 6);
