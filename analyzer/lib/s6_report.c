@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "s6_client.h"
 #include "s6_report.h"
 
 struct sw_report;
@@ -548,6 +549,7 @@ sw_report_finding(struct sw_report *r, const struct sw_finding *f)
 	r->noise_off = SIZE_MAX;
 	sw_buf_reset(&r->b);
 	r->w->finding(r, f);
+	sw_client_amend(r->w->name, &r->b, f, r->opts.no_evidence);
 	r->n++;
 	if (r->spool == NULL || r->noise == NULL) {
 		/* No spool: stream, with noise unknown (false). */
@@ -565,6 +567,31 @@ sw_report_finding(struct sw_report *r, const struct sw_finding *f)
 	sw_spool_str(r->spool, c->ip, h.iplen);
 	sw_spool_str(r->spool, c->user, h.userlen);
 	sw_spool_str(r->spool, f->cause->id, h.causelen);
+	sw_spool_str(r->spool, r->b.p, r->b.len);
+	sw_buf_reset(&r->b);
+}
+
+void
+sw_report_client_finding(struct sw_report *r,
+    const struct sw_client_finding *cf)
+{
+	struct sw_spool_hdr h;
+
+	sw_buf_reset(&r->b);
+	if (strcmp(r->w->name, "json") == 0)
+		sw_buf_adds(&r->b, r->n > 0 ? ",\n" : "\n");
+	sw_client_render(r->w->name, &r->b, cf, r->opts.no_evidence,
+	    &r->noise_off);
+	r->n++;
+	if (r->spool == NULL || r->noise == NULL) {
+		sw_flush(r);
+		return;
+	}
+	/* Never attack noise: no address, and the client is the reporter. */
+	memset(&h, 0, sizeof(h));
+	h.len = r->b.len;
+	h.noise_off = UINT64_MAX;
+	fwrite(&h, sizeof(h), 1, r->spool);
 	sw_spool_str(r->spool, r->b.p, r->b.len);
 	sw_buf_reset(&r->b);
 }

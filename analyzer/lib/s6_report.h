@@ -11,6 +11,7 @@
 
 #include "s0_common.h"
 #include "s3_match.h"
+#include "s5_client.h"
 #include "s5_diagnose.h"
 #include "s5_noise.h"
 
@@ -60,6 +61,9 @@ struct sw_report *sw_report_new(const char *format, FILE *out,
     const struct sw_report_opts *opts, struct sw_noise *noise);
 int sw_report_known(const char *format);
 void sw_report_finding(struct sw_report *r, const struct sw_finding *f);
+/* A failed login seen only in ssh client output (rendered by s6_client). */
+void sw_report_client_finding(struct sw_report *r,
+    const struct sw_client_finding *cf);
 /* Writes the spooled findings and the summary. `s` is completed with the
  * noise figures. Returns 0, or -1 if the spool could not be read back. */
 int sw_report_end(struct sw_report *r, struct sw_summary *s);

@@ -12,7 +12,9 @@
 #include "s2_format.h"
 #include "s3_match.h"
 #include "s3_rules.h"
+#include "s4_client.h"
 #include "s4_correlate.h"
+#include "s5_client.h"
 #include "s5_diagnose.h"
 #include "s5_noise.h"
 #include "s6_report.h"
@@ -22,6 +24,9 @@
 
 struct sw_run {
 	struct sw_report *report;
+	struct sw_client_table *clients;	/* ssh -v sessions */
+	struct sw_client_diag *client_diag;
+	uint64_t client_failed;			/* reported client-only */
 	uint64_t unmatched;
 	struct sw_cause_count causes[SW_MAX_CAUSE_IDS];
 	size_t ncauses;
@@ -46,23 +51,61 @@ sw_run_set_format(struct sw_run_opts *o, const char *name)
 }
 
 static void
-sw_run_finding(void *ctx, const struct sw_finding *f)
+sw_run_tally(struct sw_run *run, const struct sw_cause *c)
 {
-	struct sw_run *run = ctx;
 	size_t i;
 
 	for (i = 0; i < run->ncauses; i++)
-		if (strcmp(run->causes[i].id, f->cause->id) == 0)
+		if (strcmp(run->causes[i].id, c->id) == 0)
 			break;
 	if (i == run->ncauses && run->ncauses < SW_MAX_CAUSE_IDS) {
-		run->causes[i].id = f->cause->id;
-		run->causes[i].title = f->cause->title;
+		run->causes[i].id = c->id;
+		run->causes[i].title = c->title;
 		run->causes[i].count = 0;
 		run->ncauses++;
 	}
 	if (i < run->ncauses)
 		run->causes[i].count++;
+}
+
+static void
+sw_run_finding(void *ctx, const struct sw_finding *f)
+{
+	struct sw_run *run = ctx;
+	struct sw_client_session *cs;
+	struct sw_client_finding cf;
+	struct sw_finding g;
+
+	sw_run_tally(run, f->cause);
+	/* The client's view of the same attempt, when ssh -v output was
+	 * read before this connection ended (a paste has no time: it sorts
+	 * first). One finding then carries both views. */
+	if (run->clients != NULL && sw_client_count(run->clients) > 0 &&
+	    (cs = sw_client_join(run->clients, f->conn)) != NULL &&
+	    sw_client_diagnose(run->client_diag, cs, &cf)) {
+		sw_client_merge(&g, f, &cf);
+		sw_report_finding(run->report, &g);
+		return;
+	}
 	sw_report_finding(run->report, f);
+}
+
+/* Client runs that no server connection explained: reported alone. */
+static void
+sw_run_client_findings(struct sw_run *run)
+{
+	size_t i;
+
+	for (i = 0; i < sw_client_count(run->clients); i++) {
+		struct sw_client_session *s = sw_client_get(run->clients, i);
+		struct sw_client_finding cf;
+
+		if (s->joined || !sw_client_diagnose(run->client_diag, s, &cf))
+			continue;
+		sw_run_tally(run, cf.cause);
+		run->client_failed++;
+		sw_report_client_finding(run->report, &cf);
+	}
 }
 
 static int
@@ -266,6 +309,9 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		goto out;
 	if ((dg = sw_diagnoser_new(rs, sw_run_finding, &run, diag)) == NULL)
 		goto out;
+	if ((run.client_diag = sw_client_diag_new(rs, diag)) == NULL)
+		goto out;
+	run.clients = sw_client_table_new(1000, 40, diag);
 	sw_diagnoser_set_window(dg, o->since_us, o->until_us);
 	if (o->nauthorized_keys > 0) {
 		size_t k;
@@ -292,7 +338,11 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	while ((rec = sw_streams_peek(&ss)) != NULL) {
 		struct sw_event ev;
 
-		if (sw_match_record(m, rec, &ev) == SW_OK)
+		if (rec->client) {
+			/* ssh -v output: its own sessions, no sshd counts. */
+			if (sw_match_record(m, rec, &ev) == SW_OK)
+				sw_client_event(run.clients, &ev);
+		} else if (sw_match_record(m, rec, &ev) == SW_OK)
 			sw_correlate_event(cor, &ev);
 		else {
 			run.unmatched++;
@@ -302,6 +352,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		sw_streams_pop(&ss);
 	}
 	sw_correlate_finish(cor);
+	sw_run_client_findings(&run);
 
 	memset(&sum, 0, sizeof(sum));
 	for (i = 0; i < ss.n; i++) {
@@ -346,7 +397,8 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		sum.partial = 1;
 	}
 
-	rc = sum.failed > 0 ? SW_EXIT_FOUND : SW_EXIT_NONE;
+	rc = sum.failed > 0 || run.client_failed > 0 ? SW_EXIT_FOUND :
+	    SW_EXIT_NONE;
 	if (sum.partial)
 		rc |= SW_EXIT_PARTIAL;
 out:
@@ -358,6 +410,8 @@ out:
 	sw_correlator_free(cor);
 	sw_streams_free(&ss);
 	sw_diagnoser_free(dg);
+	sw_client_diag_free(run.client_diag);
+	sw_client_table_free(run.clients);
 	sw_matcher_free(m);
 	sw_report_free(run.report);
 	sw_rules_free(rs);
