@@ -7,7 +7,14 @@ import sys
 
 KEYS = ["time", "host", "pid", "user", "invalid_user", "source_ip",
         "source_port", "method", "cause", "confidence", "title",
-        "explanation", "fix", "note", "log_level_seen", "noise", "evidence"]
+        "explanation", "fix", "note", "log_level_seen", "noise", "evidence",
+        "side"]
+# After "side": nothing for "server"; "fix_side" and "client" for "both"
+# (joined with ssh client output); "client" for a client-only finding.
+EXTRA = {"server": [], "both": ["fix_side", "client"], "client": ["client"]}
+CLIENT_KEYS = ["file", "line", "user", "host", "ip", "port", "version",
+               "verbosity", "cause", "confidence", "title", "explanation",
+               "fix", "confirm", "note", "keys", "evidence"]
 golden = sys.argv[1]
 n = bad = 0
 for case in sorted(os.listdir(golden)):
@@ -31,7 +38,9 @@ for case in sorted(os.listdir(golden)):
         continue
     for f in docs[0]:
         n += 1
-        if list(f.keys()) != KEYS:
+        want = KEYS + EXTRA.get(f.get("side"), ["?"])
+        if list(f.keys()) != want or ("client" in f and
+                                      list(f["client"].keys()) != CLIENT_KEYS):
             print(f"{case}: keys {list(f.keys())}")
             bad += 1
 print(f"{n} findings in JSON goldens checked")

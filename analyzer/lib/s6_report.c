@@ -162,6 +162,10 @@ sw_text_end(struct sw_report *r, const struct sw_summary *s)
 	    s->connections == 1 ? "" : "s",
 	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth,
 	    (unsigned long long)s->unknown);
+	if (s->client_failed > 0)
+		sw_buf_addf(b, "%llu failed login%s seen only in ssh client "
+		    "output.\n", (unsigned long long)s->client_failed,
+		    s->client_failed == 1 ? "" : "s");
 	if (s->outside > 0)
 		sw_buf_addf(b, "%llu more connection%s started outside the "
 		    "time window (--since/--until) and %s not reported.\n",
@@ -327,7 +331,7 @@ sw_json_end(struct sw_report *r, const struct sw_summary *s)
 	    "\"succeeded\":%llu,\"no_auth\":%llu,\"unfinished\":%llu,"
 	    "\"lines\":%llu,\"sshd_lines\":%llu,\"unmatched_lines\":%llu,"
 	    "\"unparsed_lines\":%llu,\"input_partial\":%s,\"noise\":%llu,"
-	    "\"outside_window\":%llu,"
+	    "\"outside_window\":%llu,\"client_failed\":%llu,"
 	    "\"by_cause\":[",
 	    r->n > 0 ? "\n" : "",
 	    (unsigned long long)s->failed, (unsigned long long)s->connections,
@@ -335,7 +339,8 @@ sw_json_end(struct sw_report *r, const struct sw_summary *s)
 	    (unsigned long long)s->unknown, (unsigned long long)s->lines,
 	    (unsigned long long)s->sshd_lines, (unsigned long long)s->unmatched,
 	    (unsigned long long)s->unparsed, s->partial ? "true" : "false",
-	    (unsigned long long)s->noise, (unsigned long long)s->outside);
+	    (unsigned long long)s->noise, (unsigned long long)s->outside,
+	    (unsigned long long)s->client_failed);
 	for (i = 0; i < s->ncauses; i++) {
 		sw_buf_adds(b, i ? ",{" : "{");
 		sw_json_str(b, "cause", s->causes[i].id);
@@ -456,6 +461,10 @@ sw_md_end(struct sw_report *r, const struct sw_summary *s)
 	    (unsigned long long)s->failed, s->failed == 1 ? "" : "s",
 	    (unsigned long long)s->connections,
 	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth);
+	if (s->client_failed > 0)
+		sw_buf_addf(b, "\n%llu failed login%s seen only in ssh client "
+		    "output.\n", (unsigned long long)s->client_failed,
+		    s->client_failed == 1 ? "" : "s");
 	if (s->ncauses > 0) {
 		sw_buf_adds(b, "\n| count | cause | title |\n|---:|---|---|\n");
 		for (i = 0; i < s->ncauses; i++)

@@ -309,9 +309,12 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		goto out;
 	if ((dg = sw_diagnoser_new(rs, sw_run_finding, &run, diag)) == NULL)
 		goto out;
-	if ((run.client_diag = sw_client_diag_new(rs, diag)) == NULL)
-		goto out;
-	run.clients = sw_client_table_new(1000, 40, diag);
+	/* A rules directory without client rules reads no client output. */
+	if (sw_rules_find_cause(rs, "client-undetermined") != NULL) {
+		if ((run.client_diag = sw_client_diag_new(rs, diag)) == NULL)
+			goto out;
+		run.clients = sw_client_table_new(1000, 40, diag);
+	}
 	sw_diagnoser_set_window(dg, o->since_us, o->until_us);
 	if (o->nauthorized_keys > 0) {
 		size_t k;
@@ -340,7 +343,8 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 
 		if (rec->client) {
 			/* ssh -v output: its own sessions, no sshd counts. */
-			if (sw_match_record(m, rec, &ev) == SW_OK)
+			if (run.clients != NULL &&
+			    sw_match_record(m, rec, &ev) == SW_OK)
 				sw_client_event(run.clients, &ev);
 		} else if (sw_match_record(m, rec, &ev) == SW_OK)
 			sw_correlate_event(cor, &ev);
@@ -352,7 +356,8 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		sw_streams_pop(&ss);
 	}
 	sw_correlate_finish(cor);
-	sw_run_client_findings(&run);
+	if (run.clients != NULL)
+		sw_run_client_findings(&run);
 
 	memset(&sum, 0, sizeof(sum));
 	for (i = 0; i < ss.n; i++) {
@@ -375,6 +380,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		sum.noauth = ds->noauth;
 	}
 	sum.unmatched = run.unmatched;
+	sum.client_failed = run.client_failed;
 	sum.shapes = sw_shapes_sorted(shapes, &sum.nshapes, &sum.shapes_other);
 	if (run.ncauses > 1)
 		qsort(run.causes, run.ncauses, sizeof(run.causes[0]),
@@ -474,23 +480,34 @@ sw_explain_all(const struct sw_rules *rs, FILE *out)
 	    "appears, and real example lines. What each lab scenario logs at "
 	    "INFO, VERBOSE and DEBUG1 on a real OpenSSH 9.2 is in "
 	    "tests/lab/NOTES.md, and sshwhy's accuracy per cause and level "
-	    "in docs/lab.md.\n\n"
+	    "in docs/lab.md. Causes whose id starts with `client-` are read "
+	    "from OpenSSH client output (`ssh -v`; docs/client.md).\n\n"
 	    "| cause | title |\n|---|---|\n");
 	for (i = 0; i < n; i++)
 		fprintf(out, "| [`%s`](#%s) | %s |\n", causes[i]->id,
 		    causes[i]->id, causes[i]->title);
 	for (i = 0; i < n; i++) {
 		const struct sw_cause *c = causes[i];
-		fprintf(out, "\n## %s\n\n**%s** (confidence: %s)\n\n%s\n\n"
-		    "**Fix:** %s\n\nSignatures:\n\n", c->id, c->title,
-		    sw_confidence_name(c->confidence), c->explanation, c->fix);
+		int client = sw_rule_side(sw_rules_find_cause(rs, c->id)) ==
+		    SW_SIDE_CLIENT;
+		fprintf(out, "\n## %s\n\n**%s** (confidence: %s%s%s)\n\n%s\n\n"
+		    "**Fix:** %s\n\n", c->id, c->title,
+		    sw_confidence_name(c->confidence),
+		    client ? "; read from ssh client output, fix on the " : "",
+		    client ? sw_side_name(c->fix_side) : "",
+		    c->explanation, c->fix);
+		if (c->confirm != NULL)
+			fprintf(out, "**Server evidence that confirms it:** "
+			    "%s\n\n", c->confirm);
+		fprintf(out, "Signatures:\n\n");
 		for (j = 0; j < nr; j++) {
 			const struct sw_rule *r = sw_rules_get(rs, j);
 			const struct sw_cause *x = sw_rule_cause(r);
 			if (x == NULL || strcmp(x->id, c->id) != 0)
 				continue;
-			fprintf(out, "* `%s` (%s, from LogLevel %s)%s\n",
+			fprintf(out, "* `%s` (%s, from %sLogLevel %s)%s\n",
 			    sw_rule_id(r), sw_meaning_name(sw_rule_meaning(r)),
+			    client ? "ssh " : "",
 			    sw_loglevel_name(sw_rule_level(r)),
 			    sw_rule_nexamples(r) ? ":" : ": inferred when the "
 			    "lines that would name another cause are missing");
