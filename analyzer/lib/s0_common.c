@@ -205,6 +205,26 @@ sw_buf_add(struct sw_buf *b, const void *p, size_t n)
 	b->p[b->len] = '\0';
 }
 
+int
+sw_buf_reserve(struct sw_buf *b, size_t n)
+{
+	size_t want;
+
+	if (b->max == 0)
+		b->max = SW_BUF_DEFAULT_MAX;
+	if (n > b->max - b->len)
+		return -1;
+	want = b->len + n + 1;
+	if (want > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < want)
+			cap = cap > SIZE_MAX / 2 ? want : cap * 2;
+		b->p = sw_xreallocarray(b->p, cap, 1);
+		b->cap = cap;
+	}
+	return 0;
+}
+
 void
 sw_buf_addc(struct sw_buf *b, char c)
 {
@@ -266,6 +286,7 @@ struct sw_diag_origin {
 struct sw_diag {
 	FILE *out;
 	unsigned per_origin_max;
+	int quiet;
 	unsigned long counts[3];
 	struct sw_diag_origin *origins;
 	size_t norigins;
@@ -282,6 +303,12 @@ sw_diag_new(FILE *out, unsigned per_origin_max)
 	d->out = out;
 	d->per_origin_max = per_origin_max ? per_origin_max : 10;
 	return d;
+}
+
+void
+sw_diag_set_quiet(struct sw_diag *d, int quiet)
+{
+	d->quiet = quiet;
 }
 
 void
@@ -351,7 +378,9 @@ sw_diag_vprintf(struct sw_diag *d, enum sw_diag_kind kind, const char *origin,
 	snprintf(d->last, sizeof(d->last), "%s", msg.p);
 
 	o = sw_diag_origin(d, origin != NULL ? origin : "");
-	if (o != NULL && kind != SW_DIAG_ERROR &&
+	if (d->quiet && kind == SW_DIAG_WARNING) {
+		/* counted above, not printed */
+	} else if (o != NULL && kind != SW_DIAG_ERROR &&
 	    o->shown >= d->per_origin_max) {
 		o->suppressed++;
 	} else {

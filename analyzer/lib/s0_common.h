@@ -85,6 +85,8 @@ void sw_buf_free(struct sw_buf *b);
 void sw_buf_reset(struct sw_buf *b);
 void sw_buf_add(struct sw_buf *b, const void *p, size_t n);
 void sw_buf_addc(struct sw_buf *b, char c);
+/* Room for n more bytes without growing (b->p + b->len); -1 past max. */
+int sw_buf_reserve(struct sw_buf *b, size_t n);
 void sw_buf_adds(struct sw_buf *b, const char *s);
 void sw_buf_addf(struct sw_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -109,6 +111,8 @@ enum sw_diag_kind {
 /* `out` may be NULL to only count (tests). Borrowed; must outlive diag. */
 struct sw_diag *sw_diag_new(FILE *out, unsigned per_origin_max);
 void sw_diag_free(struct sw_diag *d);
+/* Quiet: warnings are counted but not printed (skips and errors are). */
+void sw_diag_set_quiet(struct sw_diag *d, int quiet);
 void sw_diag_printf(struct sw_diag *d, enum sw_diag_kind kind,
     const char *origin, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));

@@ -12,7 +12,9 @@
 struct sw_client_diag {
 	const struct sw_cause *no_key, *refused, *no_method, *passphrase,
 	    *undetermined;
-	struct sw_buf fix, confirm, note;
+	struct sw_fix fix, confirm_fix;
+	struct sw_buf confirm, note, tmpl, vals;
+	char names[SW_EVIDENCE_MAX_NAMED][48];
 };
 
 static const struct sw_cause *
@@ -46,9 +48,12 @@ sw_client_diag_new(const struct sw_rules *rs, struct sw_diag *diag)
 		free(d);
 		return NULL;
 	}
-	sw_buf_init(&d->fix, 65536);
+	sw_fix_init(&d->fix);
+	sw_fix_init(&d->confirm_fix);
 	sw_buf_init(&d->confirm, 65536);
 	sw_buf_init(&d->note, 65536);
+	sw_buf_init(&d->tmpl, 65536);
+	sw_buf_init(&d->vals, 65536);
 	return d;
 }
 
@@ -57,36 +62,13 @@ sw_client_diag_free(struct sw_client_diag *d)
 {
 	if (d == NULL)
 		return;
-	sw_buf_free(&d->fix);
+	sw_fix_free(&d->fix);
+	sw_fix_free(&d->confirm_fix);
 	sw_buf_free(&d->confirm);
 	sw_buf_free(&d->note);
+	sw_buf_free(&d->tmpl);
+	sw_buf_free(&d->vals);
 	free(d);
-}
-
-/* A value for the shell: plain words as they are, anything else quoted. */
-static void
-sw_client_quote(struct sw_buf *out, struct sw_span v)
-{
-	size_t i;
-	int plain = v.len > 0;
-
-	for (i = 0; i < v.len && plain; i++) {
-		unsigned char c = (unsigned char)v.p[i];
-		plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("._-/:@+,%=", c) != NULL;
-	}
-	if (plain) {
-		sw_buf_add(out, v.p, v.len);
-		return;
-	}
-	sw_buf_addc(out, '\'');
-	for (i = 0; i < v.len; i++) {
-		if (v.p[i] == '\'')
-			sw_buf_adds(out, "'\\''");
-		else
-			sw_buf_addc(out, v.p[i]);
-	}
-	sw_buf_addc(out, '\'');
 }
 
 static struct sw_span
@@ -96,42 +78,61 @@ sw_cstr_span(const char *s)
 }
 
 /*
- * {name}: the primary line's capture, then the session's user, host, ip,
- * port, offered fingerprints, then any line's capture; unknown names
- * become the name in capitals (USER, HOST), for the reader to fill in.
+ * Fills `fx` from `tmpl` through s5_fix, so values in commands are quoted
+ * (or the command withheld) exactly as for the server's fixes. {name} is
+ * the primary line's capture, then the session's user, host, ip, port,
+ * offered fingerprints and methods, then any line's capture; these go to
+ * s5_fix as one synthetic evidence line. A name with no value becomes the
+ * name in capitals (USER, HOST), for the reader to fill in.
  */
 static void
-sw_client_expand(struct sw_buf *out, const char *tmpl,
+sw_client_fill(struct sw_client_diag *d, struct sw_fix *fx, const char *tmpl,
     const struct sw_client_session *s, size_t primary)
 {
+	struct sw_evidence ev;
+	struct sw_conn none;
 	const char *p = tmpl;
+	size_t i;
 
-	sw_buf_reset(out);
+	memset(&ev, 0, sizeof(ev));
+	memset(&none, 0, sizeof(none));
+	sw_buf_reset(&d->tmpl);
+	sw_buf_reset(&d->vals);
 	while (p != NULL && *p != '\0') {
 		const char *close;
 		char name[48], portbuf[16];
-		size_t n, i;
+		size_t n;
 		struct sw_span v = { NULL, 0 };
 
 		if (*p != '{' || (close = strchr(p + 1, '}')) == NULL ||
 		    (n = (size_t)(close - p - 1)) == 0 || n >= sizeof(name)) {
-			sw_buf_addc(out, *p++);
+			sw_buf_addc(&d->tmpl, *p++);
 			continue;
 		}
 		memcpy(name, p + 1, n);
 		name[n] = '\0';
 		p = close + 1;
-		if (strcmp(name, "fingerprint") == 0 && s->nkeys > 0) {
-			for (i = 0; i < s->nkeys; i++) {
-				sw_buf_adds(out, i ? ", " : "");
-				sw_client_quote(out,
-				    sw_cstr_span(s->keys[i].fingerprint));
-			}
+		for (i = 0; i < ev.nnamed; i++)
+			if (strcmp(ev.named[i].name, name) == 0)
+				break;
+		if (i < ev.nnamed) {
+			sw_buf_addf(&d->tmpl, "{%s}", name);
 			continue;
 		}
-		if (primary < s->nevidence)
+		if (strcmp(name, "fingerprint") == 0 && s->nkeys > 0) {
+			size_t off = d->vals.len, k;
+			for (k = 0; k < s->nkeys; k++) {
+				sw_buf_adds(&d->vals, k ? ", " : "");
+				sw_buf_adds(&d->vals, s->keys[k].fingerprint ?
+				    s->keys[k].fingerprint : "");
+			}
+			v = sw_span_make(d->vals.p + off, d->vals.len - off);
+			d->vals.len = off;	/* re-added below */
+		}
+		if (v.p == NULL && primary < s->nevidence)
 			v = sw_evidence_named(&s->evidence[primary], name);
 		if (v.p == NULL || v.len == 0) {
+			v.p = NULL;
 			if (strcmp(name, "user") == 0 && s->user != NULL)
 				v = sw_cstr_span(s->user);
 			else if (strcmp(name, "host") == 0 && s->host != NULL)
@@ -147,16 +148,32 @@ sw_client_expand(struct sw_buf *out, const char *tmpl,
 			else
 				v = sw_client_named(s, name);
 		}
-		if (v.p != NULL && v.len > 0)
-			sw_client_quote(out, v);
-		else
+		if (v.p == NULL || v.len == 0 ||
+		    ev.nnamed == SW_EVIDENCE_MAX_NAMED) {
 			for (i = 0; i < n; i++)
-				sw_buf_addc(out, (char)(name[i] >= 'a' &&
+				sw_buf_addc(&d->tmpl, (char)(name[i] >= 'a' &&
 				    name[i] <= 'z' ? name[i] - 32 : name[i]));
+			continue;
+		}
+		{
+			/* v may point into d->vals: copy via a temporary. */
+			char *copy = sw_xstrndup(v.p, v.len);
+			size_t off = d->vals.len;
+			sw_buf_add(&d->vals, copy, v.len);
+			free(copy);
+			snprintf(d->names[ev.nnamed], sizeof(d->names[0]), "%s",
+			    name);
+			ev.named[ev.nnamed].name = d->names[ev.nnamed];
+			ev.named[ev.nnamed].off = (uint32_t)off;
+			ev.named[ev.nnamed].len = (uint32_t)v.len;
+			ev.named[ev.nnamed].set = 1;
+			ev.nnamed++;
+		}
+		sw_buf_addf(&d->tmpl, "{%s}", name);
 	}
-	while (out->len > 0 && (out->p[out->len - 1] == '\n' ||
-	    out->p[out->len - 1] == ' '))
-		out->p[--out->len] = '\0';
+	ev.text = d->vals.p != NULL ? d->vals.p : (char *)"";
+	ev.text_len = d->vals.len;
+	sw_fix_build(fx, d->tmpl.p != NULL ? d->tmpl.p : "", &none, &ev);
 }
 
 /* Index of the last evidence line of rule `id`, or SIZE_MAX. */
@@ -237,11 +254,14 @@ sw_client_diagnose(struct sw_client_diag *d,
 		d->note.p[--d->note.len] = '\0';
 	f.note = d->note.len > 0 ? d->note.p : NULL;
 
-	sw_client_expand(&d->fix, f.cause->fix, s, f.primary);
-	f.fix = d->fix.p != NULL ? d->fix.p : "";
+	sw_client_fill(d, &d->fix, f.cause->fix, s, f.primary);
+	f.fix = &d->fix;
 	if (f.cause->confirm != NULL) {
-		sw_client_expand(&d->confirm, f.cause->confirm, s, f.primary);
-		f.confirm = d->confirm.p;
+		sw_client_fill(d, &d->confirm_fix, f.cause->confirm, s,
+		    f.primary);
+		sw_buf_reset(&d->confirm);
+		sw_fix_flatten(&d->confirm_fix, &d->confirm);
+		f.confirm = d->confirm.p != NULL ? d->confirm.p : "";
 	}
 	*out = f;
 	return 1;
@@ -315,4 +335,35 @@ sw_client_merge(struct sw_finding *g, const struct sw_finding *f,
 	    f->confidence != SW_CONF_CERTAIN);
 	if (cf->fix_used)
 		g->fix = cf->fix;
+}
+
+void
+sw_client_alone(struct sw_finding *g, struct sw_conn *conn,
+    struct sw_client_finding *cf)
+{
+	const struct sw_client_session *s = cf->s;
+	static const enum sw_loglevel levels[] = { SW_LEVEL_INFO,
+	    SW_LEVEL_DEBUG1, SW_LEVEL_DEBUG2, SW_LEVEL_DEBUG3 };
+
+	memset(conn, 0, sizeof(*conn));
+	conn->host = s->host;
+	conn->user = s->user;
+	conn->outcome = SW_OUTCOME_FAILURE;
+	conn->level_seen = levels[s->verbosity >= 0 && s->verbosity <= 3 ?
+	    s->verbosity : 0];
+	/* The report only reads the evidence; the session keeps it. */
+	conn->evidence = s->evidence;
+	conn->nevidence = s->nevidence;
+	conn->evidence_dropped = s->evidence_dropped;
+	memset(g, 0, sizeof(*g));
+	g->conn = conn;
+	g->cause = cf->cause;
+	g->confidence = cf->confidence;
+	g->method = s->nkeys > 0 || s->tried_publickey ? "publickey" :
+	    s->n_password > 0 ? "password" : "unknown";
+	g->fix = cf->fix;
+	g->note = cf->note;
+	g->primary = cf->primary;
+	g->client = cf;
+	cf->alone = 1;
 }

@@ -16,6 +16,7 @@
 #include "s4_client.h"
 #include "s4_correlate.h"
 #include "s5_diagnose.h"
+#include "s5_fix.h"
 
 /* A diagnosed failed ssh run. Strings owned by the diagnoser: valid until
  * its next sw_client_diagnose call. */
@@ -23,11 +24,12 @@ struct sw_client_finding {
 	const struct sw_client_session *s;
 	const struct sw_cause *cause;	/* owned by the rule set */
 	enum sw_confidence confidence;
-	const char *fix;		/* template expanded */
-	const char *confirm;		/* expanded, or NULL */
+	const struct sw_fix *fix;	/* template filled in (s5_fix) */
+	const char *confirm;		/* filled in, commands in backticks, or NULL */
 	const char *note;		/* agent state, keys not offered, or NULL */
 	size_t primary;			/* evidence index, or SIZE_MAX */
 	int fix_used;			/* joined: the finding's fix is this one */
+	int alone;			/* reported without a server connection */
 };
 
 struct sw_client_diag;
@@ -59,6 +61,16 @@ struct sw_client_session *sw_client_join(struct sw_client_table *t,
  * client cause when the server's is not), the client's fix.
  */
 void sw_client_merge(struct sw_finding *g, const struct sw_finding *f,
+    struct sw_client_finding *cf);
+
+/*
+ * A finding for a failed run that no server connection explains, so that
+ * it goes through the report like any other: *conn is filled from the
+ * session (destination host, user, the client's lines as evidence; no
+ * time, pid or source address) and *g points at it with g->client = cf
+ * (cf->alone set). Valid while cf and its session are.
+ */
+void sw_client_alone(struct sw_finding *g, struct sw_conn *conn,
     struct sw_client_finding *cf);
 
 #endif

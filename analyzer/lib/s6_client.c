@@ -1,36 +1,43 @@
 /*
- * s6_client.c: renders the client's side of a finding (ssh -v output) in
- * the report formats. Kept apart from s6_report.c, which only calls
- * sw_client_amend and sw_client_render; the JSON keys are documented in
- * docs/cli.md and docs/client.md.
+ * s6_client.c: the client's side of a finding (ssh -v output) in the
+ * reports. The writers (s6_text.c, s6_json.c, s6_markdown.c) render every
+ * finding as before; a finding with a client view gets a section rendered
+ * here when it is spooled (sw_client_blob), which the writer appends, and
+ * a client-only finding gets its own heading (no time, pid or source
+ * address). Every value from the input (user, host, key paths and
+ * comments, lines) is escaped like the server's values.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "s6_client.h"
+#include "s5_client.h"
+#include "s6_report_int.h"
 
-static struct sw_span
-sw_cs(const char *s)
+int
+sw_client_side(const struct sw_finding *f)
 {
-	return sw_span_make(s, s ? strlen(s) : 0);
+	if (f->client == NULL)
+		return SW_REC_SERVER;
+	return f->client->alone ? SW_REC_CLIENT : SW_REC_BOTH;
 }
 
 static int
-sw_is(const char *w, const char *name)
+sw_is(const struct sw_report *r, const char *name)
 {
-	return strcmp(w, name) == 0;
+	return strcmp(r->w->name, name) == 0;
 }
 
-/* Text: a label column and words wrapped at 78 columns. */
+/* Text: "  label     words..." wrapped at the report's width. */
 static void
-sw_ct_wrapped(struct sw_buf *b, const char *label, const char *text)
+sw_ct_para(struct sw_buf *b, unsigned width, const char *label,
+    const char *text)
 {
 	struct sw_buf esc;
 	const char *p;
 	size_t col, indent = 12;
 
-	sw_buf_init(&esc, 65536);
-	sw_escape_text(&esc, sw_cs(text));
+	sw_buf_init(&esc, (size_t)4 << 20);
+	sw_escape_text(&esc, sw_cstr(text));
 	p = esc.p ? esc.p : "";
 	sw_buf_addf(b, "  %-9s ", label);
 	col = indent;
@@ -41,7 +48,7 @@ sw_ct_wrapped(struct sw_buf *b, const char *label, const char *text)
 			continue;
 		}
 		w = strcspn(p, " \n");
-		if (col > indent && col + 1 + w > 78) {
+		if (col > indent && col + 1 + w > width) {
 			sw_buf_addf(b, "\n%*s", (int)indent, "");
 			col = indent;
 		} else if (col > indent) {
@@ -57,51 +64,16 @@ sw_ct_wrapped(struct sw_buf *b, const char *label, const char *text)
 }
 
 static void
-sw_ct_key(struct sw_buf *b, const struct sw_client_key *k)
-{
-	sw_buf_adds(b, "  offered   ");
-	sw_escape_text(b, sw_cs(k->path));
-	sw_buf_adds(b, " ");
-	sw_escape_text(b, sw_cs(k->key_type));
-	sw_buf_adds(b, " ");
-	sw_escape_text(b, sw_cs(k->fingerprint));
-	if (k->agent)
-		sw_buf_adds(b, " (agent)");
-	sw_buf_adds(b, k->accepted ? " accepted by the server\n" :
-	    " refused\n");
-}
-
-static void
-sw_ct_evidence(struct sw_buf *b, const struct sw_client_session *s,
-    size_t primary, const char *heading)
-{
-	size_t i;
-
-	sw_buf_addf(b, "  %s\n", heading);
-	for (i = 0; i < s->nevidence; i++) {
-		const struct sw_evidence *e = &s->evidence[i];
-		sw_buf_adds(b, i == primary ? "  > " : "    ");
-		sw_escape_text(b, sw_cs(e->origin));
-		sw_buf_addf(b, ":%llu: ", (unsigned long long)e->lineno);
-		sw_escape_text(b, sw_span_make(e->text, e->text_len));
-		sw_buf_addc(b, '\n');
-	}
-	if (s->evidence_dropped > 0)
-		sw_buf_addf(b, "    (%u more lines not kept)\n",
-		    s->evidence_dropped);
-}
-
-static void
 sw_ct_destination(struct sw_buf *b, const struct sw_client_session *s)
 {
 	sw_buf_adds(b, "  to        ");
 	if (s->host != NULL)
-		sw_escape_text(b, sw_cs(s->host));
+		sw_escape_text(b, sw_cstr(s->host));
 	else
 		sw_buf_adds(b, "(unknown host)");
 	if (s->ip != NULL && (s->host == NULL || strcmp(s->ip, s->host) != 0)) {
 		sw_buf_adds(b, " [");
-		sw_escape_text(b, sw_cs(s->ip));
+		sw_escape_text(b, sw_cstr(s->ip));
 		sw_buf_adds(b, "]");
 	}
 	if (s->port != 0)
@@ -110,63 +82,66 @@ sw_ct_destination(struct sw_buf *b, const struct sw_client_session *s)
 }
 
 static void
-sw_text_client(struct sw_buf *b, const struct sw_client_finding *cf,
-    int no_evidence)
+sw_ct_keys(struct sw_buf *b, const struct sw_client_session *s)
 {
-	const struct sw_client_session *s = cf->s;
 	size_t i;
 
-	sw_buf_adds(b, "(ssh client output)  ");
-	sw_escape_text(b, sw_cs(s->origin));
-	sw_buf_addf(b, ":%llu  failed login, client side\n",
-	    (unsigned long long)s->first_line);
-	sw_buf_adds(b, "  user      ");
-	if (s->user != NULL)
-		sw_escape_text(b, sw_cs(s->user));
-	else
-		sw_buf_adds(b, "(none)");
-	sw_buf_addc(b, '\n');
-	sw_ct_destination(b, s);
-	for (i = 0; i < s->nkeys; i++)
-		sw_ct_key(b, &s->keys[i]);
-	sw_buf_addf(b, "  cause     %s (%s)\n", cf->cause->id,
-	    sw_confidence_name(cf->confidence));
-	sw_ct_wrapped(b, "", cf->cause->title);
-	sw_ct_wrapped(b, "why", cf->cause->explanation);
-	if (cf->note != NULL)
-		sw_ct_wrapped(b, "note", cf->note);
-	sw_ct_wrapped(b, "fix", cf->fix);
-	if (cf->confirm != NULL)
-		sw_ct_wrapped(b, "confirm", cf->confirm);
-	if (!no_evidence && s->nevidence > 0)
-		sw_ct_evidence(b, s, cf->primary, "evidence");
-	sw_buf_addc(b, '\n');
+	for (i = 0; i < s->nkeys; i++) {
+		const struct sw_client_key *k = &s->keys[i];
+		sw_buf_adds(b, "  offered   ");
+		sw_escape_text(b, sw_cstr(k->path));
+		sw_buf_adds(b, " ");
+		sw_escape_text(b, sw_cstr(k->key_type));
+		sw_buf_adds(b, " ");
+		sw_escape_text(b, sw_cstr(k->fingerprint));
+		if (k->agent)
+			sw_buf_adds(b, " (agent)");
+		sw_buf_adds(b, k->accepted ? ", accepted by the server\n" :
+		    ", refused\n");
+	}
+	if (s->keys_dropped > 0)
+		sw_buf_addf(b, "  offered   (%u more keys)\n", s->keys_dropped);
 }
 
 static void
-sw_text_amend(struct sw_buf *b, const struct sw_client_finding *cf,
-    int no_evidence)
+sw_text_blob(const struct sw_report *r, const struct sw_client_finding *cf,
+    struct sw_buf *b)
 {
 	const struct sw_client_session *s = cf->s;
 	size_t i;
 
-	/* The server's rendering ends in a blank line: insert before it. */
-	if (b->len > 0 && b->p[b->len - 1] == '\n')
-		b->p[--b->len] = '\0';
-	sw_buf_addf(b, "  client    %s (%s)\n", cf->cause->id,
+	if (cf->alone) {
+		sw_ct_destination(b, s);
+		sw_ct_keys(b, s);
+		if (cf->confirm != NULL)
+			sw_ct_para(b, r->opts.width, "confirm", cf->confirm);
+		return;
+	}
+	sw_buf_addf(b, "  client    %s (%s): ", cf->cause->id,
 	    sw_confidence_name(cf->confidence));
-	sw_ct_wrapped(b, "", cf->cause->title);
-	sw_ct_destination(b, s);
-	for (i = 0; i < s->nkeys; i++)
-		sw_ct_key(b, &s->keys[i]);
-	if (cf->note != NULL)
-		sw_ct_wrapped(b, "note", cf->note);
-	sw_buf_addf(b, "  fix side  %s (the fix above is the %s's)\n",
-	    cf->fix_used ? "client" : "server",
-	    cf->fix_used ? "client cause" : "server cause");
-	if (!no_evidence && s->nevidence > 0)
-		sw_ct_evidence(b, s, cf->primary, "client evidence");
+	sw_escape_text(b, sw_cstr(cf->cause->title));
 	sw_buf_addc(b, '\n');
+	sw_ct_destination(b, s);
+	sw_ct_keys(b, s);
+	if (cf->note != NULL)
+		sw_ct_para(b, r->opts.width, "note", cf->note);
+	sw_buf_addf(b, "  fix side  %s\n", cf->fix_used ?
+	    "client (the fix above is for the client's cause)" :
+	    "server (the fix above is for the server's cause)");
+	if (!r->opts.no_evidence && s->nevidence > 0) {
+		sw_buf_adds(b, "  client evidence\n");
+		for (i = 0; i < s->nevidence; i++) {
+			const struct sw_evidence *e = &s->evidence[i];
+			sw_buf_adds(b, i == cf->primary ? "  > " : "    ");
+			sw_escape_text(b, sw_cstr(e->origin));
+			sw_buf_addf(b, ":%llu: ", (unsigned long long)e->lineno);
+			sw_escape_text(b, sw_span_make(e->text, e->text_len));
+			sw_buf_addc(b, '\n');
+		}
+		if (s->evidence_dropped > 0)
+			sw_buf_addf(b, "    (%u more lines not kept)\n",
+			    s->evidence_dropped);
+	}
 }
 
 /* JSON. */
@@ -180,7 +155,7 @@ sw_cj_str(struct sw_buf *b, const char *key, const char *val)
 		return;
 	}
 	sw_buf_addc(b, '"');
-	sw_escape_json(b, sw_cs(val));
+	sw_escape_json(b, sw_cstr(val));
 	sw_buf_addc(b, '"');
 }
 
@@ -211,11 +186,15 @@ sw_json_client(struct sw_buf *b, const struct sw_client_finding *cf,
 	sw_cj_str(b, "confidence", sw_confidence_name(cf->confidence));
 	sw_buf_adds(b, ",");
 	sw_cj_str(b, "title", cf->cause->title);
-	sw_buf_adds(b, ",");
-	sw_cj_str(b, "explanation", cf->cause->explanation);
-	sw_buf_adds(b, ",");
-	sw_cj_str(b, "fix", cf->fix);
-	sw_buf_adds(b, ",");
+	sw_buf_adds(b, ",\"fix\":\"");
+	{
+		struct sw_buf flat;
+		sw_buf_init(&flat, (size_t)1 << 20);
+		sw_fix_flatten(cf->fix, &flat);
+		sw_escape_json(b, sw_span_make(flat.p ? flat.p : "", flat.len));
+		sw_buf_free(&flat);
+	}
+	sw_buf_adds(b, "\",");
 	sw_cj_str(b, "confirm", cf->confirm);
 	sw_buf_adds(b, ",");
 	sw_cj_str(b, "note", cf->note);
@@ -233,7 +212,8 @@ sw_json_client(struct sw_buf *b, const struct sw_client_finding *cf,
 		    k->accepted ? "true" : "false");
 	}
 	sw_buf_adds(b, "],\"evidence\":[");
-	for (i = 0; !no_evidence && i < s->nevidence; i++) {
+	/* A client-only finding has its lines in the finding's evidence. */
+	for (i = 0; !no_evidence && !cf->alone && i < s->nevidence; i++) {
 		const struct sw_evidence *e = &s->evidence[i];
 		sw_buf_adds(b, i ? ",{" : "{");
 		sw_cj_str(b, "file", e->origin);
@@ -246,209 +226,143 @@ sw_json_client(struct sw_buf *b, const struct sw_client_finding *cf,
 	sw_buf_adds(b, "]}");
 }
 
-static void
-sw_json_amend(struct sw_buf *b, const struct sw_finding *f, int no_evidence)
+void
+sw_client_json_tail(struct sw_buf *b, const struct sw_rec *rec)
 {
-	size_t end = b->len, tail;
+	static const char *const names[] = { "server", "both", "client" };
 
-	/* The object ends in '}' (NDJSON: and a newline): reopen it. */
-	while (end > 0 && b->p[end - 1] != '}')
-		end--;
-	if (end == 0)
-		return;
-	tail = b->len - end;
-	{
-		char keep[8];
-		size_t k = tail < sizeof(keep) ? tail : sizeof(keep);
-		memcpy(keep, b->p + end, k);
-		b->len = end - 1;
-		if (f->client == NULL)
-			sw_buf_adds(b, ",\"side\":\"server\"}");
-		else {
-			sw_buf_addf(b, ",\"side\":\"both\",\"fix_side\":\"%s\","
-			    "\"client\":", f->client->fix_used ? "client" :
-			    "server");
-			sw_json_client(b, f->client, no_evidence);
-			sw_buf_adds(b, "}");
-		}
-		sw_buf_add(b, keep, k);
-	}
-}
-
-static void
-sw_json_client_only(struct sw_buf *b, const struct sw_client_finding *cf,
-    int no_evidence, size_t *noise_off)
-{
-	const struct sw_client_session *s = cf->s;
-
-	/* The server's keys, with what the client knows, then its view. */
-	sw_buf_adds(b, "{\"time\":null,");
-	sw_cj_str(b, "host", s->host);
-	sw_buf_adds(b, ",\"pid\":null,");
-	sw_cj_str(b, "user", s->user);
-	sw_buf_adds(b, ",\"invalid_user\":false,\"source_ip\":null,"
-	    "\"source_port\":null,");
-	sw_cj_str(b, "method", s->nkeys > 0 || s->tried_publickey ?
-	    "publickey" : "unknown");
-	sw_buf_adds(b, ",");
-	sw_cj_str(b, "cause", cf->cause->id);
-	sw_buf_adds(b, ",");
-	sw_cj_str(b, "confidence", sw_confidence_name(cf->confidence));
-	sw_buf_adds(b, ",");
-	sw_cj_str(b, "title", cf->cause->title);
-	sw_buf_adds(b, ",");
-	sw_cj_str(b, "explanation", cf->cause->explanation);
-	sw_buf_adds(b, ",");
-	sw_cj_str(b, "fix", cf->fix);
-	sw_buf_adds(b, ",");
-	sw_cj_str(b, "note", cf->note);
-	sw_buf_adds(b, ",\"log_level_seen\":null,\"noise\":");
-	*noise_off = b->len;
-	sw_buf_adds(b, "false,\"evidence\":[],\"side\":\"client\",\"client\":");
-	sw_json_client(b, cf, no_evidence);
-	sw_buf_adds(b, "}");
+	sw_buf_addf(b, ",\"side\":\"%s\"", names[rec->side >= 0 &&
+	    rec->side <= 2 ? rec->side : 0]);
+	if (rec->client.p != NULL)
+		sw_buf_add(b, rec->client.p, rec->client.len);
 }
 
 /* Markdown. */
 
 static void
-sw_cm_text(struct sw_buf *b, const char *s)
+sw_cm_str(struct sw_buf *b, const char *s)
 {
-	struct sw_buf esc;
-	size_t i;
-
-	sw_buf_init(&esc, 65536);
-	sw_escape_text(&esc, sw_cs(s));
-	for (i = 0; i < esc.len; i++) {
-		char ch = esc.p[i];
-		if (strchr("\\`*_[]<>|#!~", ch) != NULL)
-			sw_buf_addc(b, '\\');
-		sw_buf_addc(b, ch == '\n' ? ' ' : ch);
-	}
-	sw_buf_free(&esc);
+	sw_md_inline(b, sw_cstr(s));
 }
 
 static void
-sw_md_client_view(struct sw_buf *b, const struct sw_client_finding *cf,
-    int no_evidence, int joined)
+sw_md_blob(const struct sw_report *r, const struct sw_client_finding *cf,
+    struct sw_buf *b)
 {
 	const struct sw_client_session *s = cf->s;
 	size_t i;
 
-	if (joined)
-		sw_buf_adds(b, "\n### The client's view (ssh -v)\n");
-	sw_buf_adds(b, "\n| | |\n|---|---|\n| user | ");
-	sw_cm_text(b, s->user ? s->user : "(none)");
-	sw_buf_adds(b, " |\n| server | ");
-	sw_cm_text(b, s->host ? s->host : "(unknown)");
+	sw_buf_adds(b, cf->alone ? "\n**The client's side:**\n\n" :
+	    "\n#### The client's view of the same attempt (ssh output)\n\n");
+	if (!cf->alone) {
+		sw_buf_addf(b, "- **Client cause:** `%s` (%s): ", cf->cause->id,
+		    sw_confidence_name(cf->confidence));
+		sw_cm_str(b, cf->cause->title);
+		sw_buf_adds(b, "\n");
+	}
+	sw_buf_adds(b, "- **Server:** ");
+	sw_cm_str(b, s->host ? s->host : "(unknown)");
 	if (s->port != 0)
 		sw_buf_addf(b, " port %u", s->port);
-	sw_buf_addf(b, " |\n| client cause | `%s` (%s) |\n", cf->cause->id,
-	    sw_confidence_name(cf->confidence));
+	sw_buf_adds(b, "\n");
 	for (i = 0; i < s->nkeys; i++) {
 		const struct sw_client_key *k = &s->keys[i];
-		sw_buf_adds(b, "| key offered | ");
-		sw_cm_text(b, k->path);
+		sw_buf_adds(b, "- **Key offered:** ");
+		sw_cm_str(b, k->path);
 		sw_buf_adds(b, " ");
-		sw_cm_text(b, k->key_type);
+		sw_cm_str(b, k->key_type);
 		sw_buf_adds(b, " ");
-		sw_cm_text(b, k->fingerprint);
+		sw_cm_str(b, k->fingerprint);
 		sw_buf_adds(b, k->agent ? " (agent)" : "");
-		sw_buf_adds(b, k->accepted ? ", accepted |\n" : ", refused |\n");
+		sw_buf_adds(b, k->accepted ? ", accepted\n" : ", refused\n");
 	}
-	if (joined) {
-		sw_buf_adds(b, "\n**Client:** ");
-		sw_cm_text(b, cf->cause->title);
-		sw_buf_addf(b, ". The fix above is on the %s's side.\n",
-		    cf->fix_used ? "client" : "server");
+	if (!cf->alone) {
+		if (cf->note != NULL) {
+			sw_buf_adds(b, "- **Client note:** ");
+			sw_cm_str(b, cf->note);
+			sw_buf_adds(b, "\n");
+		}
+		sw_buf_addf(b, "- **Fix side:** the fix above is for the %s's "
+		    "cause\n", cf->fix_used ? "client" : "server");
 	}
-	if (cf->note != NULL) {
-		sw_buf_adds(b, "\n*Note:* ");
-		sw_cm_text(b, cf->note);
-		sw_buf_adds(b, "\n");
+	if (cf->alone && cf->confirm != NULL) {
+		sw_buf_adds(b, "- **Server evidence that would confirm it:** ");
+		sw_cm_str(b, cf->confirm);
+		sw_buf_adds(b, " (ask the server's admin for the auth.log lines "
+		    "at that time, or run sshwhy on them)\n");
 	}
-	if (!no_evidence && s->nevidence > 0) {
-		sw_buf_adds(b, "\nClient output:\n\n");
+	if (!cf->alone && !r->opts.no_evidence && s->nevidence > 0) {
+		struct sw_buf ev;
+		sw_buf_init(&ev, (size_t)16 << 20);
 		for (i = 0; i < s->nevidence; i++) {
 			const struct sw_evidence *e = &s->evidence[i];
-			sw_buf_adds(b, i == cf->primary ? "    > " : "      ");
-			sw_escape_text(b, sw_cs(e->origin));
-			sw_buf_addf(b, ":%llu: ", (unsigned long long)e->lineno);
-			sw_escape_text(b, sw_span_make(e->text, e->text_len));
-			sw_buf_addc(b, '\n');
+			sw_buf_adds(&ev, i == cf->primary ? "> " : "  ");
+			sw_escape_text(&ev, sw_cstr(e->origin));
+			sw_buf_addf(&ev, ":%llu: ", (unsigned long long)e->lineno);
+			sw_escape_text(&ev, sw_span_make(e->text, e->text_len));
+			sw_buf_addc(&ev, '\n');
 		}
-	}
-}
-
-static void
-sw_md_client_only(struct sw_buf *b, const struct sw_client_finding *cf,
-    int no_evidence)
-{
-	const struct sw_client_session *s = cf->s;
-
-	sw_buf_adds(b, "\n## Failed login (client side): ");
-	sw_cm_text(b, s->user ? s->user : "(no user)");
-	sw_buf_adds(b, " to ");
-	sw_cm_text(b, s->host ? s->host : "(unknown)");
-	sw_buf_addf(b, " — `%s`\n", cf->cause->id);
-	sw_md_client_view(b, cf, 1, 0);
-	sw_buf_adds(b, "\n**");
-	sw_cm_text(b, cf->cause->title);
-	sw_buf_adds(b, "**\n\n");
-	sw_cm_text(b, cf->cause->explanation);
-	sw_buf_adds(b, "\n\n**Fix:** ");
-	sw_cm_text(b, cf->fix);
-	sw_buf_adds(b, "\n");
-	if (cf->confirm != NULL) {
-		sw_buf_adds(b, "\n**Server evidence that would confirm it:** ");
-		sw_cm_text(b, cf->confirm);
-		sw_buf_adds(b, " Ask the server's admin for the auth.log lines "
-		    "at that time, or run sshwhy on them.\n");
-	}
-	if (cf->note != NULL) {
-		sw_buf_adds(b, "\n*Note:* ");
-		sw_cm_text(b, cf->note);
-		sw_buf_adds(b, "\n");
-	}
-	if (!no_evidence && s->nevidence > 0) {
-		size_t i;
 		sw_buf_adds(b, "\nClient output:\n\n");
-		for (i = 0; i < s->nevidence; i++) {
-			const struct sw_evidence *e = &s->evidence[i];
-			sw_buf_adds(b, i == cf->primary ? "    > " : "      ");
-			sw_escape_text(b, sw_cs(e->origin));
-			sw_buf_addf(b, ":%llu: ", (unsigned long long)e->lineno);
-			sw_escape_text(b, sw_span_make(e->text, e->text_len));
-			sw_buf_addc(b, '\n');
-		}
+		sw_md_fenced(b, "text", sw_span_make(ev.p ? ev.p : "", ev.len));
+		sw_buf_free(&ev);
 	}
 }
 
 void
-sw_client_amend(const char *w, struct sw_buf *b, const struct sw_finding *f,
-    int no_evidence)
+sw_client_blob(const struct sw_report *r, const struct sw_finding *f,
+    struct sw_buf *out)
 {
-	if (sw_is(w, "json") || sw_is(w, "ndjson"))
-		sw_json_amend(b, f, no_evidence);
-	else if (f->client == NULL)
+	const struct sw_client_finding *cf = f->client;
+
+	if (cf == NULL)
 		return;
-	else if (sw_is(w, "text"))
-		sw_text_amend(b, f->client, no_evidence);
-	else if (sw_is(w, "markdown"))
-		sw_md_client_view(b, f->client, no_evidence, 1);
+	if (sw_is(r, "json") || sw_is(r, "ndjson")) {
+		if (!cf->alone)
+			sw_buf_addf(out, ",\"fix_side\":\"%s\"", cf->fix_used ?
+			    "client" : "server");
+		sw_buf_adds(out, ",\"client\":");
+		sw_json_client(out, cf, r->opts.no_evidence);
+	} else if (sw_is(r, "text"))
+		sw_text_blob(r, cf, out);
+	else if (sw_is(r, "markdown"))
+		sw_md_blob(r, cf, out);
 }
 
 void
-sw_client_render(const char *w, struct sw_buf *b,
-    const struct sw_client_finding *cf, int no_evidence, size_t *noise_off)
+sw_client_text_head(struct sw_report *r, const struct sw_rec *rec)
 {
-	*noise_off = SIZE_MAX;
-	if (sw_is(w, "json") || sw_is(w, "ndjson")) {
-		sw_json_client_only(b, cf, no_evidence, noise_off);
-		if (sw_is(w, "ndjson"))
-			sw_buf_addc(b, '\n');
-	} else if (sw_is(w, "text"))
-		sw_text_client(b, cf, no_evidence);
-	else if (sw_is(w, "markdown"))
-		sw_md_client_only(b, cf, no_evidence);
+	struct sw_buf *b = &r->b;
+
+	sw_buf_addf(b, "ssh client output  failed login, %s (%s)\n",
+	    rec->cause->id, sw_confidence_name(rec->confidence));
+	sw_buf_adds(b, "  user      ");
+	if (rec->user.p != NULL)
+		sw_escape_text(b, rec->user);
+	else
+		sw_buf_adds(b, "(none)");
+	sw_buf_adds(b, "\n  method    ");
+	sw_escape_text(b, rec->method);
+	sw_buf_addc(b, '\n');
+}
+
+void
+sw_client_md_head(struct sw_report *r, const struct sw_rec *rec)
+{
+	struct sw_buf *b = &r->b;
+
+	sw_buf_adds(b, "\n### ssh client output · ");
+	sw_md_inline(b, rec->user.p ? rec->user : sw_cstr("(no user)"));
+	sw_buf_adds(b, " to ");
+	sw_md_inline(b, rec->host.p ? rec->host : sw_cstr("(unknown)"));
+	sw_buf_adds(b, "\n\n- **User:** ");
+	sw_md_inline(b, rec->user.p ? rec->user : sw_cstr("(none)"));
+	sw_buf_adds(b, "\n- **Method:** ");
+	sw_md_inline(b, rec->method);
+	sw_buf_addf(b, "\n- **Cause:** `%s` (%s), from the client's output "
+	    "alone\n", rec->cause->id, sw_confidence_name(rec->confidence));
+	if (rec->note.p != NULL) {
+		sw_buf_adds(b, "- **Note:** ");
+		sw_md_inline(b, rec->note);
+		sw_buf_adds(b, "\n");
+	}
 }

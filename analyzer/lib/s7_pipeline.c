@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "s1_input.h"
@@ -102,9 +104,14 @@ sw_run_client_findings(struct sw_run *run)
 
 		if (s->joined || !sw_client_diagnose(run->client_diag, s, &cf))
 			continue;
-		sw_run_tally(run, cf.cause);
-		run->client_failed++;
-		sw_report_client_finding(run->report, &cf);
+		{
+			struct sw_finding g;
+			struct sw_conn conn;
+			sw_client_alone(&g, &conn, &cf);
+			sw_run_tally(run, cf.cause);
+			run->client_failed++;
+			sw_report_finding(run->report, &g);
+		}
 	}
 }
 
@@ -270,6 +277,24 @@ sw_streams_free(struct sw_streams *ss)
 	free(ss->heap);
 }
 
+/* Text wraps at the terminal's width, or 80 when not a terminal. */
+static unsigned
+sw_run_width(FILE *out)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+	uint64_t v;
+
+	if (!isatty(fileno(out)))
+		return 80;
+	if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (cols != NULL && sw_span_to_u64(sw_span_make(cols, strlen(cols)),
+	    &v) == 0 && v > 0 && v < 10000)
+		return (unsigned)v;
+	return 80;
+}
+
 int
 sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
     const char *const *paths, size_t npaths, FILE *out, FILE *err)
@@ -296,6 +321,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 
 	memset(&run, 0, sizeof(run));
 	memset(&ss, 0, sizeof(ss));
+	sw_diag_set_quiet(diag, o->quiet);
 	if ((rs = sw_rules_load(rules_dir, diag)) == NULL) {
 		fprintf(err, "sshwhy: the rules directory %s is invalid; "
 		    "nothing was analysed\n", rules_dir);
@@ -305,6 +331,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	ro.no_evidence = o->no_evidence;
 	ro.unmatched = o->unmatched;
 	ro.all = o->all;
+	ro.width = sw_run_width(out);
 	if ((run.report = sw_report_new(o->format, out, &ro, noise)) == NULL)
 		goto out;
 	if ((dg = sw_diagnoser_new(rs, sw_run_finding, &run, diag)) == NULL)
