@@ -132,7 +132,8 @@ sw_json_end(struct sw_report *r, const struct sw_summary *s)
 	/* Each cause of a finding, once, with its explanation. */
 	sw_buf_addf(b, "%s],\"causes\":{", r->nth > 0 ? "\n" : "");
 	sorted = sw_xcalloc(r->ncauses + 1, sizeof(*sorted));
-	memcpy(sorted, r->causes, r->ncauses * sizeof(*sorted));
+	if (r->ncauses > 0)
+		memcpy(sorted, r->causes, r->ncauses * sizeof(*sorted));
 	qsort(sorted, r->ncauses, sizeof(*sorted), sw_cause_ptr_cmp);
 	for (i = 0; i < r->ncauses; i++) {
 		sw_buf_adds(b, i ? ",\"" : "\"");
