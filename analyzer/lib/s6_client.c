@@ -239,10 +239,23 @@ sw_client_json_tail(struct sw_buf *b, const struct sw_rec *rec)
 
 /* Markdown. */
 
+/* Prose that quotes values: an '@' (user@host) would autolink in GFM
+ * whatever the escaping, so such text is shown as code (as s6_markdown
+ * does for notes). */
+static void
+sw_cm_prose(struct sw_buf *b, struct sw_span s)
+{
+	if (s.p != NULL && memchr(s.p, '@', s.len) != NULL)
+		sw_md_value(b, s);
+	else
+		sw_md_inline(b, s);
+}
+
+/* A value from the client's output, as code (like the server's values). */
 static void
 sw_cm_str(struct sw_buf *b, const char *s)
 {
-	sw_md_inline(b, sw_cstr(s));
+	sw_md_value(b, sw_cstr(s));
 }
 
 static void
@@ -257,7 +270,7 @@ sw_md_blob(const struct sw_report *r, const struct sw_client_finding *cf,
 	if (!cf->alone) {
 		sw_buf_addf(b, "- **Client cause:** `%s` (%s): ", cf->cause->id,
 		    sw_confidence_name(cf->confidence));
-		sw_cm_str(b, cf->cause->title);
+		sw_md_inline(b, sw_cstr(cf->cause->title));
 		sw_buf_adds(b, "\n");
 	}
 	sw_buf_adds(b, "- **Server:** ");
@@ -279,7 +292,7 @@ sw_md_blob(const struct sw_report *r, const struct sw_client_finding *cf,
 	if (!cf->alone) {
 		if (cf->note != NULL) {
 			sw_buf_adds(b, "- **Client note:** ");
-			sw_cm_str(b, cf->note);
+			sw_cm_prose(b, sw_cstr(cf->note));
 			sw_buf_adds(b, "\n");
 		}
 		sw_buf_addf(b, "- **Fix side:** the fix above is for the %s's "
@@ -287,7 +300,7 @@ sw_md_blob(const struct sw_report *r, const struct sw_client_finding *cf,
 	}
 	if (cf->alone && cf->confirm != NULL) {
 		sw_buf_adds(b, "- **Server evidence that would confirm it:** ");
-		sw_cm_str(b, cf->confirm);
+		sw_cm_prose(b, sw_cstr(cf->confirm));
 		sw_buf_adds(b, " (ask the server's admin for the auth.log lines "
 		    "at that time, or run sshwhy on them)\n");
 	}
@@ -351,18 +364,27 @@ sw_client_md_head(struct sw_report *r, const struct sw_rec *rec)
 	struct sw_buf *b = &r->b;
 
 	sw_buf_adds(b, "\n### ssh client output · ");
-	sw_md_inline(b, rec->user.p ? rec->user : sw_cstr("(no user)"));
+	if (rec->user.p != NULL)
+		sw_md_value(b, rec->user);
+	else
+		sw_buf_adds(b, "(no user)");
 	sw_buf_adds(b, " to ");
-	sw_md_inline(b, rec->host.p ? rec->host : sw_cstr("(unknown)"));
+	if (rec->host.p != NULL)
+		sw_md_value(b, rec->host);
+	else
+		sw_buf_adds(b, "(unknown)");
 	sw_buf_adds(b, "\n\n- **User:** ");
-	sw_md_inline(b, rec->user.p ? rec->user : sw_cstr("(none)"));
+	if (rec->user.p != NULL)
+		sw_md_value(b, rec->user);
+	else
+		sw_buf_adds(b, "(none)");
 	sw_buf_adds(b, "\n- **Method:** ");
-	sw_md_inline(b, rec->method);
+	sw_md_value(b, rec->method);
 	sw_buf_addf(b, "\n- **Cause:** `%s` (%s), from the client's output "
 	    "alone\n", rec->cause->id, sw_confidence_name(rec->confidence));
 	if (rec->note.p != NULL) {
 		sw_buf_adds(b, "- **Note:** ");
-		sw_md_inline(b, rec->note);
+		sw_cm_prose(b, rec->note);
 		sw_buf_adds(b, "\n");
 	}
 }

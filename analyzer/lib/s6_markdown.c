@@ -67,7 +67,7 @@ sw_md_code_span(struct sw_buf *b, struct sw_span s)
 
 /* An untrusted value as code: no link, mention, entity or HTML can form
  * in a code span; control and invisible characters are made visible. */
-static void
+void
 sw_md_value(struct sw_buf *b, struct sw_span s)
 {
 	struct sw_buf esc;

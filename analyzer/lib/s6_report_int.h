@@ -136,6 +136,7 @@ void sw_client_md_head(struct sw_report *r, const struct sw_rec *rec);
 
 /* s6_markdown.c helpers, shared with s6_client.c. */
 void sw_md_inline(struct sw_buf *b, struct sw_span s);
+void sw_md_value(struct sw_buf *b, struct sw_span s);
 void sw_md_fenced(struct sw_buf *b, const char *info, struct sw_span body);
 
 extern const struct sw_writer sw_writer_text;
