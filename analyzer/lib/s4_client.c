@@ -42,7 +42,8 @@ sw_session_free(struct sw_client_session *s)
 	size_t i;
 
 	for (i = 0; i < s->nevidence; i++)
-		free(s->evidence[i].text);
+		free(s->texts[i]);
+	free(s->texts);
 	free(s->evidence);
 	for (i = 0; i < s->nkeys; i++) {
 		free(s->keys[i].path);
@@ -172,14 +173,17 @@ sw_session_evidence(struct sw_client_table *t, struct sw_client_session *s,
 		s->evidence_dropped++;
 		return;
 	}
-	if (s->evidence == NULL)
+	if (s->evidence == NULL) {
 		s->evidence = sw_xcalloc(t->max_evidence, sizeof(*s->evidence));
+		s->texts = sw_xcalloc(t->max_evidence, sizeof(*s->texts));
+	}
+	s->texts[s->nevidence] = sw_xstrndup(rec->raw.p, rec->raw.len);
 	e = &s->evidence[s->nevidence++];
 	e->origin = rec->origin;
 	e->lineno = rec->lineno;
 	e->time_us = rec->time_us;
 	e->utc_off_min = rec->utc_off_min;
-	e->text = sw_xstrndup(rec->raw.p, rec->raw.len);
+	e->text = s->texts[s->nevidence - 1];
 	e->text_len = rec->raw.len;
 	e->rule = ev->rule;
 	for (i = 0; i < ev->nnamed && e->nnamed < SW_EVIDENCE_MAX_NAMED; i++) {

@@ -53,6 +53,7 @@ struct sw_client_session {
 	unsigned keys_dropped;
 	size_t nevidence;
 	struct sw_evidence *evidence;
+	char **texts;		/* the evidence lines' owned copies */
 	unsigned evidence_dropped;
 	/* Session boundaries. */
 	int has_command, has_banner, has_connecting, ended;

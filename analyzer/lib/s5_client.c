@@ -171,7 +171,7 @@ sw_client_fill(struct sw_client_diag *d, struct sw_fix *fx, const char *tmpl,
 		}
 		sw_buf_addf(&d->tmpl, "{%s}", name);
 	}
-	ev.text = d->vals.p != NULL ? d->vals.p : (char *)"";
+	ev.text = d->vals.p != NULL ? d->vals.p : "";
 	ev.text_len = d->vals.len;
 	sw_fix_build(fx, d->tmpl.p != NULL ? d->tmpl.p : "", &none, &ev);
 }

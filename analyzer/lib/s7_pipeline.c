@@ -583,7 +583,19 @@ sw_probe_line(const struct sw_rules *rs, const char *text, struct sw_probe *p)
 		if (sw_format_parse(fmt, &line, &rec) != SW_OK)
 			goto out;
 	}
-	if (sw_match_record(m, &rec, &ev) == SW_OK)
+	if (rec.client) {
+		/* ssh client output: one run of one line, diagnosed alone. */
+		struct sw_client_table *t = sw_client_table_new(1, 1, quiet);
+		struct sw_client_diag *cd = sw_client_diag_new(rs, quiet);
+		struct sw_client_finding cf;
+		if (cd != NULL && sw_match_record(m, &rec, &ev) == SW_OK) {
+			sw_client_event(t, &ev);
+			if (sw_client_diagnose(cd, sw_client_get(t, 0), &cf))
+				p->cause[p->n++] = cf.cause->id;
+		}
+		sw_client_diag_free(cd);
+		sw_client_table_free(t);
+	} else if (sw_match_record(m, &rec, &ev) == SW_OK)
 		sw_correlate_event(cor, &ev);
 	else
 		sw_correlate_unmatched(cor, &rec);
