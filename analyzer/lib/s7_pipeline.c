@@ -44,6 +44,7 @@ struct sw_run {
 	struct sw_diagnoser *dg;
 	struct sw_noise *noise;
 	struct sw_digest *digest;
+	int digest_on;			/* needed: text callouts, --summary, --state */
 	struct sw_timeline *tl;
 	struct sw_incr *incr;
 	int64_t newest_us, idle_us;
@@ -156,7 +157,8 @@ sw_run_finding(void *ctx, const struct sw_finding *f)
 			return;
 	}
 	run->selected = 1;
-	sw_digest_failure(run->digest, f);
+	if (run->digest_on)
+		sw_digest_failure(run->digest, f);
 	sw_run_tally(run, f->cause);
 	/* The client's view of the same attempt, when ssh -v output was
 	 * read before this connection ended (a paste has no time: it sorts
@@ -178,7 +180,8 @@ sw_run_success(void *ctx, const struct sw_success *s)
 
 	if (!run->conn_pass || sw_filter_has_cause(run->o->filter))
 		return;
-	sw_digest_success(run->digest, s);
+	if (run->digest_on)
+		sw_digest_success(run->digest, s);
 	if (run->report != NULL)
 		sw_report_success(run->report, s);
 }
@@ -628,6 +631,9 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	run.o = o;
 	run.noise = noise;
 	run.digest = sw_digest_new();
+	/* Memory only where it is used (json and ndjson print no callouts). */
+	run.digest_on = o->summary || o->state != NULL ||
+	    strcmp(o->format, "text") == 0;
 	sw_diag_set_quiet(diag, o->quiet);
 	if ((rs = sw_rules_load(rules_dir, diag)) == NULL) {
 		fprintf(err, "sshwhy: the rules directory %s is invalid; "
