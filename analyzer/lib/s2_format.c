@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "s2_client.h"
 #include "s2_format.h"
 
 struct sw_tm {
@@ -37,6 +38,9 @@ struct sw_format {
 	int have_source;
 	int year_warned;
 	int future_warned;	/* once per source */
+	int client_in_source;	/* client output seen in the current source */
+	int64_t last_time_us;	/* of the last timestamped record */
+	int last_off_min;
 	/* --year mode: rolling year state across the whole stream. */
 	int roll_year, roll_prev_mon;
 	int resume_mon;		/* sw_format_resume_year */
@@ -587,6 +591,7 @@ sw_format_parse(struct sw_format *f, const struct sw_line *line,
 		f->have_source = 1;
 		f->cur_source = line->source;
 		f->future_warned = 0;
+		f->client_in_source = 0;
 	}
 	if (n == 0 || (n >= 3 && memcmp(p, "-- ", 3) == 0)) {
 		/* Blank lines and journalctl's "-- Boot ... --" markers. */
@@ -606,6 +611,27 @@ sw_format_parse(struct sw_format *f, const struct sw_line *line,
 			r.format = sw_format_rows[row].name;
 			break;
 		}
+	}
+	if (k == SW_NFORMATS && sw_client_line(line->text, &r.message)) {
+		/* ssh -v output: no time of its own, so it keeps the stream's
+		 * order; the join with server lines needs none. */
+		f->client_in_source = 1;
+		r.format = "ssh-client";
+		r.client = 1;
+		r.time_us = f->last_time_us;
+		r.utc_off_min = f->last_off_min;
+		r.program = sw_span_make("ssh", 3);
+		r.raw = line->text;
+		r.origin = line->origin;
+		r.lineno = line->lineno;
+		f->stats.client_lines++;
+		*out = r;
+		return SW_OK;
+	}
+	if (k == SW_NFORMATS && f->client_in_source) {
+		/* Other lines of a pasted client session (motd, prompts). */
+		f->stats.other_lines++;
+		return SW_ERR_NOMATCH;
 	}
 	if (k == SW_NFORMATS) {
 		f->stats.unparsed++;
@@ -644,6 +670,8 @@ sw_format_parse(struct sw_format *f, const struct sw_line *line,
 	}
 	r.time_us = secs * 1000000 + tm.usec;
 	r.utc_off_min = off;
+	f->last_time_us = r.time_us;
+	f->last_off_min = off;
 	r.raw = line->text;
 	r.origin = line->origin;
 	r.lineno = line->lineno;

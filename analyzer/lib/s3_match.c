@@ -242,7 +242,8 @@ sw_match_pattern(struct sw_matcher *m, const struct sw_pattern *pt,
 	int rc;
 
 	if ((r->preauth == SW_PREAUTH_YES && !preauth) ||
-	    (r->preauth == SW_PREAUTH_NO && preauth))
+	    (r->preauth == SW_PREAUTH_NO && preauth) ||
+	    r->side != (rec->client ? SW_SIDE_CLIENT : SW_SIDE_SERVER))
 		return SW_ERR_NOMATCH;
 	if (pt->prefix_len > msg.len ||
 	    memcmp(pt->prefix, msg.p, pt->prefix_len) != 0) {
@@ -495,7 +496,11 @@ sw_rules_selftest(const struct sw_rules *rs, FILE *out, unsigned *checked)
 			line.text = sw_span_make(pad.p, pad.len);
 			line.origin = r->file;
 			line.lineno = ex->yaml_line;
-			if (sw_format_parse(fmt, &line, &rec) != SW_OK) {
+			/* Client examples must be recognised as client output;
+			 * a server rule's bare message may look like one
+			 * ("Connection closed by ..."). */
+			if (sw_format_parse(fmt, &line, &rec) != SW_OK ||
+			    (rec.client && r->side == SW_SIDE_SERVER)) {
 				/* A bare message, as after "sshd[pid]: ". */
 				memset(&rec, 0, sizeof(rec));
 				rec.raw = rec.message = line.text;

@@ -15,7 +15,7 @@
 /* Untrusted bytes as inline Markdown text (sw_escape_markdown: no
  * emphasis, link, autolink, mention, entity, HTML or math can form);
  * line breaks become spaces so a value cannot end the paragraph. */
-static void
+void
 sw_md_inline(struct sw_buf *b, struct sw_span s)
 {
 	size_t from = b->len, i;
@@ -68,7 +68,7 @@ sw_md_code_span(struct sw_buf *b, struct sw_span s)
 
 /* An untrusted value as code: no link, mention, entity or HTML can form
  * in a code span; control and invisible characters are made visible. */
-static void
+void
 sw_md_value(struct sw_buf *b, struct sw_span s)
 {
 	struct sw_buf esc;
@@ -79,7 +79,7 @@ sw_md_value(struct sw_buf *b, struct sw_span s)
 	sw_buf_free(&esc);
 }
 
-static void
+void
 sw_md_fenced(struct sw_buf *b, const char *info, struct sw_span body)
 {
 	size_t n = sw_md_fence_len(body), i;
@@ -112,6 +112,10 @@ sw_md_begin(struct sw_report *r, const struct sw_summary *s)
 	if (s->outside > 0)
 		sw_buf_addf(b, " %llu more started outside the time window.",
 		    (unsigned long long)s->outside);
+	if (s->client_failed > 0)
+		sw_buf_addf(b, " **%llu failed login%s** seen only in ssh "
+		    "client output.", (unsigned long long)s->client_failed,
+		    s->client_failed == 1 ? "" : "s");
 	sw_buf_adds(b, "\n");
 	if (s->filter != NULL && *s->filter) {
 		sw_buf_adds(b, "\n");
@@ -173,6 +177,10 @@ sw_md_rec(struct sw_report *r, const struct sw_rec *rec)
 	struct sw_buf *b = &r->b, flat, ev;
 	size_t i;
 
+	if (rec->side == SW_REC_CLIENT) {
+		sw_client_md_head(r, rec);
+		goto fix;
+	}
 	sw_buf_adds(b, "\n### ");
 	sw_format_time_rfc3339(b, rec->start_us, rec->utc_off_min);
 	sw_buf_adds(b, " · ");
@@ -218,6 +226,7 @@ sw_md_rec(struct sw_report *r, const struct sw_rec *rec)
 			sw_md_inline(b, rec->note);
 		sw_buf_adds(b, "\n");
 	}
+fix:
 	sw_buf_init(&flat, (size_t)1 << 20);
 	sw_rec_fix_flatten(rec, &flat);
 	if (r->nth_in_group > 0 && flat.len == r->prev_fix.len &&
@@ -277,6 +286,8 @@ sw_md_rec(struct sw_report *r, const struct sw_rec *rec)
 		sw_md_fenced(b, "text", sw_span_make(ev.p ? ev.p : "", ev.len));
 		sw_buf_free(&ev);
 	}
+	if (rec->client.p != NULL)
+		sw_buf_add(b, rec->client.p, rec->client.len);
 }
 
 static void

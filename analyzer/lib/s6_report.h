@@ -26,6 +26,7 @@ struct sw_summary {
 	uint64_t limit_hits;		/* lines a PCRE2 limit stopped (unmatched) */
 	uint64_t connections, failed, succeeded, unknown, noauth;
 	uint64_t outside;		/* connections outside --since/--until */
+	uint64_t client_failed;		/* failed logins only in ssh client output */
 	size_t ncauses;			/* sorted: count desc, then id */
 	const struct sw_cause_count *causes;
 	size_t nsources;

@@ -92,6 +92,15 @@ sw_spool_encode(struct sw_report *r, const struct sw_finding *f,
 		sw_put_str(b, sw_rule_id(e->rule));
 		sw_put_span(b, e->text, e->text_len);
 	}
+	/* The client's view, rendered now for this writer (s6_client). */
+	sw_buf_addc(b, (char)sw_client_side(f));
+	{
+		struct sw_buf blob;
+		sw_buf_init(&blob, (size_t)16 << 20);
+		sw_client_blob(r, f, &blob);
+		sw_put_span(b, blob.len > 0 ? blob.p : NULL, blob.len);
+		sw_buf_free(&blob);
+	}
 	len = (uint32_t)b->len;
 	memcpy(b->p, &len, sizeof(len));
 }
@@ -228,6 +237,8 @@ sw_spool_read(struct sw_report *r, FILE *fp, const char **raw, size_t *rawlen)
 	}
 	rec->nev = n;
 	rec->ev = r->ev;
+	rec->side = sw_get_u8(&cur);
+	rec->client = sw_get_span(&cur);
 	if (cur.bad || rec->cause_idx >= r->ncauses)
 		return -1;
 	rec->cause = r->causes[rec->cause_idx];
