@@ -20,6 +20,7 @@ struct sw_matcher {
 	const struct sw_pattern **bucket[256];
 	size_t nbucket[256];
 	struct sw_match_stats stats;
+	struct sw_buf variant;	/* "error: " + message, reused */
 };
 
 struct sw_span
@@ -44,6 +45,7 @@ sw_matcher_new(const struct sw_rules *rs, const struct sw_match_limits *limits)
 	int c;
 
 	m->rs = rs;
+	sw_buf_init(&m->variant, 1024);
 	m->mctx = pcre2_match_context_create(NULL);
 	if (m->mctx == NULL) {
 		fprintf(stderr, "sshwhy: out of memory (PCRE2 context)\n");
@@ -95,21 +97,22 @@ sw_matcher_free(struct sw_matcher *m)
 	if (m->jit_stack != NULL)
 		pcre2_jit_stack_free(m->jit_stack);
 	pcre2_match_context_free(m->mctx);
+	sw_buf_free(&m->variant);
 	free(m);
 }
 
 /* Runs one pattern; fills ev on a match. */
 static enum sw_status
-sw_match_pattern(struct sw_matcher *m, const struct sw_pattern *pt,
-    struct sw_span msg, int preauth, const struct sw_record *rec,
-    struct sw_event *ev)
+sw_match_pattern_relaxed(struct sw_matcher *m, const struct sw_pattern *pt,
+    struct sw_span msg, int preauth, int relax_preauth,
+    const struct sw_record *rec, struct sw_event *ev)
 {
 	const struct sw_rule *r = pt->rule;
 	PCRE2_SIZE *ov;
 	size_t i;
 	int rc;
 
-	if ((r->preauth == SW_PREAUTH_YES && !preauth) ||
+	if ((r->preauth == SW_PREAUTH_YES && !preauth && !relax_preauth) ||
 	    (r->preauth == SW_PREAUTH_NO && preauth))
 		return SW_ERR_NOMATCH;
 	if (pt->prefix_len > msg.len ||
@@ -155,26 +158,105 @@ sw_match_pattern(struct sw_matcher *m, const struct sw_pattern *pt,
 	return SW_OK;
 }
 
+static enum sw_status
+sw_match_pattern(struct sw_matcher *m, const struct sw_pattern *pt,
+    struct sw_span msg, int preauth, const struct sw_record *rec,
+    struct sw_event *ev)
+{
+	return sw_match_pattern_relaxed(m, pt, msg, preauth, 0, rec, ev);
+}
+
+/* Tries every pattern filed under msg's first byte. */
+static enum sw_status
+sw_match_list(struct sw_matcher *m, struct sw_span msg, int preauth,
+    int relax, const struct sw_record *rec, struct sw_event *ev,
+    enum sw_status *worst)
+{
+	unsigned char c = msg.len ? (unsigned char)msg.p[0] : 0;
+	size_t i;
+
+	for (i = 0; i < m->nbucket[c]; i++) {
+		enum sw_status st = sw_match_pattern_relaxed(m, m->bucket[c][i],
+		    msg, preauth, relax, rec, ev);
+		if (st == SW_OK)
+			return SW_OK;
+		if (st == SW_ERR_MATCHLIMIT)
+			*worst = st;
+	}
+	return SW_ERR_NOMATCH;
+}
+
+/* A span of the variant buffer, moved back onto the message it copies. */
+static struct sw_span
+sw_unvariant(struct sw_span v, const struct sw_buf *b, size_t plen,
+    struct sw_span msg)
+{
+	if (v.p == NULL || v.p < b->p + plen || v.p + v.len > b->p + b->len)
+		return sw_span_make(NULL, 0);	/* in the added prefix */
+	return sw_span_make(msg.p + (v.p - (b->p + plen)), v.len);
+}
+
+/*
+ * The same message as another OpenSSH version writes it: with or without
+ * an "error: " or "fatal: " prefix (sshd has added and dropped them over
+ * the years), and without " [preauth]" where older versions omit it.
+ * Tried only when the line as written matched nothing.
+ */
+static enum sw_status
+sw_match_variants(struct sw_matcher *m, struct sw_span msg, int preauth,
+    const struct sw_record *rec, struct sw_event *ev, enum sw_status *worst)
+{
+	static const char *const prefixes[] = { "error: ", "fatal: " };
+	struct sw_span base = msg;
+	size_t i, k;
+
+	/* Debug lines never carry these prefixes. */
+	if (sw_span_starts_with(msg, "debug"))
+		return SW_ERR_NOMATCH;
+	if (!preauth && sw_match_list(m, msg, 0, 1, rec, ev, worst) == SW_OK)
+		return SW_OK;
+	for (i = 0; i < 2; i++)
+		if (sw_span_starts_with(msg, prefixes[i])) {
+			base = sw_span_make(msg.p + 7, msg.len - 7);
+			if (sw_match_list(m, base, preauth, 1, rec, ev,
+			    worst) == SW_OK)
+				return SW_OK;
+		}
+	for (i = 0; i < 2; i++) {
+		struct sw_span v;
+		if (sw_span_starts_with(msg, prefixes[i]))
+			continue;	/* that is the line as written */
+		sw_buf_reset(&m->variant);
+		sw_buf_adds(&m->variant, prefixes[i]);
+		sw_buf_add(&m->variant, base.p, base.len);
+		v = sw_span_make(m->variant.p, m->variant.len);
+		if (sw_match_list(m, v, preauth, 1, rec, ev, worst) != SW_OK)
+			continue;
+		for (k = 0; k < ev->nnamed; k++)
+			ev->named[k].value = sw_unvariant(ev->named[k].value,
+			    &m->variant, 7, base);
+		for (k = 0; k < SW_CAP_COUNT_; k++)
+			ev->cap[k] = sw_unvariant(ev->cap[k], &m->variant, 7,
+			    base);
+		return SW_OK;
+	}
+	return SW_ERR_NOMATCH;
+}
+
 enum sw_status
 sw_match_record(struct sw_matcher *m, const struct sw_record *rec,
     struct sw_event *ev)
 {
 	struct sw_span msg;
-	const struct sw_pattern **list;
-	size_t i, n;
 	int preauth;
-	enum sw_status st, worst = SW_ERR_NOMATCH;
+	enum sw_status worst = SW_ERR_NOMATCH;
 
 	msg = sw_match_strip_preauth(rec->message, &preauth);
-	list = m->bucket[msg.len ? (unsigned char)msg.p[0] : 0];
-	n = m->nbucket[msg.len ? (unsigned char)msg.p[0] : 0];
-	for (i = 0; i < n; i++) {
-		st = sw_match_pattern(m, list[i], msg, preauth, rec, ev);
-		if (st == SW_OK)
-			return SW_OK;
-		if (st == SW_ERR_MATCHLIMIT)
-			worst = st;
-	}
+	if (sw_match_list(m, msg, preauth, 0, rec, ev, &worst) == SW_OK)
+		return SW_OK;
+	if (worst == SW_ERR_NOMATCH &&
+	    sw_match_variants(m, msg, preauth, rec, ev, &worst) == SW_OK)
+		return SW_OK;
 	return worst;
 }
 

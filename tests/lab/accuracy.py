@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
 """Accuracy of sshwhy against the lab's ground truth.
 
-usage: accuracy.py SSHWHY LABDIR [--markdown]
+usage: accuracy.py SSHWHY LABDIR [--markdown] [--known FILE]
 
 Runs sshwhy (--format ndjson) over LABDIR/{info,verbose,debug}.log and their
 RFC 3339 twins, matches every finding to its attempt in LABDIR/labels.tsv by
 the client's pinned source port (or, when sshd logged no port, by user name
 in round order), and compares the cause with the label. A `success` label
 must produce no finding. Misses listed with a reason in known-misses.tsv
-beside this script are reported but allowed; any other miss fails the test.
+beside this script (or the --known FILE of another OpenSSH version) are
+reported but allowed; any other miss fails the test.
 Prints the table cause x LogLevel -> correct/total.
 """
 import collections
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -55,20 +57,28 @@ def shown(cause):
     return "no finding" if cause == "success" else cause
 
 
-def judge(rows, findings):
-    """Maps each row to the cause sshwhy reported for it (None: no finding)."""
+def judge(rows, findings, text):
+    """Maps each row to the cause sshwhy reported for it (None: no finding).
+    A finding with neither port nor user (9.8+ at INFO: the listener's
+    "Timeout before authentication ..., pid = N" alone) goes to the next
+    attempt, in round order, whose port the log never names."""
     by_port = collections.defaultdict(list)
     by_user = collections.defaultdict(list)
+    portless = []
     for f in findings:
         if f["source_port"] is not None:
             by_port[f["source_port"]].append(f)
-        else:
+        elif f["user"]:
             by_user[f["user"]].append(f)
+        else:
+            portless.append(f)
     got = {}
     for r in sorted(rows, key=lambda r: int(r["round"])):
         fs = by_port.get(int(r["port"]), [])
         if not fs and by_user.get(r["user"]):
             fs = [by_user[r["user"]].pop(0)]
+        if not fs and portless and not re.search(r"\bport %s\b" % r["port"], text):
+            fs = [portless.pop(0)]
         got[id(r)] = fs[0]["cause"] if fs else None
     return got
 
@@ -77,7 +87,10 @@ def main():
     binary, labdir = sys.argv[1], sys.argv[2]
     markdown = "--markdown" in sys.argv
     here = os.path.dirname(os.path.abspath(__file__))
-    known = load_known(os.path.join(here, "known-misses.tsv"))
+    known_path = os.path.join(here, "known-misses.tsv")
+    if "--known" in sys.argv:
+        known_path = sys.argv[sys.argv.index("--known") + 1]
+    known = load_known(known_path)
     labels = load_labels(labdir)
     year = "2026"
     with open(os.path.join(labdir, "VERSION")) as f:
@@ -91,7 +104,9 @@ def main():
         rows = [r for r in labels if r["loglevel"] == level]
         for variant in (stem + ".log", stem + "-rfc3339.log"):
             path = os.path.join(labdir, variant)
-            got = judge(rows, run_sshwhy(binary, path, year))
+            with open(path, encoding="utf-8", errors="replace") as f:
+                text = f.read()
+            got = judge(rows, run_sshwhy(binary, path, year), text)
             for r in rows:
                 want = r["expected_cause"]
                 have = got[id(r)] or "success"   # no finding
