@@ -243,6 +243,98 @@ sw_match_variants(struct sw_matcher *m, struct sw_span msg, int preauth,
 	return SW_ERR_NOMATCH;
 }
 
+static int
+sw_is_mask(char c)
+{
+	return c == 'x' || c == 'X' || c == '*';
+}
+
+/*
+ * Length of a redacted IPv4 address at p ("xxx.xxx.xxx.xxx", "203.0.x.x",
+ * "122.*.*.*" - four fields of digits or masks (x, X or *), at least one masked),
+ * or of a template placeholder ("{{ip}}"); 0 if there is none.
+ */
+static size_t
+sw_redacted_len(const char *p, size_t n)
+{
+	size_t i = 0, f;
+	int masked = 0;
+
+	if (n >= 5 && p[0] == '{' && p[1] == '{') {
+		for (i = 2; i < n && i < 40 && p[i] != '}' && p[i] != ' '; i++)
+			;
+		if (i > 2 && i + 1 < n && p[i] == '}' && p[i + 1] == '}')
+			return i + 2;
+		return 0;
+	}
+	for (f = 0; f < 4; f++) {
+		size_t start = i;
+		int digits = 0, masks = 0;
+		while (i < n && i - start < 4 && (sw_is_mask(p[i]) ||
+		    (p[i] >= '0' && p[i] <= '9'))) {
+			if (sw_is_mask(p[i]))
+				masks++;
+			else
+				digits++;
+			i++;
+		}
+		if (i == start || (digits && masks) || i - start > 3)
+			return 0;
+		masked |= masks > 0;
+		if (f < 3) {
+			if (i >= n || p[i] != '.')
+				return 0;
+			i++;
+		}
+	}
+	if (!masked || (i < n && ((p[i] >= '0' && p[i] <= '9') ||
+	    sw_is_mask(p[i]) || p[i] == '.')))
+		return 0;
+	return i;
+}
+
+/*
+ * A line whose client address the poster redacted: matched with every
+ * masked character read as '0' (the same length, so the captures map back
+ * onto the line and the address is shown as given). Tried last.
+ */
+static enum sw_status
+sw_match_redacted(struct sw_matcher *m, struct sw_span msg, int preauth,
+    const struct sw_record *rec, struct sw_event *ev, enum sw_status *worst)
+{
+	size_t i, k, len;
+	int found = 0;
+	struct sw_span v;
+
+	sw_buf_reset(&m->variant);
+	sw_buf_add(&m->variant, msg.p, msg.len);
+	for (i = 0; i < msg.len; i++) {
+		if (i > 0 && msg.p[i - 1] != ' ' && msg.p[i - 1] != '[' &&
+		    msg.p[i - 1] != '(' && msg.p[i - 1] != '=' &&
+		    msg.p[i - 1] != '@' && msg.p[i - 1] != '`' &&
+		    msg.p[i - 1] != '\'')
+			continue;
+		if ((len = sw_redacted_len(msg.p + i, msg.len - i)) == 0)
+			continue;
+		for (k = i; k < i + len; k++)
+			if (msg.p[k] != '.')
+				m->variant.p[k] = '0';
+		found = 1;
+		i += len - 1;
+	}
+	if (!found)
+		return SW_ERR_NOMATCH;
+	v = sw_span_make(m->variant.p, msg.len);
+	if (sw_match_list(m, v, preauth, 1, rec, ev, worst) != SW_OK)
+		return SW_ERR_NOMATCH;
+	for (k = 0; k < ev->nnamed; k++)
+		ev->named[k].value = sw_unvariant(ev->named[k].value,
+		    &m->variant, 0, msg);
+	for (k = 0; k < SW_CAP_COUNT_; k++)
+		ev->cap[k] = sw_unvariant(ev->cap[k], &m->variant, 0, msg);
+	return SW_OK;
+}
+
 enum sw_status
 sw_match_record(struct sw_matcher *m, const struct sw_record *rec,
     struct sw_event *ev)
@@ -256,6 +348,9 @@ sw_match_record(struct sw_matcher *m, const struct sw_record *rec,
 		return SW_OK;
 	if (worst == SW_ERR_NOMATCH &&
 	    sw_match_variants(m, msg, preauth, rec, ev, &worst) == SW_OK)
+		return SW_OK;
+	if (worst == SW_ERR_NOMATCH &&
+	    sw_match_redacted(m, msg, preauth, rec, ev, &worst) == SW_OK)
 		return SW_OK;
 	return worst;
 }
