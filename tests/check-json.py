@@ -6,7 +6,7 @@ import os
 import sys
 
 KEYS = ["time", "host", "pid", "user", "invalid_user", "source_ip",
-        "source_port", "method", "cause", "confidence", "title",
+        "source_port", "source_host", "method", "cause", "confidence", "title",
         "explanation", "fix", "note", "log_level_seen", "noise", "evidence"]
 golden = sys.argv[1]
 n = bad = 0

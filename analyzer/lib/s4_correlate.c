@@ -267,6 +267,7 @@ sw_cnode_free(struct sw_cnode *n)
 	free(n->c.evidence);
 	free(n->c.user);
 	free(n->c.ip);
+	free(n->c.source_host);
 	free(n);
 }
 
@@ -524,6 +525,32 @@ sw_other_address(const struct sw_cnode *n, const struct sw_event *ev)
 	return !sw_span_eq_str(ip, n->c.ip);
 }
 
+/*
+ * With UseDNS yes sshd names the client by its host name in some lines
+ * (AllowUsers refusals, PAM errors, pam_* rhost=, key options): kept as
+ * source_host. An address literal there is not a host name.
+ */
+static void
+sw_set_host(struct sw_conn *cn, const struct sw_event *ev)
+{
+	struct sw_span h = ev->cap[SW_CAP_RHOST];
+	size_t i;
+	int literal = 1;
+
+	if (h.len == 0)
+		h = sw_event_named(ev, "from_host");
+	if (cn->source_host != NULL || h.len == 0 || h.len > 255 ||
+	    sw_span_eq_str(h, "UNKNOWN"))
+		return;
+	for (i = 0; i < h.len && literal; i++)
+		literal = strchr("0123456789abcdefABCDEF:.%", h.p[i]) != NULL;
+	if (literal && memchr(h.p, '.', h.len) == NULL &&
+	    memchr(h.p, ':', h.len) == NULL)
+		literal = 0;	/* "deadbeef" is a name */
+	if (!literal)
+		sw_set_str(&cn->source_host, h, 255);
+}
+
 void
 sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 {
@@ -620,6 +647,7 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 		cn->level_seen = sw_rule_level(ev->rule);
 	sw_set_str(&cn->user, ev->cap[SW_CAP_USER], 256);
 	sw_set_str(&cn->ip, ev->cap[SW_CAP_IP], 64);
+	sw_set_host(cn, ev);
 	if (cn->port == 0 && ev->cap[SW_CAP_PORT].p != NULL &&
 	    sw_span_to_u64(ev->cap[SW_CAP_PORT], &v) == 0 && v <= 65535)
 		cn->port = (unsigned)v;

@@ -54,6 +54,7 @@ struct sw_conn {
 	char *user;			/* NULL when none was named */
 	int user_invalid;		/* sshd said "invalid user" */
 	char *ip;			/* NULL when unknown */
+	char *source_host;		/* client host name (UseDNS yes), or NULL */
 	unsigned port;			/* 0 when unknown */
 	char method[48];		/* last method tried, "" if none */
 	enum sw_outcome outcome;

@@ -114,8 +114,13 @@ sw_text_finding(struct sw_report *r, const struct sw_finding *f)
 	sw_buf_adds(b, "\n  from      ");
 	if (c->ip != NULL)
 		sw_escape_text(b, sw_cstr(c->ip));
-	else
+	else if (c->source_host == NULL)
 		sw_buf_adds(b, "(unknown address)");
+	if (c->source_host != NULL) {
+		sw_buf_adds(b, c->ip != NULL ? " (" : "");
+		sw_escape_text(b, sw_cstr(c->source_host));
+		sw_buf_adds(b, c->ip != NULL ? ")" : "");
+	}
 	if (c->port != 0)
 		sw_buf_addf(b, " port %u", c->port);
 	sw_buf_adds(b, "\n  method    ");
@@ -270,6 +275,8 @@ sw_json_object(struct sw_buf *b, const struct sw_finding *f,
 		sw_buf_addf(b, ",\"source_port\":%u,", c->port);
 	else
 		sw_buf_adds(b, ",\"source_port\":null,");
+	sw_json_str(b, "source_host", c->source_host);
+	sw_buf_adds(b, ",");
 	sw_json_str(b, "method", f->method);
 	sw_buf_adds(b, ",");
 	sw_json_str(b, "cause", f->cause->id);
@@ -414,7 +421,13 @@ sw_md_finding(struct sw_report *r, const struct sw_finding *f)
 	if (c->user_invalid)
 		sw_buf_adds(b, " (invalid user)");
 	sw_buf_adds(b, " |\n| source | ");
-	sw_md_text(b, c->ip ? c->ip : "(unknown)");
+	sw_md_text(b, c->ip ? c->ip : c->source_host ? c->source_host :
+	    "(unknown)");
+	if (c->ip != NULL && c->source_host != NULL) {
+		sw_buf_adds(b, " (");
+		sw_md_text(b, c->source_host);
+		sw_buf_adds(b, ")");
+	}
 	if (c->port != 0)
 		sw_buf_addf(b, " port %u", c->port);
 	sw_buf_adds(b, " |\n| method | ");
