@@ -6,6 +6,9 @@
 #include <sys/stat.h>
 
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "s1_input.h"
@@ -227,6 +230,89 @@ sw_streams_free(struct sw_streams *ss)
 	free(ss->heap);
 }
 
+/*
+ * Progress on stderr, for people at a terminal: only when stderr is one,
+ * not --quiet, and only once a run has taken a second
+ * ($SSHWHY_PROGRESS_DELAY_MS changes that, for tests). The clock is read
+ * every 4096 records, so the loop pays nothing for it.
+ */
+struct sw_progress {
+	FILE *err;
+	int on;
+	int shown;
+	double delay;
+	uint64_t n;
+	struct timespec start, last;
+};
+
+static double
+sw_elapsed(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	    (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void
+sw_progress_init(struct sw_progress *p, FILE *err, int quiet)
+{
+	const char *d = getenv("SSHWHY_PROGRESS_DELAY_MS");
+	uint64_t ms;
+
+	memset(p, 0, sizeof(*p));
+	p->err = err;
+	p->on = !quiet && err != NULL && isatty(fileno(err));
+	p->delay = 1.0;
+	if (d != NULL && sw_span_to_u64(sw_span_make(d, strlen(d)), &ms) == 0)
+		p->delay = (double)ms / 1000.0;
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+	p->last = p->start;
+}
+
+static void
+sw_progress_tick(struct sw_progress *p)
+{
+	struct timespec now;
+
+	if (!p->on || (++p->n & 0xfff) != 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (sw_elapsed(&p->start, &now) < p->delay ||
+	    (p->shown && sw_elapsed(&p->last, &now) < 0.2))
+		return;
+	p->last = now;
+	p->shown = 1;
+	fprintf(p->err, "\rsshwhy: %llu lines read (%.0f s)\033[K",
+	    (unsigned long long)p->n, sw_elapsed(&p->start, &now));
+	fflush(p->err);
+}
+
+static void
+sw_progress_done(struct sw_progress *p)
+{
+	if (p->shown) {
+		fputs("\r\033[K", p->err);
+		fflush(p->err);
+	}
+}
+
+/* Text wraps at the terminal's width, or 80 when not a terminal. */
+static unsigned
+sw_run_width(FILE *out)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+	uint64_t v;
+
+	if (!isatty(fileno(out)))
+		return 80;
+	if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (cols != NULL && sw_span_to_u64(sw_span_make(cols, strlen(cols)),
+	    &v) == 0 && v > 0 && v < 10000)
+		return (unsigned)v;
+	return 80;
+}
+
 int
 sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
     const char *const *paths, size_t npaths, FILE *out, FILE *err)
@@ -247,6 +333,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	struct sw_report_opts ro;
 	struct sw_summary sum;
 	struct sw_run run;
+	struct sw_progress prog;
 	const char **sources = NULL;
 	int rc = SW_EXIT_USAGE;
 	size_t i, j;
@@ -263,6 +350,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	ro.no_evidence = o->no_evidence;
 	ro.unmatched = o->unmatched;
 	ro.all = o->all;
+	ro.width = sw_run_width(out);
 	if ((run.report = sw_report_new(o->format, out, &ro, noise)) == NULL)
 		goto out;
 	if ((dg = sw_diagnoser_new(rs, sw_run_finding, &run, diag)) == NULL)
@@ -289,10 +377,12 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	cor = sw_correlator_new(&co, sw_diagnose_conn, dg, diag);
 	sw_streams_open(&ss, paths, npaths, &io, &fo, diag);
 	sw_streams_start(&ss);
+	sw_progress_init(&prog, err, o->quiet);
 
 	while ((rec = sw_streams_peek(&ss)) != NULL) {
 		struct sw_event ev;
 
+		sw_progress_tick(&prog);
 		if (sw_match_record(m, rec, &ev) == SW_OK)
 			sw_correlate_event(cor, &ev);
 		else {
@@ -303,6 +393,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		sw_streams_pop(&ss);
 	}
 	sw_correlate_finish(cor);
+	sw_progress_done(&prog);
 
 	memset(&sum, 0, sizeof(sum));
 	for (i = 0; i < ss.n; i++) {
@@ -316,7 +407,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		const struct sw_correlate_stats *cs = sw_correlate_stats(cor);
 		const struct sw_match_stats *ms = sw_match_stats(m);
 
-		sum.limit_hits = ms->limit_hits;
+		sum.limit_hits = ms->limit_lines;
 		sum.connections = cs->connections - ds->outside;
 		sum.outside = ds->outside;
 		sum.failed = ds->failed;
@@ -366,12 +457,134 @@ out:
 	return rc;
 }
 
+/*
+ * `cause:` of the examples: each such line is analysed on its own, through
+ * format, match, correlate and diagnose, and must give exactly one failed
+ * login with that cause ("none": no failed login). This ties a rule's cause
+ * id, its priority against the inferred causes and the diagnoser's choices
+ * to a real line, which the matcher's self-test alone does not.
+ */
+struct sw_probe {
+	const char *cause[4];
+	size_t n;
+};
+
+static void
+sw_probe_finding(void *ctx, const struct sw_finding *f)
+{
+	struct sw_probe *p = ctx;
+
+	if (p->n < sizeof(p->cause) / sizeof(p->cause[0]))
+		p->cause[p->n] = f->cause->id;
+	p->n++;
+}
+
+/* 0, or -1 when the rule set lacks a cause the diagnoser needs. */
+static int
+sw_probe_line(const struct sw_rules *rs, const char *text, struct sw_probe *p)
+{
+	struct sw_diag *quiet = sw_diag_new(NULL, 1);
+	struct sw_format_opts fo = { 2026, 0 };
+	struct sw_format *fmt = sw_format_new(&fo, quiet);
+	struct sw_matcher *m = sw_matcher_new(rs, NULL);
+	struct sw_diagnoser *dg = sw_diagnoser_new(rs, sw_probe_finding, p,
+	    quiet);
+	struct sw_correlate_opts co;
+	struct sw_correlator *cor;
+	struct sw_buf buf;
+	struct sw_line line;
+	struct sw_record rec;
+	struct sw_event ev;
+
+	memset(p, 0, sizeof(*p));
+	if (dg == NULL) {
+		sw_matcher_free(m);
+		sw_format_free(fmt);
+		sw_diag_free(quiet);
+		return -1;
+	}
+	sw_correlate_opts_default(&co);
+	cor = sw_correlator_new(&co, sw_diagnose_conn, dg, quiet);
+	sw_buf_init(&buf, 4096);
+	memset(&line, 0, sizeof(line));
+	line.origin = "example";
+	line.lineno = 1;
+	line.text = sw_span_make(text, strlen(text));
+	if (sw_format_parse(fmt, &line, &rec) != SW_OK) {
+		/* A bare message: give it the header sshd's syslog line has. */
+		sw_buf_adds(&buf, "Jan  1 00:00:00 example sshd[1]: ");
+		sw_buf_adds(&buf, text);
+		line.text = sw_span_make(buf.p, buf.len);
+		if (sw_format_parse(fmt, &line, &rec) != SW_OK)
+			goto out;
+	}
+	if (sw_match_record(m, &rec, &ev) == SW_OK)
+		sw_correlate_event(cor, &ev);
+	else
+		sw_correlate_unmatched(cor, &rec);
+	sw_correlate_finish(cor);
+out:
+	sw_correlator_free(cor);
+	sw_buf_free(&buf);
+	sw_diagnoser_free(dg);
+	sw_matcher_free(m);
+	sw_format_free(fmt);
+	sw_diag_free(quiet);
+	return 0;
+}
+
+static unsigned
+sw_rules_test_causes(const struct sw_rules *rs, FILE *out, unsigned *checked)
+{
+	unsigned failures = 0;
+	size_t i, e;
+
+	*checked = 0;
+	for (i = 0; i < sw_rules_count(rs); i++) {
+		const struct sw_rule *r = sw_rules_get(rs, i);
+		for (e = 0; e < sw_rule_nexamples(r); e++) {
+			const char *want = sw_rule_example_cause(r, e);
+			const char *text, *got;
+			struct sw_probe p;
+			struct sw_buf esc;
+			int must;
+
+			if (want == NULL)
+				continue;
+			text = sw_rule_example(r, e, &must);
+			(*checked)++;
+			if (sw_probe_line(rs, text, &p) != 0) {
+				failures++;
+				fprintf(out, "%s: example of rule %s states "
+				    "cause %s, but the rules lack a cause the "
+				    "diagnoser needs (insufficient-logging, "
+				    "invalid-user, undetermined)\n",
+				    sw_rule_file(r), sw_rule_id(r), want);
+				continue;
+			}
+			got = p.n == 0 ? "none" : p.cause[0];
+			if (p.n <= 1 && strcmp(got, want) == 0)
+				continue;
+			failures++;
+			sw_buf_init(&esc, 1024);
+			sw_escape_text(&esc, sw_span_make(text, strlen(text)));
+			fprintf(out, "%s: example of rule %s states cause %s, "
+			    "the line alone gives %s%s\n    line: %s\n",
+			    sw_rule_file(r), sw_rule_id(r), want, got,
+			    p.n > 1 ? " (and more findings)" : "",
+			    esc.p ? esc.p : "");
+			sw_buf_free(&esc);
+		}
+	}
+	return failures;
+}
+
 int
 sw_run_rules_test(const char *rules_dir, FILE *out, FILE *err)
 {
 	struct sw_diag *diag = sw_diag_new(err, 1000);
 	struct sw_rules *rs = sw_rules_load(rules_dir, diag);
-	unsigned failures, checked = 0;
+	unsigned failures, checked = 0, cfail, cchecked = 0;
 	int rc;
 
 	if (rs == NULL) {
@@ -384,7 +597,10 @@ sw_run_rules_test(const char *rules_dir, FILE *out, FILE *err)
 	fprintf(out, "%zu rules, %u example lines: %u passed, %u failed\n",
 	    sw_rules_count(rs), checked, checked - (failures > checked ?
 	    checked : failures), failures);
-	rc = failures == 0 ? 0 : 1;
+	cfail = sw_rules_test_causes(rs, out, &cchecked);
+	fprintf(out, "%u examples state a cause: %u passed, %u failed\n",
+	    cchecked, cchecked - cfail, cfail);
+	rc = failures == 0 && cfail == 0 ? 0 : 1;
 	sw_rules_free(rs);
 	sw_diag_free(diag);
 	return rc;
@@ -417,8 +633,9 @@ sw_explain_all(const struct sw_rules *rs, FILE *out)
 	fprintf(out, "# Causes\n\n<!-- Generated by `sshwhy explain` from "
 	    "rules/: do not edit; run scripts/gen-causes.sh. -->\n\n"
 	    "Every cause sshwhy can name, with the rules (signatures) that "
-	    "name it, the lowest sshd LogLevel at which each signature's line "
-	    "appears, and real example lines. What each lab scenario logs at "
+	    "name it, each signature's priority (when several lines of one "
+	    "connection name a cause, the highest priority wins), the lowest "
+	    "sshd LogLevel at which its line appears, and real example lines. What each lab scenario logs at "
 	    "INFO, VERBOSE and DEBUG1 on a real OpenSSH 9.2 is in "
 	    "tests/lab/NOTES.md, and sshwhy's accuracy per cause and level "
 	    "in docs/lab.md.\n\n"
@@ -436,8 +653,10 @@ sw_explain_all(const struct sw_rules *rs, FILE *out)
 			const struct sw_cause *x = sw_rule_cause(r);
 			if (x == NULL || strcmp(x->id, c->id) != 0)
 				continue;
-			fprintf(out, "* `%s` (%s, from LogLevel %s)%s\n",
+			fprintf(out, "* `%s` (%s, priority %d, from LogLevel "
+			    "%s)%s\n",
 			    sw_rule_id(r), sw_meaning_name(sw_rule_meaning(r)),
+			    sw_rule_priority(r),
 			    sw_loglevel_name(sw_rule_level(r)),
 			    sw_rule_nexamples(r) ? ":" : ": inferred when the "
 			    "lines that would name another cause are missing");
