@@ -35,11 +35,14 @@ EVIDENCE = {
     "root-login-refused": [r"ROOT LOGIN REFUSED"],
     "shell-missing": [r"not allowed because shell \S+ does not exist"],
     "account-locked": [r"account is locked"],
-    "account-expired": [r"has expired \(account expired\)"],
+    "account-expired": [r"has expired \(account expired\)", r"^.*: Account \S+ has expired$"],
     "password-expired": [r"expired password for user|password expired|Password change required|pam_chauthtok"],
     "key-options-refused": [r"not from a permitted host"],
     "auth-methods-incomplete": [r"Partial publickey for "],
-    "certificate-invalid": [r"Certificate invalid"],
+    # a refused certificate: a named reason, or (a CA not trusted) a
+    # certificate key failing with no reason at all
+    "certificate-invalid": [r"Certificate invalid", r"Failed publickey for .* [A-Z0-9]+-CERT "],
+    "nologin": [r"not allowed because /\S+ exists"],
     "negotiation-failed": [r"Unable to negotiate with "],
     # Debian 12's CVE-2024-6387 fix (#if 0 in sshsigdie) removed the
     # "Timeout before authentication" line: the evidence is a connection
@@ -135,6 +138,12 @@ def main():
             if other != lv and attempt_lines(trad[other], port)[1]:
                 print("LEAK port %s (%s) also in %s" % (port, lv, other))
                 bad += 1
+        if lab == "nologin":
+            # UsePAM no: the session child refuses under its own pid,
+            # which no line links to the attempt; the nth such line
+            ul = [raw for _, _, msg, raw in trad[lv]
+                  if msg.startswith("User %s not allowed because /" % r["user"])]
+            got += ul[nth:nth + 1]
         pats = EVIDENCE.get(lab)
         if pats is None:
             print("MISMATCH unknown label %r for %s %s r%s" % (lab, r["scenario"], lv, r["round"]))

@@ -55,7 +55,8 @@ LAB_ETC=/etc/ssh/lab                # inside the namespace (overlay on /etc)
 
 # scenario-number scenario user instance client-kind
 # instance: main | nopubkey | grace | nologin (main instance, /etc/nologin
-# present, run alone at the end of a round)
+# present, run alone at the end of a round) | nopam (UsePAM no, ports
+# 2231-2233) | nopamnologin (the nopam instance while /etc/nologin exists)
 SCENARIOS=(
   "1 success sw_ok main key"
   "2 success-password sw_okpass main password"
@@ -95,6 +96,9 @@ SCENARIOS=(
   "33 max-auth-tries sw_manykeys main manykeys"
   "34 wrong-password sw_badpass main badpassword"
   "35 nologin sw_nologin nologin key"
+  "39 account-expired-nopam sw_acctexpnp nopam key"
+  "40 nologin-nopam sw_nologinnp nopamnologin key"
+  "41 cert-untrusted-ca sw_certca main cert"
 )
 
 log() { printf '[lab %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -436,6 +440,8 @@ gen_server_keys() {
   ssh-keygen -q -N '' -t rsa -b 3072 -C 'lab host' -f "$LAB_ETC/ssh_host_rsa_key"
   # user certificate authority (TrustedUserCAKeys)
   ssh-keygen -q -N '' -t ed25519 -C 'lab user CA' -f "$LAB_ETC/user_ca"
+  # a CA the server does not trust (cert-untrusted-ca)
+  ssh-keygen -q -N '' -t ed25519 -C 'other CA' -f "$LAB_ETC/other_ca"
 }
 
 # write_cfg FILE PORT LEVEL-INDEX KIND   (KIND: main | nopubkey | grace)
@@ -488,6 +494,7 @@ Match User sw_twostep
 EOF
       ;;
     nopubkey) echo "PubkeyAuthentication no" >>"$file" ;;
+    nopam) sed -i 's/^UsePAM yes$/UsePAM no/' "$file" ;;
     grace) echo "LoginGraceTime 3" >>"$file" ;;
   esac
   /usr/sbin/sshd -t -f "$file" || die "bad sshd config $file"
@@ -575,7 +582,8 @@ setup_users() {
       key-type-not-accepted|rsa-key-too-small|allowusers|denyusers|allowgroups|\
       denygroups|shell-missing|account-locked|account-expired|password-expired|\
       authmethods-incomplete|kex-mismatch|hostkey-mismatch|cipher-mismatch|\
-      login-grace-timeout|wrong-password|nologin)
+      login-grace-timeout|wrong-password|nologin|account-expired-nopam|\
+      nologin-nopam)
         install_ak "$u" ;;
       root-login-refused)
         install -d -m 700 /root/.ssh
@@ -621,6 +629,11 @@ setup_users() {
       cert-expired)
         install -d -m 700 -o "$u" -g "$u" "$h/.ssh"
         ssh-keygen -q -s "$LAB_ETC/user_ca" -I "$u-cert" -n "$u" -V 20200101:20200201 "$K/$u/id.pub" ;;
+      cert-untrusted-ca)
+        # a valid certificate from a CA the server does not trust, and (as
+        # usual for certificate users) no authorized_keys
+        install -d -m 700 -o "$u" -g "$u" "$h/.ssh"
+        ssh-keygen -q -s "$LAB_ETC/other_ca" -I "$u-cert" -n "$u" -V -1d:+52w "$K/$u/id.pub" ;;
       max-auth-tries)
         install_ak "$u"       # key id is authorized but never offered
         local j
@@ -638,6 +651,7 @@ setup_users() {
   # account states
   usermod -L sw_locked
   chage -E 1 sw_acctexp
+  chage -E 1 sw_acctexpnp
   chage -d 0 sw_pwexp
   # askpass that keeps the user "thinking" past LoginGraceTime
   mkdir -p "$W/bin"
@@ -702,6 +716,7 @@ run_attempt() {
   local sport
   case $inst in
     main|nologin) sport=$((2201 + i)) ;;
+    nopam|nopamnologin) sport=$((2231 + i)) ;;
     nopubkey) sport=$((2211 + i)) ;;
     grace) sport=$((2221 + i)) ;;
   esac
@@ -790,6 +805,7 @@ inner() {
     write_cfg "$W/cfg/main-${LNAMES[$i]}.conf" $((2201 + i)) "$i" main
     write_cfg "$W/cfg/nopubkey-${LNAMES[$i]}.conf" $((2211 + i)) "$i" nopubkey
     write_cfg "$W/cfg/grace-${LNAMES[$i]}.conf" $((2221 + i)) "$i" grace
+    write_cfg "$W/cfg/nopam-${LNAMES[$i]}.conf" $((2231 + i)) "$i" nopam
   done
   for i in 0 1 2; do
     start_sshd "$W/cfg/main-${LNAMES[$i]}.conf" "$i" $((2201 + i))
@@ -804,11 +820,12 @@ inner() {
     for i in 0 1 2; do
       start_sshd "$W/cfg/nopubkey-${LNAMES[$i]}.conf" "$i" $((2211 + i)); extra+=("$STARTED_PID")
       start_sshd "$W/cfg/grace-${LNAMES[$i]}.conf" "$i" $((2221 + i)); extra+=("$STARTED_PID")
+      start_sshd "$W/cfg/nopam-${LNAMES[$i]}.conf" "$i" $((2231 + i)); extra+=("$STARTED_PID")
     done
     ATTEMPTS=()
     for line in "${SCENARIOS[@]}"; do
       read -r n scen u inst kind <<<"$line"
-      [[ $inst == nologin ]] && continue
+      [[ $inst == nologin || $inst == nopamnologin ]] && continue
       scenario_applies "$scen" || continue
       for i in 0 1 2; do ATTEMPTS+=("$round $i $n $scen $u $inst $kind"); done
     done
@@ -818,7 +835,7 @@ inner() {
     ATTEMPTS=()
     for line in "${SCENARIOS[@]}"; do
       read -r n scen u inst kind <<<"$line"
-      [[ $inst == nologin ]] || continue
+      [[ $inst == nologin || $inst == nopamnologin ]] || continue
       for i in 0 1 2; do ATTEMPTS+=("$round $i $n $scen $u $inst $kind"); done
     done
     run_pool
