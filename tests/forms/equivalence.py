@@ -26,8 +26,8 @@ def run(binary, path):
         sys.exit(f"sshwhy exited {p.returncode} on {path}:\n{p.stderr.decode()}")
     d = json.loads(p.stdout)
     s = d["summary"]
-    return ([(f["time"], f["pid"], f["user"], f["source_ip"], f["source_port"],
-              f["method"], f["cause"]) for f in d["findings"]],
+    return ([(f["time"], f["pid"], f["user"], f["source_ip"], f["source_port"], f.get("outcome"),
+              f["method"], f.get("cause")) for f in d["findings"]],
             (s["failed"], s["succeeded"], s["no_auth"], s["unfinished"],
              s["unmatched_lines"], s["unparsed_lines"]))
 

@@ -25,9 +25,10 @@ import subprocess
 import sys
 
 LEVELS = [("INFO", "info"), ("VERBOSE", "verbose"), ("DEBUG1", "debug")]
-# Attempts labels.tsv holds at least (246 when this was written); fewer
+# Attempts the committed 9.2 labels.tsv holds at least (228; a fresh run
+# of the current scenarios has 246, see live-check.sh); fewer
 # means the ground truth was emptied or cut.
-MINIMUM = 246
+MINIMUM = 228
 
 
 def load_labels(labdir):
@@ -61,7 +62,8 @@ def run_sshwhy(binary, path, year):
                        capture_output=True, env=env, check=False)
     if p.returncode not in (0, 1):
         sys.exit(f"sshwhy exited {p.returncode} on {path}:\n{p.stderr.decode()}")
-    return [json.loads(l) for l in p.stdout.decode().splitlines() if l.strip()]
+    return [f for f in (json.loads(l) for l in p.stdout.decode().splitlines()
+                        if l.strip()) if f.get("outcome") != "success"]
 
 
 def shown(cause):
