@@ -56,6 +56,8 @@ sw_json_object(struct sw_report *r, const struct sw_rec *rec)
 		sw_buf_addf(b, ",\"source_port\":%u,", rec->port);
 	else
 		sw_buf_adds(b, ",\"source_port\":null,");
+	sw_json_span(b, "source_host", rec->source_host);
+	sw_buf_adds(b, ",");
 	sw_json_span(b, "method", rec->method);
 	sw_buf_adds(b, ",");
 	sw_json_span(b, "cause", sw_cstr(rec->cause->id));

@@ -191,6 +191,8 @@ sw_md_rec(struct sw_report *r, const struct sw_rec *rec)
 	sw_buf_adds(b, " from ");
 	if (rec->ip.p != NULL)
 		sw_md_value(b, rec->ip);
+	else if (rec->source_host.p != NULL)
+		sw_md_value(b, rec->source_host);
 	else
 		sw_buf_adds(b, "(unknown address)");
 	sw_buf_adds(b, "\n\n- **Host:** ");
@@ -206,8 +208,13 @@ sw_md_rec(struct sw_report *r, const struct sw_rec *rec)
 	sw_buf_adds(b, "\n- **Source:** ");
 	if (rec->ip.p != NULL)
 		sw_md_value(b, rec->ip);
-	else
+	else if (rec->source_host.p == NULL)
 		sw_buf_adds(b, "(unknown)");
+	if (rec->source_host.p != NULL) {
+		sw_buf_adds(b, rec->ip.p != NULL ? " (" : "");
+		sw_md_value(b, rec->source_host);
+		sw_buf_adds(b, rec->ip.p != NULL ? ")" : "");
+	}
 	if (rec->port != 0)
 		sw_buf_addf(b, " port %u", rec->port);
 	sw_buf_adds(b, "\n- **Method:** ");

@@ -42,6 +42,7 @@ struct sw_rec {
 	uint32_t primary;		/* evidence index, UINT32_MAX: none */
 	uint32_t evidence_dropped;
 	struct sw_span host, user, ip, method, note;
+	struct sw_span source_host;	/* UseDNS host name, or absent */
 	size_t nfix;
 	struct sw_rec_fix fix[SW_FIX_MAX_PARTS];
 	size_t nev;

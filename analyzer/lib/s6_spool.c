@@ -76,6 +76,7 @@ sw_spool_encode(struct sw_report *r, const struct sw_finding *f,
 	sw_put_str(b, c->host);
 	sw_put_str(b, c->user);
 	sw_put_str(b, c->ip);
+	sw_put_str(b, c->source_host);
 	sw_put_str(b, f->method);
 	sw_put_str(b, f->note);
 	sw_put_u32(b, (uint32_t)f->fix->nparts);
@@ -212,6 +213,7 @@ sw_spool_read(struct sw_report *r, FILE *fp, const char **raw, size_t *rawlen)
 	rec->host = sw_get_span(&cur);
 	rec->user = sw_get_span(&cur);
 	rec->ip = sw_get_span(&cur);
+	rec->source_host = sw_get_span(&cur);
 	rec->method = sw_get_span(&cur);
 	rec->note = sw_get_span(&cur);
 	n = sw_get_u32(&cur);

@@ -163,8 +163,13 @@ sw_text_rec(struct sw_report *r, const struct sw_rec *rec)
 	sw_buf_adds(b, "\n  from      ");
 	if (rec->ip.p != NULL)
 		sw_escape_text(b, rec->ip);
-	else
+	else if (rec->source_host.p == NULL)
 		sw_buf_adds(b, "(unknown address)");
+	if (rec->source_host.p != NULL) {
+		sw_buf_adds(b, rec->ip.p != NULL ? " (" : "");
+		sw_escape_text(b, rec->source_host);
+		sw_buf_adds(b, rec->ip.p != NULL ? ")" : "");
+	}
 	if (rec->port != 0)
 		sw_buf_addf(b, " port %u", rec->port);
 	sw_buf_adds(b, "\n  method    ");
