@@ -31,6 +31,8 @@ static const struct sw_opt sw_opts[] = {
 	{ "all", NULL, "list every failed login, attack noise included" },
 	{ "no-evidence", NULL, "text and markdown: leave out the evidence lines" },
 	{ "unmatched", NULL, "list the sshd lines no rule knows, by shape" },
+	{ "redact", NULL, "replace user names, addresses, host names, home directories and key fingerprints by pseudonyms" },
+	{ "redact-key", "KEY", "with --redact: derive the pseudonyms from KEY, the same in every report (implies --redact)" },
 	{ "max-line", "BYTES", "longest line kept (default 65536)" },
 	{ "max-connections", "N", "open connections tracked at once (default 50000)" },
 	{ "help", NULL, "print this help and exit" },
@@ -346,6 +348,16 @@ main(int argc, char **argv)
 			ro.no_evidence = 1;
 		} else if (strcmp(o->name, "unmatched") == 0) {
 			ro.unmatched = 1;
+		} else if (strcmp(o->name, "redact") == 0) {
+			ro.redact = 1;
+		} else if (strcmp(o->name, "redact-key") == 0) {
+			if (val[0] == '\0') {
+				fprintf(stderr, "sshwhy: --redact-key wants a "
+				    "non-empty key\n");
+				goto usage;
+			}
+			ro.redact = 1;
+			ro.redact_key = val;
 		} else if (strcmp(o->name, "max-line") == 0) {
 			if (sw_parse_uint(val, 1 << 24, &v) || v < 256) {
 				fprintf(stderr, "sshwhy: --max-line wants 256 "

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "s6_redact.h"
 #include "s6_report.h"
 
 struct sw_report;
@@ -27,6 +28,7 @@ struct sw_report {
 	struct sw_buf b;
 	uint64_t n;		/* findings rendered */
 	size_t noise_off;	/* offset of the noise flag in b, or SIZE_MAX */
+	struct sw_redact *redact;	/* --redact, or NULL */
 };
 
 /* Spool record header; the strings and the rendered text follow. */
@@ -523,6 +525,9 @@ sw_report_new(const char *format, FILE *out, const struct sw_report_opts *opts,
 		r->opts = *opts;
 	sw_buf_init(&r->b, (size_t)16 << 20);
 	r->spool = tmpfile();
+	if (r->opts.redact)
+		r->redact = sw_redact_new(r->opts.redact_key, r->opts.redact_key ?
+		    strlen(r->opts.redact_key) : 0);
 	if (w->begin != NULL) {
 		w->begin(r);
 		sw_flush(r);
@@ -540,9 +545,12 @@ sw_spool_str(FILE *fp, const char *s, size_t n)
 void
 sw_report_finding(struct sw_report *r, const struct sw_finding *f)
 {
-	const struct sw_conn *c = f->conn;
+	const struct sw_conn *c;
 	struct sw_spool_hdr h;
 
+	if (r->redact != NULL)
+		f = sw_redact_finding(r->redact, f);
+	c = f->conn;
 	if (r->noise != NULL)
 		sw_noise_observe(r->noise, f);
 	r->noise_off = SIZE_MAX;
@@ -643,6 +651,8 @@ sw_report_end(struct sw_report *r, struct sw_summary *s)
 		s->ntop_ips = sw_noise_top_ips(r->noise, &s->top_ips);
 		s->ntop_users = sw_noise_top_users(r->noise, &s->top_users);
 	}
+	if (r->redact != NULL)
+		sw_redact_summary(r->redact, s);
 	if (r->w->end != NULL) {
 		r->w->end(r, s);
 		sw_flush(r);
@@ -658,6 +668,7 @@ sw_report_free(struct sw_report *r)
 		return;
 	if (r->spool != NULL)
 		fclose(r->spool);
+	sw_redact_free(r->redact);
 	sw_buf_free(&r->b);
 	free(r);
 }

@@ -45,6 +45,8 @@ struct sw_report_opts {
 	int no_evidence;
 	int all;		/* text/markdown: list attack noise too */
 	int unmatched;		/* text/markdown: list every unrecognised shape */
+	int redact;		/* pseudonyms for users, addresses, hosts, ... */
+	const char *redact_key;	/* stable pseudonyms across reports, or NULL */
 };
 
 struct sw_report;

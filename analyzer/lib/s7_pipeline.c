@@ -262,6 +262,8 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	ro.no_evidence = o->no_evidence;
 	ro.unmatched = o->unmatched;
 	ro.all = o->all;
+	ro.redact = o->redact || o->redact_key != NULL;
+	ro.redact_key = o->redact_key;
 	if ((run.report = sw_report_new(o->format, out, &ro, noise)) == NULL)
 		goto out;
 	if ((dg = sw_diagnoser_new(rs, sw_run_finding, &run, diag)) == NULL)

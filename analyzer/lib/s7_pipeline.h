@@ -25,6 +25,8 @@ struct sw_run_opts {
 	int all;
 	int no_evidence;
 	int unmatched;		/* list unrecognised sshd lines by shape */
+	int redact;		/* --redact: pseudonyms in the report */
+	const char *redact_key;	/* --redact-key, or NULL */
 	size_t max_line;
 	size_t max_connections;
 	int64_t since_us, until_us;	/* report window; 0: unbounded */
