@@ -5,8 +5,17 @@
 set -eu
 bin=$1; src=$2
 bad=0
-help=$("$bin" --help | grep -oE '^  --[a-z-]+' | sed 's/^ *//' | sort -u)
-docs=$(grep -oE '^\| `--[a-z-]+' "$src/docs/cli.md" | sed 's/^| `//' | sort -u)
+help=$("$bin" --help | grep -oE '^ +(-[a-zA-Z], )?--[a-z-]+' | grep -oE -- '--[a-z-]+$' | sort -u)
+[ -n "$help" ] || { echo "--help lists no options"; exit 1; }
+# Every short option --help shows must be documented next to its long one.
+shorts=$("$bin" --help | grep -oE '^ +-[a-zA-Z], --[a-z-]+' | sed 's/^ *//')
+while IFS= read -r pair; do
+  [ -z "$pair" ] && continue
+  s=${pair%%,*}; l=${pair##* }
+  grep -qE -- "^\| \`$s[ \`].*\`$l|^\| \`$l.*\`$s\`" "$src/docs/cli.md" ||
+    { echo "docs/cli.md does not document $s with $l"; bad=1; }
+done <<< "$shorts"
+docs=$(grep -oE '^\| `(-[a-zA-Z][ ,`]+)?--[a-z-]+' "$src/docs/cli.md" | grep -oE -- '--[a-z-]+$' | sort -u)
 for o in $help; do
   grep -q -- "\`$o" "$src/docs/cli.md" || { echo "docs/cli.md does not document $o"; bad=1; }
 done

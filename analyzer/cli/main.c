@@ -4,6 +4,8 @@
  * pipeline in the core library. Exit codes are in s7_pipeline.h.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,29 +16,46 @@
 
 #include "s7_pipeline.h"
 
+/*
+ * The one option table: getopt_long's array, the short-option string,
+ * --help, docs/cli.md (tests/check-cli-docs.sh) and the man page are all
+ * derived from or checked against it. `key` is the short option, or a
+ * value above 255 for long-only options.
+ */
+enum {
+	SW_OPT_RULES = 256, SW_OPT_YEAR, SW_OPT_TZ, SW_OPT_SINCE, SW_OPT_UNTIL,
+	SW_OPT_AUTHKEYS, SW_OPT_ALL, SW_OPT_NOEVIDENCE, SW_OPT_UNMATCHED,
+	SW_OPT_MAXLINE, SW_OPT_MAXCONN, SW_OPT_EXITCODE,
+	SW_OPT_REDACT, SW_OPT_REDACTKEY,
+};
+
 struct sw_opt {
 	const char *name;	/* long name without "--" */
+	int key;		/* short option character, or SW_OPT_* */
 	const char *arg;	/* NULL: a flag */
 	const char *help;
 };
 
 static const struct sw_opt sw_opts[] = {
-	{ "format", "FMT", "report format: text (default), json, ndjson, markdown" },
-	{ "rules", "DIR", "rules directory (default: the installed rules)" },
-	{ "year", "YYYY", "year of the first year-less syslog timestamp" },
-	{ "tz", "ZONE", "time zone of timestamps without an offset (default: local)" },
-	{ "since", "WHEN", "report logins from WHEN on: 24h, 7d, today, yesterday, 2026-11-24[THH:MM[:SS]][Z]" },
-	{ "until", "WHEN", "report logins before WHEN (same forms)" },
-	{ "authorized-keys", "[USER=]PATH", "check refused keys against these authorized_keys (file or directory; repeatable)" },
-	{ "all", NULL, "list every failed login, attack noise included" },
-	{ "no-evidence", NULL, "text and markdown: leave out the evidence lines" },
-	{ "unmatched", NULL, "list the sshd lines no rule knows, by shape" },
-	{ "redact", NULL, "replace user names, addresses, host names, home directories and key fingerprints by pseudonyms" },
-	{ "redact-key", "KEY", "with --redact: derive the pseudonyms from KEY, the same in every report (implies --redact)" },
-	{ "max-line", "BYTES", "longest line kept (default 65536)" },
-	{ "max-connections", "N", "open connections tracked at once (default 50000)" },
-	{ "help", NULL, "print this help and exit" },
-	{ "version", NULL, "print the version and exit" },
+	{ "format", 'f', "FMT", "report format: text (default), json, ndjson, markdown" },
+	{ "output", 'o', "FILE", "write the report to FILE (atomically: the old file stays if writing fails)" },
+	{ "rules", SW_OPT_RULES, "DIR", "rules directory (default: the installed rules)" },
+	{ "year", SW_OPT_YEAR, "YYYY", "year of the first year-less syslog timestamp" },
+	{ "tz", SW_OPT_TZ, "ZONE", "time zone of timestamps without an offset (default: local)" },
+	{ "since", SW_OPT_SINCE, "WHEN", "report logins from WHEN on: 24h, 7d, today, yesterday, 2026-11-24[THH:MM[:SS]][Z]" },
+	{ "until", SW_OPT_UNTIL, "WHEN", "report logins before WHEN (same forms)" },
+	{ "authorized-keys", SW_OPT_AUTHKEYS, "[USER=]PATH", "check refused keys against these authorized_keys (file or directory; repeatable)" },
+	{ "all", SW_OPT_ALL, NULL, "list every failed login, attack noise included" },
+	{ "no-evidence", SW_OPT_NOEVIDENCE, NULL, "text and markdown: leave out the evidence lines" },
+	{ "unmatched", SW_OPT_UNMATCHED, NULL, "list the sshd lines no rule knows, by shape" },
+	{ "redact", SW_OPT_REDACT, NULL, "replace user names, addresses, host names, home directories and key fingerprints by pseudonyms" },
+	{ "redact-key", SW_OPT_REDACTKEY, "KEY", "derive the pseudonyms from KEY, so they are the same in every report (implies --redact)" },
+	{ "max-line", SW_OPT_MAXLINE, "BYTES", "longest line kept (default 65536)" },
+	{ "max-connections", SW_OPT_MAXCONN, "N", "open connections tracked at once (default 50000)" },
+	{ "exit-code", SW_OPT_EXITCODE, NULL, "exit with status 1 when failed logins were found (as git diff --exit-code)" },
+	{ "quiet", 'q', NULL, "no warnings and no progress on stderr (errors still)" },
+	{ "help", 'h', NULL, "print this help and exit" },
+	{ "version", 'V', NULL, "print the version and exit" },
 };
 #define SW_NOPTS (sizeof(sw_opts) / sizeof(sw_opts[0]))
 
@@ -56,28 +75,21 @@ sw_usage(FILE *fp)
 	    "every failed SSH login: cause, evidence and fix.\n"
 	    "\noptions:\n");
 	for (i = 0; i < SW_NOPTS; i++) {
-		char left[48];
-		snprintf(left, sizeof(left), "--%s%s%s", sw_opts[i].name,
-		    sw_opts[i].arg ? " " : "",
+		char left[64], shortopt[8] = "    ";
+		if (sw_opts[i].key < 256)
+			snprintf(shortopt, sizeof(shortopt), "-%c, ",
+			    sw_opts[i].key);
+		snprintf(left, sizeof(left), "%s--%s%s%s", shortopt,
+		    sw_opts[i].name, sw_opts[i].arg ? " " : "",
 		    sw_opts[i].arg ? sw_opts[i].arg : "");
-		fprintf(fp, "  %-30s %s\n", left, sw_opts[i].help);
+		fprintf(fp, "  %-34s %s\n", left, sw_opts[i].help);
 	}
 	fprintf(fp,
-	    "\nexit status: 0 no failed login, 1 failed logins found,\n"
-	    "2 usage or rules error, 4 some input could not be read\n"
-	    "(added to 0 or 1: 5 = failures found and input skipped).\n");
-}
-
-static const struct sw_opt *
-sw_find_opt(const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < SW_NOPTS; i++)
-		if (strlen(sw_opts[i].name) == len &&
-		    strncmp(sw_opts[i].name, name, len) == 0)
-			return &sw_opts[i];
-	return NULL;
+	    "\nexit status: 0 the analysis ran (whether or not failed logins\n"
+	    "were found); 1 failed logins found, only with --exit-code;\n"
+	    "2 usage or rules error, or the report could not be written;\n"
+	    "4 some input could not be read (added: 5 = --exit-code found\n"
+	    "failures and input was skipped).\n");
 }
 
 static int
@@ -242,81 +254,171 @@ sw_find_rules(const char *argv0, const char *given)
 	return sw_xstrdup(SW_SOURCE_RULES_DIR);
 }
 
+/*
+ * A descriptor among 0-2 that is closed would be taken by the next open()
+ * (the report spool, a temporary file) and the report would be written
+ * into it. Fill each closed one with /dev/null and say which were closed.
+ */
+static unsigned
+sw_fill_std_fds(void)
+{
+	unsigned closed = 0;
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		closed |= 1u << fd;
+		if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			exit(SW_EXIT_USAGE);
+	}
+	return closed;
+}
+
+/* A temporary file beside `path` for an atomic --output. */
+static FILE *
+sw_output_open(const char *path, char **tmp)
+{
+	int fd;
+	FILE *fp;
+
+	*tmp = sw_xasprintf("%s.sshwhy-XXXXXX", path);
+	if ((fd = mkstemp(*tmp)) == -1) {
+		fprintf(stderr, "sshwhy: cannot create a temporary file for "
+		    "%s: %s\n", path, strerror(errno));
+		free(*tmp);
+		*tmp = NULL;
+		return NULL;
+	}
+	(void)fchmod(fd, 0644);
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+	}
+	return fp;
+}
+
+/*
+ * Flushes the report and checks that every byte was written; a write error
+ * is reported and turns the status into SW_EXIT_USAGE. With an --output
+ * file, the temporary file replaces it only when all went well.
+ */
+static int
+sw_output_close(FILE *fp, const char *path, char *tmp, int rc)
+{
+	int failed = fflush(fp) != 0 || ferror(fp);
+	int saved = errno;
+
+	if (tmp == NULL) {
+		if (failed) {
+			fprintf(stderr, "sshwhy: error writing the report to "
+			    "standard output: %s\n", strerror(saved ? saved :
+			    EIO));
+			return SW_EXIT_USAGE;
+		}
+		return rc;
+	}
+	if (!failed && fsync(fileno(fp)) != 0) {
+		failed = 1;
+		saved = errno;
+	}
+	if (fclose(fp) != 0 && !failed) {
+		failed = 1;
+		saved = errno;
+	}
+	if (!failed && rename(tmp, path) != 0) {
+		failed = 1;
+		saved = errno;
+	}
+	if (failed) {
+		fprintf(stderr, "sshwhy: error writing the report to %s: %s "
+		    "(the old file, if any, is unchanged)\n", path,
+		    strerror(saved ? saved : EIO));
+		unlink(tmp);
+		rc = SW_EXIT_USAGE;
+	}
+	free(tmp);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct sw_run_opts ro;
 	const char **paths;
 	size_t npaths = 0;
-	const char *rules_given = NULL;
-	char *rules_dir;
-	int i, rc, only_paths = 0;
+	const char *rules_given = NULL, *output = NULL;
+	char *rules_dir, *tmp = NULL;
+	struct option *lopts;
+	char shortopts[3 * SW_NOPTS + 2];
+	size_t k, sl = 0;
+	FILE *out = stdout;
+	unsigned closed = sw_fill_std_fds();
+	int i, rc, ch, exit_code = 0;
+	const char *since = NULL, *until = NULL;
 
 	sw_run_opts_default(&ro);
+	lopts = sw_xcalloc(SW_NOPTS + 1, sizeof(*lopts));
+	shortopts[sl++] = ':';
+	for (k = 0; k < SW_NOPTS; k++) {
+		lopts[k].name = sw_opts[k].name;
+		lopts[k].has_arg = sw_opts[k].arg ? required_argument :
+		    no_argument;
+		lopts[k].val = sw_opts[k].key;
+		if (sw_opts[k].key < 256) {
+			shortopts[sl++] = (char)sw_opts[k].key;
+			if (sw_opts[k].arg)
+				shortopts[sl++] = ':';
+		}
+	}
+	shortopts[sl] = '\0';
 	paths = sw_xcalloc((size_t)argc + 1, sizeof(*paths));
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = NULL, *eq;
-		const struct sw_opt *o;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, shortopts, lopts, NULL)) != -1) {
+		const char *val = optarg;
 		unsigned long long v;
 
-		if (only_paths || a[0] != '-' || strcmp(a, "-") == 0) {
-			paths[npaths++] = a;
-			continue;
-		}
-		if (strcmp(a, "--") == 0) {
-			only_paths = 1;
-			continue;
-		}
-		if (strcmp(a, "-h") == 0)
-			a = "--help";
-		if (a[1] != '-') {
-			fprintf(stderr, "sshwhy: unknown option '%s'\n", a);
-			goto usage;
-		}
-		eq = strchr(a + 2, '=');
-		o = sw_find_opt(a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
-		if (o == NULL) {
-			fprintf(stderr, "sshwhy: unknown option '%s'\n", a);
-			goto usage;
-		}
-		if (o->arg != NULL) {
-			if (eq != NULL)
-				val = eq + 1;
-			else if (i + 1 < argc)
-				val = argv[++i];
-			else {
-				fprintf(stderr, "sshwhy: --%s needs %s\n",
-				    o->name, o->arg);
-				goto usage;
-			}
-		} else if (eq != NULL) {
-			fprintf(stderr, "sshwhy: --%s takes no value\n", o->name);
-			goto usage;
-		}
-		if (strcmp(o->name, "help") == 0) {
+		switch (ch) {
+		case 'h':
 			sw_usage(stdout);
-			free(paths);
-			return 0;
-		} else if (strcmp(o->name, "version") == 0) {
+			rc = fflush(stdout) == 0 && !ferror(stdout) ? 0 :
+			    SW_EXIT_USAGE;
+			goto done;
+		case 'V':
 			printf("sshwhy %s\n", SW_VERSION);
-			free(paths);
-			return 0;
-		} else if (strcmp(o->name, "format") == 0) {
+			rc = fflush(stdout) == 0 && !ferror(stdout) ? 0 :
+			    SW_EXIT_USAGE;
+			goto done;
+		case 'f':
 			if (sw_run_set_format(&ro, val) != 0) {
 				fprintf(stderr, "sshwhy: unknown format '%s'\n",
 				    val);
 				goto usage;
 			}
-		} else if (strcmp(o->name, "rules") == 0) {
+			break;
+		case 'o':
+			output = val;
+			break;
+		case 'q':
+			ro.quiet = 1;
+			break;
+		case SW_OPT_EXITCODE:
+			exit_code = 1;
+			break;
+		case SW_OPT_RULES:
 			rules_given = val;
-		} else if (strcmp(o->name, "year") == 0) {
+			break;
+		case SW_OPT_YEAR:
 			if (sw_parse_uint(val, 9999, &v) || v < 1970) {
 				fprintf(stderr, "sshwhy: --year wants a year "
 				    "from 1970 to 9999\n");
 				goto usage;
 			}
 			ro.year = (int)v;
-		} else if (strcmp(o->name, "tz") == 0) {
+			break;
+		case SW_OPT_TZ:
 			if (sw_valid_tz(val) != 0) {
 				fprintf(stderr, "sshwhy: --tz: unknown time zone "
 				    "'%s' (try UTC or Europe/Berlin)\n", val);
@@ -325,32 +427,31 @@ main(int argc, char **argv)
 			/* Local time conversions (mktime) follow TZ. */
 			setenv("TZ", val, 1);
 			tzset();
-		} else if (strcmp(o->name, "since") == 0 ||
-		    strcmp(o->name, "until") == 0) {
-			int64_t when;
-			if (sw_parse_when(val, &when) != 0) {
-				fprintf(stderr, "sshwhy: --%s: cannot read '%s' "
-				    "(try 24h, 7d, yesterday or 2026-11-24)\n",
-				    o->name, val);
-				goto usage;
-			}
-			if (o->name[0] == 's')
-				ro.since_us = when;
-			else
-				ro.until_us = when;
-		} else if (strcmp(o->name, "authorized-keys") == 0) {
+			break;
+		case SW_OPT_SINCE:
+			since = val;	/* read after --tz, whatever the order */
+			break;
+		case SW_OPT_UNTIL:
+			until = val;
+			break;
+		case SW_OPT_AUTHKEYS:
 			ro.authorized_keys = sw_xreallocarray(ro.authorized_keys,
 			    ro.nauthorized_keys + 1, sizeof(*ro.authorized_keys));
 			ro.authorized_keys[ro.nauthorized_keys++] = val;
-		} else if (strcmp(o->name, "all") == 0) {
+			break;
+		case SW_OPT_ALL:
 			ro.all = 1;
-		} else if (strcmp(o->name, "no-evidence") == 0) {
+			break;
+		case SW_OPT_NOEVIDENCE:
 			ro.no_evidence = 1;
-		} else if (strcmp(o->name, "unmatched") == 0) {
+			break;
+		case SW_OPT_UNMATCHED:
 			ro.unmatched = 1;
-		} else if (strcmp(o->name, "redact") == 0) {
+			break;
+		case SW_OPT_REDACT:
 			ro.redact = 1;
-		} else if (strcmp(o->name, "redact-key") == 0) {
+			break;
+		case SW_OPT_REDACTKEY:
 			if (val[0] == '\0') {
 				fprintf(stderr, "sshwhy: --redact-key wants a "
 				    "non-empty key\n");
@@ -358,21 +459,52 @@ main(int argc, char **argv)
 			}
 			ro.redact = 1;
 			ro.redact_key = val;
-		} else if (strcmp(o->name, "max-line") == 0) {
+			break;
+		case SW_OPT_MAXLINE:
 			if (sw_parse_uint(val, 1 << 24, &v) || v < 256) {
 				fprintf(stderr, "sshwhy: --max-line wants 256 "
 				    "to 16777216\n");
 				goto usage;
 			}
 			ro.max_line = (size_t)v;
-		} else if (strcmp(o->name, "max-connections") == 0) {
+			break;
+		case SW_OPT_MAXCONN:
 			if (sw_parse_uint(val, 10000000, &v) || v < 1) {
 				fprintf(stderr, "sshwhy: --max-connections "
 				    "wants 1 to 10000000\n");
 				goto usage;
 			}
 			ro.max_connections = (size_t)v;
+			break;
+		case ':':
+			if (optopt > 0 && optopt < 256)
+				fprintf(stderr, "sshwhy: option -%c needs a "
+				    "value\n", optopt);
+			else
+				fprintf(stderr, "sshwhy: option '%s' needs a "
+				    "value\n", argv[optind - 1]);
+			goto usage;
+		default:
+			if (optopt > 0 && optopt < 256)
+				fprintf(stderr, "sshwhy: unknown option '-%c'\n",
+				    optopt);
+			else
+				fprintf(stderr, "sshwhy: unknown or ambiguous "
+				    "option '%s'\n", argv[optind - 1]);
+			goto usage;
 		}
+	}
+	for (i = optind; i < argc; i++)
+		paths[npaths++] = argv[i];
+	if (since != NULL && sw_parse_when(since, &ro.since_us) != 0) {
+		fprintf(stderr, "sshwhy: --since: cannot read '%s' (try 24h, "
+		    "7d, yesterday or 2026-11-24)\n", since);
+		goto usage;
+	}
+	if (until != NULL && sw_parse_when(until, &ro.until_us) != 0) {
+		fprintf(stderr, "sshwhy: --until: cannot read '%s' (try 24h, "
+		    "7d, yesterday or 2026-11-24)\n", until);
+		goto usage;
 	}
 
 	rules_dir = sw_find_rules(argv[0], rules_given);
@@ -384,6 +516,7 @@ main(int argc, char **argv)
 		}
 		rc = sw_run_rules_test(npaths == 3 ? paths[2] : rules_dir,
 		    stdout, stderr);
+		rc = sw_output_close(stdout, NULL, NULL, rc);
 	} else if (npaths >= 1 && strcmp(paths[0], "explain") == 0) {
 		if (npaths > 2) {
 			fprintf(stderr, "sshwhy: usage: sshwhy explain [CAUSE]\n");
@@ -392,9 +525,10 @@ main(int argc, char **argv)
 		}
 		rc = sw_run_explain(rules_dir, npaths == 2 ? paths[1] : NULL,
 		    stdout, stderr);
+		rc = sw_output_close(stdout, NULL, NULL, rc);
 	} else {
 		if (npaths == 0) {
-			if (isatty(STDIN_FILENO)) {
+			if (isatty(STDIN_FILENO) || (closed & 1u)) {
 				fprintf(stderr, "sshwhy: no input: name a log "
 				    "file (e.g. /var/log/auth.log) or pipe one "
 				    "in\n");
@@ -403,16 +537,36 @@ main(int argc, char **argv)
 			}
 			paths[npaths++] = "-";
 		}
-		rc = sw_run_analyze(&ro, rules_dir, paths, npaths, stdout,
+		if (output != NULL) {
+			if ((out = sw_output_open(output, &tmp)) == NULL) {
+				free(rules_dir);
+				rc = SW_EXIT_USAGE;
+				goto done;
+			}
+		} else if (closed & 2u) {
+			fprintf(stderr, "sshwhy: standard output is closed: "
+			    "nowhere to write the report (use --output FILE)\n");
+			free(rules_dir);
+			rc = SW_EXIT_USAGE;
+			goto done;
+		}
+		rc = sw_run_analyze(&ro, rules_dir, paths, npaths, out,
 		    stderr);
+		/* Status 1 only when asked for, as git diff --exit-code. */
+		if (!exit_code)
+			rc &= ~SW_EXIT_FOUND;
+		rc = sw_output_close(out, output, tmp, rc);
 	}
 	free(rules_dir);
+done:
 	free(paths);
+	free(lopts);
 	free(ro.authorized_keys);
 	return rc;
 usage:
 	fprintf(stderr, "Try 'sshwhy --help'.\n");
 	free(paths);
+	free(lopts);
 	free(ro.authorized_keys);
 	return SW_EXIT_USAGE;
 }

@@ -266,6 +266,7 @@ struct sw_diag_origin {
 struct sw_diag {
 	FILE *out;
 	unsigned per_origin_max;
+	int quiet;
 	unsigned long counts[3];
 	struct sw_diag_origin *origins;
 	size_t norigins;
@@ -282,6 +283,12 @@ sw_diag_new(FILE *out, unsigned per_origin_max)
 	d->out = out;
 	d->per_origin_max = per_origin_max ? per_origin_max : 10;
 	return d;
+}
+
+void
+sw_diag_set_quiet(struct sw_diag *d, int quiet)
+{
+	d->quiet = quiet;
 }
 
 void
@@ -351,7 +358,9 @@ sw_diag_vprintf(struct sw_diag *d, enum sw_diag_kind kind, const char *origin,
 	snprintf(d->last, sizeof(d->last), "%s", msg.p);
 
 	o = sw_diag_origin(d, origin != NULL ? origin : "");
-	if (o != NULL && kind != SW_DIAG_ERROR &&
+	if (d->quiet && kind == SW_DIAG_WARNING) {
+		/* counted above, not printed */
+	} else if (o != NULL && kind != SW_DIAG_ERROR &&
 	    o->shown >= d->per_origin_max) {
 		o->suppressed++;
 	} else {

@@ -109,6 +109,8 @@ enum sw_diag_kind {
 /* `out` may be NULL to only count (tests). Borrowed; must outlive diag. */
 struct sw_diag *sw_diag_new(FILE *out, unsigned per_origin_max);
 void sw_diag_free(struct sw_diag *d);
+/* Quiet: warnings are counted but not printed (skips and errors are). */
+void sw_diag_set_quiet(struct sw_diag *d, int quiet);
 void sw_diag_printf(struct sw_diag *d, enum sw_diag_kind kind,
     const char *origin, uint64_t line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));

@@ -19,7 +19,7 @@
 
 #include "s0_common.h"
 #include "s1_archive.h"
-#include "s1_input.h"
+#include "s1_rotate.h"
 
 #define SW_AR_BUFSZ	((size_t)64 << 10)
 

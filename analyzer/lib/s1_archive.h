@@ -28,7 +28,7 @@ int sw_archive_sniff(const char *p, size_t n);
 
 /*
  * Whether a member is read: its last path component is a log that a
- * directory listing would read (`log_selected`, see s1_input.h), a journal
+ * directory listing would read (`log_selected`, see s1_rotate.h), a journal
  * file (*.journal, *.journal~) or has "journal" in its name (exports).
  */
 int sw_archive_member_selected(const char *path,

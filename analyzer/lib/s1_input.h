@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "s0_common.h"
+#include "s1_rotate.h"	/* sw_input_rotation_cmp, sw_input_set_base */
 
 struct sw_input_opts {
 	size_t max_line;		/* longer lines are cut (counted warning) */
@@ -91,19 +92,5 @@ unsigned sw_input_nsources(const struct sw_input *in);
 const char *sw_input_source_name(const struct sw_input *in, unsigned i);
 
 void sw_input_free(struct sw_input *in);
-
-/*
- * Exposed for tests: the sort key that puts rotated files oldest first.
- * Returns <0, 0, >0 like strcmp, comparing two path names.
- */
-int sw_input_rotation_cmp(const char *a, const char *b);
-
-/*
- * Length of the part of `path` that names its rotated set: the path
- * without rotation (.N, -YYYYMMDD) and compression suffixes. Two paths
- * belong to one set when these prefixes are equal ("auth.log.2.gz" and
- * "auth.log" share "auth.log").
- */
-size_t sw_input_set_base(const char *path);
 
 #endif

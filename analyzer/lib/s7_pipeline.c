@@ -253,6 +253,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 
 	memset(&run, 0, sizeof(run));
 	memset(&ss, 0, sizeof(ss));
+	sw_diag_set_quiet(diag, o->quiet);
 	if ((rs = sw_rules_load(rules_dir, diag)) == NULL) {
 		fprintf(err, "sshwhy: the rules directory %s is invalid; "
 		    "nothing was analysed\n", rules_dir);

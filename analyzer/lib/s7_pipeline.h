@@ -11,11 +11,15 @@
 
 #include "s0_common.h"
 
-/* Exit status, documented in docs/cli.md and --help. Bits 1 and 4 combine. */
+/*
+ * Exit status, documented in docs/cli.md and --help. Bits 1 and 4 combine.
+ * sw_run_analyze() always sets SW_EXIT_FOUND when failed logins were
+ * reported; the CLI keeps it only with --exit-code (as git diff does).
+ */
 enum sw_exit {
-	SW_EXIT_NONE = 0,	/* no failed login found */
+	SW_EXIT_NONE = 0,	/* the analysis ran */
 	SW_EXIT_FOUND = 1,	/* at least one failed login reported */
-	SW_EXIT_USAGE = 2,	/* bad arguments or an invalid rules directory */
+	SW_EXIT_USAGE = 2,	/* bad arguments, invalid rules, write error */
 	SW_EXIT_PARTIAL = 4,	/* some input could not be read (added to 0/1) */
 };
 
@@ -27,6 +31,7 @@ struct sw_run_opts {
 	int unmatched;		/* list unrecognised sshd lines by shape */
 	int redact;		/* --redact: pseudonyms in the report */
 	const char *redact_key;	/* --redact-key, or NULL */
+	int quiet;		/* no warnings on stderr (errors still) */
 	size_t max_line;
 	size_t max_connections;
 	int64_t since_us, until_us;	/* report window; 0: unbounded */
