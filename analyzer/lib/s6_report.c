@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "s6_html.h"
 #include "s6_redact.h"
 #include "s6_report.h"
 
@@ -29,6 +30,8 @@ struct sw_report {
 	uint64_t n;		/* findings rendered */
 	size_t noise_off;	/* offset of the noise flag in b, or SIZE_MAX */
 	struct sw_redact *redact;	/* --redact, or NULL */
+	void *wstate;			/* a writer's own state */
+	void (*wstate_free)(void *);
 };
 
 /* Spool record header; the strings and the rendered text follow. */
@@ -488,6 +491,7 @@ static const struct sw_writer sw_writers[] = {
 	{ "json", sw_json_begin, sw_json_finding, sw_json_end },
 	{ "ndjson", NULL, sw_ndjson_finding, NULL },
 	{ "markdown", sw_md_begin, sw_md_finding, sw_md_end },
+	{ "html", sw_html_begin, sw_html_finding, sw_html_end },
 };
 #define SW_NWRITERS (sizeof(sw_writers) / sizeof(sw_writers[0]))
 
@@ -669,6 +673,33 @@ sw_report_free(struct sw_report *r)
 	if (r->spool != NULL)
 		fclose(r->spool);
 	sw_redact_free(r->redact);
+	if (r->wstate_free != NULL)
+		r->wstate_free(r->wstate);
 	sw_buf_free(&r->b);
 	free(r);
+}
+
+struct sw_buf *
+sw_report_buf(struct sw_report *r)
+{
+	return &r->b;
+}
+
+const struct sw_report_opts *
+sw_report_options(const struct sw_report *r)
+{
+	return &r->opts;
+}
+
+void *
+sw_report_state(const struct sw_report *r)
+{
+	return r->wstate;
+}
+
+void
+sw_report_set_state(struct sw_report *r, void *state, void (*free_fn)(void *))
+{
+	r->wstate = state;
+	r->wstate_free = free_fn;
 }

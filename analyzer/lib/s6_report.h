@@ -67,4 +67,15 @@ void sw_report_finding(struct sw_report *r, const struct sw_finding *f);
 int sw_report_end(struct sw_report *r, struct sw_summary *s);
 void sw_report_free(struct sw_report *r);
 
+/*
+ * For writers in files of their own (s6_html.c): the buffer a writer
+ * appends to (written out after each call), the options, and one state
+ * pointer per report, freed with `free_fn` by sw_report_free.
+ */
+struct sw_buf *sw_report_buf(struct sw_report *r);
+const struct sw_report_opts *sw_report_options(const struct sw_report *r);
+void *sw_report_state(const struct sw_report *r);
+void sw_report_set_state(struct sw_report *r, void *state,
+    void (*free_fn)(void *));
+
 #endif
