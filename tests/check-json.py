@@ -7,7 +7,8 @@ import sys
 
 KEYS = ["time", "host", "pid", "user", "invalid_user", "source_ip",
         "source_port", "method", "cause", "confidence", "title",
-        "explanation", "fix", "note", "log_level_seen", "noise", "evidence"]
+        "fix", "commands", "note", "log_level_seen", "noise", "evidence"]
+DOC_KEYS = ["sshwhy", "findings", "causes", "summary"]
 golden = sys.argv[1]
 n = bad = 0
 for case in sorted(os.listdir(golden)):
@@ -23,8 +24,20 @@ for case in sorted(os.listdir(golden)):
         continue
     text = open(os.path.join(d, "expected.out"), encoding="utf-8").read()
     try:
-        docs = [json.loads(text)["findings"]] if fmt == "json" else \
-            [[json.loads(l) for l in text.splitlines() if l]]
+        if fmt == "json":
+            doc = json.loads(text)
+            if list(doc.keys()) != DOC_KEYS:
+                print(f"{case}: document keys {list(doc.keys())}")
+                bad += 1
+            # every cause of a finding is explained once in "causes"
+            for f in doc["findings"]:
+                if f["cause"] not in doc["causes"] or \
+                        "explanation" not in doc["causes"][f["cause"]]:
+                    print(f"{case}: cause {f['cause']} not in causes")
+                    bad += 1
+            docs = [doc["findings"]]
+        else:
+            docs = [[json.loads(l) for l in text.splitlines() if l]]
     except (ValueError, KeyError) as e:
         print(f"{case}: invalid {fmt}: {e}")
         bad += 1

@@ -205,6 +205,26 @@ sw_buf_add(struct sw_buf *b, const void *p, size_t n)
 	b->p[b->len] = '\0';
 }
 
+int
+sw_buf_reserve(struct sw_buf *b, size_t n)
+{
+	size_t want;
+
+	if (b->max == 0)
+		b->max = SW_BUF_DEFAULT_MAX;
+	if (n > b->max - b->len)
+		return -1;
+	want = b->len + n + 1;
+	if (want > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < want)
+			cap = cap > SIZE_MAX / 2 ? want : cap * 2;
+		b->p = sw_xreallocarray(b->p, cap, 1);
+		b->cap = cap;
+	}
+	return 0;
+}
+
 void
 sw_buf_addc(struct sw_buf *b, char c)
 {

@@ -85,6 +85,8 @@ void sw_buf_free(struct sw_buf *b);
 void sw_buf_reset(struct sw_buf *b);
 void sw_buf_add(struct sw_buf *b, const void *p, size_t n);
 void sw_buf_addc(struct sw_buf *b, char c);
+/* Room for n more bytes without growing (b->p + b->len); -1 past max. */
+int sw_buf_reserve(struct sw_buf *b, size_t n);
 void sw_buf_adds(struct sw_buf *b, const char *s);
 void sw_buf_addf(struct sw_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

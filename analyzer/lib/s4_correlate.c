@@ -458,9 +458,31 @@ sw_evidence_named(const struct sw_evidence *e, const char *name)
 static void
 sw_set_str(char **dst, struct sw_span v, size_t max)
 {
+	struct sw_buf b;
+	size_t i;
+
 	if (*dst != NULL || v.p == NULL || v.len == 0)
 		return;
-	*dst = sw_span_dup(sw_span_make(v.p, v.len > max ? max : v.len));
+	if (v.len > max)
+		v.len = max;
+	if (memchr(v.p, '\0', v.len) == NULL) {
+		*dst = sw_span_dup(v);
+		return;
+	}
+	/*
+	 * A NUL would cut the C string (and the fix built from it) short:
+	 * keep the whole value with each NUL written as \x00. The backslash
+	 * then makes every fix command withhold itself (s5_fix).
+	 */
+	sw_buf_init(&b, 4 * max + 1);
+	for (i = 0; i < v.len; i++) {
+		if (v.p[i] == '\0')
+			sw_buf_adds(&b, "\\x00");
+		else
+			sw_buf_addc(&b, v.p[i]);
+	}
+	*dst = sw_span_dup(sw_span_make(b.p, b.len));
+	sw_buf_free(&b);
 }
 
 void

@@ -173,83 +173,16 @@ sw_known_learn(struct sw_diagnoser *d, const struct sw_conn *c)
 	}
 }
 
-/*
- * Fix texts are commands people paste into a root shell, and the values
- * come from log lines an attacker can write (a user name of "$(reboot)").
- * Plain names go in as they are; anything else is single-quoted for the
- * shell, with embedded quotes closed and escaped.
- */
-static void
-sw_diagnose_quote(struct sw_buf *out, struct sw_span v)
-{
-	size_t i;
-	int plain = v.len > 0;
-
-	for (i = 0; i < v.len && plain; i++) {
-		unsigned char c = (unsigned char)v.p[i];
-		plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("._-/:@+,%=", c) != NULL;
-	}
-	if (plain) {
-		sw_buf_add(out, v.p, v.len);
-		return;
-	}
-	sw_buf_addc(out, '\'');
-	for (i = 0; i < v.len; i++) {
-		if (v.p[i] == '\'')
-			sw_buf_adds(out, "'\\''");
-		else
-			sw_buf_addc(out, v.p[i]);
-	}
-	sw_buf_addc(out, '\'');
-}
-
 void
 sw_diagnose_expand(struct sw_buf *out, const char *tmpl,
     const struct sw_conn *c, const struct sw_evidence *e)
 {
-	const char *p = tmpl;
+	struct sw_fix fx;
 
-	while (*p != '\0') {
-		const char *close;
-		char name[48];
-		size_t n;
-		struct sw_span v = { NULL, 0 };
-		char portbuf[16];
-
-		if (*p != '{' || (close = strchr(p + 1, '}')) == NULL ||
-		    (n = (size_t)(close - p - 1)) == 0 || n >= sizeof(name)) {
-			sw_buf_addc(out, *p++);
-			continue;
-		}
-		memcpy(name, p + 1, n);
-		name[n] = '\0';
-		if (e != NULL)
-			v = sw_evidence_named(e, name);
-		if (v.p == NULL) {
-			if (strcmp(name, "user") == 0 && c->user != NULL)
-				v = sw_span_make(c->user, strlen(c->user));
-			else if (strcmp(name, "ip") == 0 && c->ip != NULL)
-				v = sw_span_make(c->ip, strlen(c->ip));
-			else if (strcmp(name, "host") == 0)
-				v = sw_span_make(c->host, strlen(c->host));
-			else if (strcmp(name, "port") == 0 && c->port != 0) {
-				snprintf(portbuf, sizeof(portbuf), "%u", c->port);
-				v = sw_span_make(portbuf, strlen(portbuf));
-			} else if (strcmp(name, "method") == 0 &&
-			    c->method[0] != '\0')
-				v = sw_span_make(c->method, strlen(c->method));
-		}
-		if (v.p == NULL)
-			sw_buf_add(out, p, n + 2);	/* left as written */
-		else
-			sw_diagnose_quote(out, v);
-		p = close + 1;
-	}
-	/* Folded YAML leaves a trailing newline; reports add their own. */
-	while (out->len > 0 && (out->p[out->len - 1] == '\n' ||
-	    out->p[out->len - 1] == ' '))
-		out->p[--out->len] = '\0';
+	sw_fix_init(&fx);
+	sw_fix_build(&fx, tmpl, c, e);
+	sw_fix_flatten(&fx, out);
+	sw_fix_free(&fx);
 }
 
 static int
@@ -282,7 +215,8 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 {
 	struct sw_diagnoser *d = arg;
 	struct sw_finding f;
-	struct sw_buf fix, note;
+	struct sw_fix fix;
+	struct sw_buf note;
 	const struct sw_rule *rule = NULL;
 	const struct sw_known *k;
 	size_t best;
@@ -310,7 +244,7 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 	}
 	d->stats.failed++;
 	memset(&f, 0, sizeof(f));
-	sw_buf_init(&fix, 16384);
+	sw_fix_init(&fix);
 	sw_buf_init(&note, 4096);
 	f.conn = c;
 	f.primary = best = sw_best_cause(c, NULL);
@@ -379,12 +313,12 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 			    "client offers now.");
 		sw_buf_free(&when);
 	}
-	sw_diagnose_expand(&fix, f.cause->fix, c,
+	sw_fix_build(&fix, f.cause->fix, c,
 	    best != SIZE_MAX ? &c->evidence[best] : NULL);
-	f.fix = fix.p ? fix.p : "";
+	f.fix = &fix;
 	f.note = note.len > 0 ? note.p : NULL;
 	d->cb(d->ctx, &f);
-	sw_buf_free(&fix);
+	sw_fix_free(&fix);
 	sw_buf_free(&note);
 }
 

@@ -11,6 +11,7 @@
 #include "s0_common.h"
 #include "s3_rules.h"
 #include "s4_correlate.h"
+#include "s5_fix.h"
 #include "s5_keys.h"
 
 /* A diagnosed failed login. Valid during the callback only. */
@@ -19,7 +20,7 @@ struct sw_finding {
 	const struct sw_cause *cause;	/* owned by the rule set */
 	enum sw_confidence confidence;
 	const char *method;		/* "password", ..., or "unknown" */
-	const char *fix;		/* template expanded */
+	const struct sw_fix *fix;	/* template filled in: prose, commands */
 	const char *note;		/* what else the log says, or NULL */
 	size_t primary;			/* evidence index proving it, or SIZE_MAX */
 	int noise;			/* part of a scan or brute force */
@@ -63,8 +64,10 @@ void sw_diagnoser_set_window(struct sw_diagnoser *d, int64_t since_us,
 const struct sw_diagnose_stats *sw_diagnose_stats(const struct sw_diagnoser *d);
 
 /*
- * Expands {name} in a fix template from the evidence line and connection;
- * values other than plain names are single-quoted for the shell.
+ * Expands {name} in a fix template from the evidence line and connection,
+ * as one string with commands between backticks (sw_fix_build and
+ * sw_fix_flatten): values in commands are shell-quoted once, a command
+ * whose value cannot be pasted safely is replaced by a note.
  */
 void sw_diagnose_expand(struct sw_buf *out, const char *tmpl,
     const struct sw_conn *c, const struct sw_evidence *e);

@@ -12,6 +12,7 @@
 
 #include "s2_format.h"
 #include "s6_html.h"
+#include "s6_report_int.h"
 
 #define SW_HTML_MAX_CAUSES 512
 #define SW_HTML_MAX_POINTS 1000000	/* failed logins the chart counts */
@@ -193,13 +194,11 @@ sw_html_id(struct sw_buf *b, const char *id)
 static struct sw_html *
 sw_html_get(struct sw_report *r)
 {
-	struct sw_html *h = sw_report_state(r);
-
-	if (h == NULL) {
-		h = sw_xcalloc(1, sizeof(*h));
-		sw_report_set_state(r, h, sw_html_state_free);
+	if (r->wstate == NULL) {
+		r->wstate = sw_xcalloc(1, sizeof(struct sw_html));
+		r->wstate_free = sw_html_state_free;
 	}
-	return h;
+	return r->wstate;
 }
 
 static size_t
@@ -295,10 +294,12 @@ static const char sw_html_css[] =
 "@media print{body{background:#fff}details{display:block}"
 "details>*{display:block}}";
 
-void
-sw_html_begin(struct sw_report *r)
+static void sw_html_summary(struct sw_report *r, const struct sw_summary *s);
+
+static void
+sw_html_begin(struct sw_report *r, const struct sw_summary *s)
 {
-	struct sw_buf *b = sw_report_buf(r);
+	struct sw_buf *b = &r->b;
 
 	(void)sw_html_get(r);
 	sw_buf_addf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
@@ -313,127 +314,104 @@ sw_html_begin(struct sw_report *r)
 	    "<title>sshwhy report</title>\n<style>%s</style>\n</head>\n"
 	    "<body>\n<main>\n<header><h1>sshwhy report</h1>"
 	    "<p class=\"meta\">Why SSH logins failed: the cause of each, "
-	    "the lines that show it, and the fix. Made by sshwhy %s.</p>"
-	    "</header>\n"
-	    "<section id=\"findings\"><h2>Failed logins</h2>\n"
+	    "the lines that show it, and the fix. Made by sshwhy %s%s.</p>"
+	    "</header>\n", SW_VERSION, sw_html_css, SW_VERSION,
+	    r->opts.redact ? "; names, addresses and keys are pseudonyms "
+	    "(--redact)" : "");
+	sw_html_summary(r, s);
+	sw_buf_adds(b, "<section id=\"findings\"><h2>Failed logins</h2>\n"
 	    "<table>\n<colgroup><col style=\"width:8.5em\"><col "
 	    "style=\"width:6em\"><col style=\"width:9em\"><col "
 	    "style=\"width:9em\"><col style=\"width:7em\"><col "
-	    "style=\"width:11em\"><col></colgroup>\n<thead><tr><th>time</th><th>host</th><th>user</th>"
-	    "<th>source</th><th>method</th><th>cause</th>"
-	    "<th>fix and evidence</th></tr></thead>\n<tbody>\n",
-	    SW_VERSION, sw_html_css, SW_VERSION);
-}
-
-static int
-sw_html_is_command(const char *p, size_t n)
-{
-	/* Shell commands start lower case; sshd_config lines (`PasswordAuthentication
-	 * no`) are CamelCase and stay inline. */
-	return n > 0 && ((p[0] >= 'a' && p[0] <= 'z') || p[0] == '/');
+	    "style=\"width:11em\"><col></colgroup>\n<thead><tr><th>time</th>"
+	    "<th>host</th><th>user</th><th>source</th><th>method</th>"
+	    "<th>cause</th><th>fix and evidence</th></tr></thead>\n<tbody>\n");
 }
 
 /*
- * The fix: prose with inline code, then every command of it in a block of
- * its own (one <pre><code> per command: selecting it copies exactly one
- * command, never wrapped). Each backtick segment of the trusted template is
- * expanded on its own, so a value holding backticks cannot move where a
- * command starts or ends.
+ * The fix as s5_fix built it: prose escaped, each command verbatim (only
+ * HTML-escaped, which the browser undoes on copy) in a <pre><code> block
+ * of its own, so a selection of the block is exactly one command and the
+ * page never wraps it; a withheld command is a warning.
  */
 static void
-sw_html_fix(struct sw_buf *b, const struct sw_finding *f)
+sw_html_fix(struct sw_buf *b, const struct sw_rec *rec)
 {
-	const char *t = f->cause != NULL ? f->cause->fix : NULL;
-	const struct sw_evidence *e = f->primary < f->conn->nevidence ?
-	    &f->conn->evidence[f->primary] : NULL;
-	struct sw_buf seg, val, cmds;
-	int code = 0;
+	int after_cmd = 0;
+	size_t i;
 
-	if (t == NULL)
-		return;
-	sw_buf_init(&seg, 65536);
-	sw_buf_init(&val, 65536);
-	sw_buf_init(&cmds, 0);
 	sw_buf_adds(b, "<div class=\"fix\"><p>");
-	while (*t != '\0') {
-		size_t n = strcspn(t, "`");
+	for (i = 0; i < rec->nfix; i++) {
+		struct sw_span t = rec->fix[i].s;
 
-		sw_buf_reset(&seg);
-		sw_buf_add(&seg, t, n);
-		sw_buf_reset(&val);
-		sw_diagnose_expand(&val, seg.p ? seg.p : "", f->conn, e);
-		if (code) {
-			sw_buf_adds(b, "<code>");
-			sw_html_escape(b, sw_span_make(val.p, val.len));
-			sw_buf_adds(b, "</code>");
-			if (sw_html_is_command(val.p, val.len)) {
-				sw_buf_adds(&cmds, "<pre class=\"cmd\"><code>");
-				sw_html_escape(&cmds, sw_span_make(val.p, val.len));
-				sw_buf_adds(&cmds, "</code></pre>");
-			}
-		} else {
-			size_t i;
-			/* Keep the spaces the expansion trimmed at the ends. */
-			if (n > 0 && t[0] == ' ' && (val.len == 0 || val.p[0] != ' '))
-				sw_buf_addc(b, ' ');
-			for (i = 0; i < val.len; i++)
-				if (val.p[i] == '\n')
-					val.p[i] = ' ';
-			sw_html_escape(b, sw_span_make(val.p, val.len));
-			if (n > 0 && t[n - 1] == ' ' && t[n] != '\0')
-				sw_buf_addc(b, ' ');
+		if (rec->fix[i].kind == SW_FIX_COMMAND) {
+			sw_buf_adds(b, "</p><pre class=\"cmd\"><code>");
+			sw_html_escape(b, t);
+			sw_buf_adds(b, "</code></pre><p>");
+			after_cmd = 1;
+			continue;
 		}
-		t += n;
-		if (*t == '`') {
-			t++;
-			code = !code;
+		if (after_cmd) {
+			/* What only closed the command's sentence. */
+			while (t.len > 0 && strchr(" \n.,;", t.p[0]) != NULL) {
+				t.p++;
+				t.len--;
+			}
+			after_cmd = 0;
+		}
+		if (rec->fix[i].kind == SW_FIX_WITHHELD) {
+			sw_buf_adds(b, "<em class=\"warn\">");
+			sw_html_escape(b, t);
+			sw_buf_adds(b, "</em>");
+		} else {
+			size_t j, k;
+			/* Folded template lines: newlines are spaces. */
+			for (j = 0; j < t.len; j = k + 1) {
+				for (k = j; k < t.len && t.p[k] != '\n'; k++)
+					;
+				sw_html_escape(b, sw_span_make(t.p + j, k - j));
+				if (k < t.len)
+					sw_buf_addc(b, ' ');
+			}
 		}
 	}
-	sw_buf_adds(b, "</p>");
-	if (cmds.len > 0)
-		sw_buf_add(b, cmds.p, cmds.len);
-	sw_buf_adds(b, "</div>");
-	sw_buf_free(&seg);
-	sw_buf_free(&val);
-	sw_buf_free(&cmds);
+	sw_buf_adds(b, "</p></div>");
 }
 
-void
-sw_html_finding(struct sw_report *r, const struct sw_finding *f)
+static void
+sw_html_rec(struct sw_report *r, const struct sw_rec *rec)
 {
 	struct sw_html *h = sw_html_get(r);
-	const struct sw_report_opts *o = sw_report_options(r);
-	const struct sw_conn *c = f->conn;
-	struct sw_buf *b = sw_report_buf(r);
-	int success = c->outcome == SW_OUTCOME_SUCCESS;
-	size_t ci = SIZE_MAX, i;
+	const struct sw_report_opts *o = &r->opts;
+	struct sw_buf *b = &r->b;
+	size_t ci, i;
 
-	if (f->cause != NULL && !success) {
-		ci = sw_html_cause_index(h, f->cause);
-		if (ci != SIZE_MAX)
-			h->causes[ci].count++;
-		if (h->npts == 0 && h->pts_dropped == 0)
-			h->utc_off_min = c->utc_off_min;
-		if (ci != SIZE_MAX && h->npts < SW_HTML_MAX_POINTS) {
-			if (h->npts == h->cap) {
-				h->cap = h->cap ? h->cap * 2 : 256;
-				h->pts = sw_xreallocarray(h->pts, h->cap,
-				    sizeof(*h->pts));
-			}
-			h->pts[h->npts].time_us = c->start_us;
-			h->pts[h->npts].cause = (uint32_t)ci;
-			h->npts++;
-		} else
-			h->pts_dropped++;
-	}
+	/* The chart counts every failed login, attack noise too. */
+	ci = sw_html_cause_index(h, rec->cause);
+	if (ci != SIZE_MAX)
+		h->causes[ci].count++;
+	if (h->npts == 0 && h->pts_dropped == 0)
+		h->utc_off_min = rec->utc_off_min;
+	if (ci != SIZE_MAX && h->npts < SW_HTML_MAX_POINTS) {
+		if (h->npts == h->cap) {
+			h->cap = h->cap ? h->cap * 2 : 256;
+			h->pts = sw_xreallocarray(h->pts, h->cap, sizeof(*h->pts));
+		}
+		h->pts[h->npts].time_us = rec->start_us;
+		h->pts[h->npts].cause = (uint32_t)ci;
+		h->npts++;
+	} else
+		h->pts_dropped++;
+	if (rec->noise && !o->all)
+		return;
 	h->rows++;
-	sw_buf_addf(b, "<tr class=\"%s\" id=\"login-%llu\"><td>",
-	    success ? "success" : "fail", (unsigned long long)h->rows);
+	sw_buf_addf(b, "<tr class=\"fail%s\" id=\"login-%llu\"><td>",
+	    rec->noise ? " noise" : "", (unsigned long long)h->rows);
 	{
 		/* Date over time; the datetime attribute keeps RFC 3339. */
 		struct sw_buf t;
 		sw_buf_init(&t, 64);
-		sw_format_time_rfc3339(&t, c->start_us, c->utc_off_min);
+		sw_format_time_rfc3339(&t, rec->start_us, rec->utc_off_min);
 		sw_buf_adds(b, "<time datetime=\"");
 		sw_html_escape(b, sw_span_make(t.p, t.len));
 		sw_buf_adds(b, "\">");
@@ -447,64 +425,58 @@ sw_html_finding(struct sw_report *r, const struct sw_finding *f)
 		sw_buf_free(&t);
 	}
 	sw_buf_adds(b, "</td><td>");
-	sw_html_str(b, c->host);
+	sw_html_escape(b, rec->host);
 	sw_buf_addf(b, "<br><span class=\"conf\">pid %llu</span></td><td>",
-	    (unsigned long long)c->pid);
-	if (c->user != NULL)
-		sw_html_str(b, c->user);
+	    (unsigned long long)rec->pid);
+	if (rec->user.p != NULL)
+		sw_html_escape(b, rec->user);
 	else
 		sw_buf_adds(b, "<i>(none)</i>");
-	if (c->user_invalid)
+	if (rec->user_invalid)
 		sw_buf_adds(b, " <span class=\"tag\">invalid user</span>");
 	sw_buf_adds(b, "</td><td>");
-	if (c->ip != NULL)
-		sw_html_str(b, c->ip);
+	if (rec->ip.p != NULL)
+		sw_html_escape(b, rec->ip);
 	else
 		sw_buf_adds(b, "<i>(unknown)</i>");
-	if (c->port != 0)
-		sw_buf_addf(b, "<br><span class=\"conf\">port %u</span>", c->port);
+	if (rec->port != 0)
+		sw_buf_addf(b, "<br><span class=\"conf\">port %u</span>",
+		    rec->port);
 	sw_buf_adds(b, "</td><td>");
-	sw_html_str(b, f->method);
-	sw_buf_adds(b, "</td><td>");
-	if (success) {
-		sw_buf_adds(b, "<span class=\"ok\">succeeded</span> after "
-		    "failures");
-	} else if (f->cause != NULL) {
-		sw_buf_adds(b, "<span class=\"swatch c-");
-		sw_html_id(b, f->cause->id);
-		sw_buf_adds(b, "\"></span><a class=\"cause\" href=\"#cause-");
-		sw_html_id(b, f->cause->id);
-		sw_buf_adds(b, "\">");
-		sw_html_str(b, f->cause->id);
-		sw_buf_addf(b, "</a><br><span class=\"conf\">%s</span>",
-		    sw_confidence_name(f->confidence));
-	}
-	sw_buf_adds(b, "</td><td>");
-	if (!success)
-		sw_html_fix(b, f);
-	if (f->note != NULL) {
+	sw_html_escape(b, rec->method);
+	sw_buf_adds(b, "</td><td><span class=\"swatch c-");
+	sw_html_id(b, rec->cause->id);
+	sw_buf_adds(b, "\"></span><a class=\"cause\" href=\"#cause-");
+	sw_html_id(b, rec->cause->id);
+	sw_buf_adds(b, "\">");
+	sw_html_str(b, rec->cause->id);
+	sw_buf_addf(b, "</a><br><span class=\"conf\">%s%s</span></td><td>",
+	    sw_confidence_name(rec->confidence),
+	    rec->noise ? ", attack noise" : "");
+	sw_html_fix(b, rec);
+	if (rec->note.p != NULL) {
 		sw_buf_adds(b, "<p class=\"note\">Note: ");
-		sw_html_str(b, f->note);
+		sw_html_escape(b, rec->note);
 		sw_buf_adds(b, "</p>");
 	}
-	if (!o->no_evidence && c->nevidence > 0) {
+	if (!o->no_evidence && rec->nev > 0) {
 		sw_buf_addf(b, "<details><summary>evidence (%zu line%s)"
-		    "</summary><pre class=\"ev\">", c->nevidence,
-		    c->nevidence == 1 ? "" : "s");
-		for (i = 0; i < c->nevidence; i++) {
-			const struct sw_evidence *e = &c->evidence[i];
-			if (i == f->primary)
+		    "</summary><pre class=\"ev\">", rec->nev,
+		    rec->nev == 1 ? "" : "s");
+		for (i = 0; i < rec->nev; i++) {
+			const struct sw_rec_ev *e = &rec->ev[i];
+			if (i == rec->primary)
 				sw_buf_adds(b, "<mark>");
-			sw_html_str(b, e->origin);
+			sw_html_escape(b, e->origin);
 			sw_buf_addf(b, ":%llu: ", (unsigned long long)e->lineno);
-			sw_html_escape(b, sw_span_make(e->text, e->text_len));
-			if (i == f->primary)
+			sw_html_escape(b, e->text);
+			if (i == rec->primary)
 				sw_buf_adds(b, "</mark>");
 			sw_buf_addc(b, '\n');
 		}
-		if (c->evidence_dropped > 0)
+		if (rec->evidence_dropped > 0)
 			sw_buf_addf(b, "(%u more lines not kept)\n",
-			    c->evidence_dropped);
+			    rec->evidence_dropped);
 		sw_buf_adds(b, "</pre></details>");
 	}
 	sw_buf_adds(b, "</td></tr>\n");
@@ -715,10 +687,9 @@ sw_html_chart(struct sw_html *h, struct sw_buf *b)
 static void
 sw_html_summary(struct sw_report *r, const struct sw_summary *s)
 {
-	struct sw_html *h = sw_html_get(r);
-	const struct sw_report_opts *o = sw_report_options(r);
-	struct sw_buf *b = sw_report_buf(r);
-	size_t i, k;
+	const struct sw_report_opts *o = &r->opts;
+	struct sw_buf *b = &r->b;
+	size_t i;
 
 	sw_buf_adds(b, "<section id=\"summary\"><h2>Summary</h2>\n<p>");
 	if (s->failed == 0)
@@ -739,15 +710,11 @@ sw_html_summary(struct sw_report *r, const struct sw_summary *s)
 		sw_buf_adds(b, "<table><thead><tr><th class=\"num\">count</th>"
 		    "<th>cause</th><th>what it means</th></tr></thead><tbody>\n");
 		for (i = 0; i < s->ncauses; i++) {
-			const char *color = sw_html_colors[SW_HTML_NCOLORS - 1];
-			for (k = 0; k < h->ncauses; k++)
-				if (strcmp(h->causes[k].cause->id,
-				    s->causes[i].id) == 0)
-					color = sw_html_color(h, k);
 			sw_buf_addf(b, "<tr><td class=\"num\">%llu</td><td>"
-			    "<span class=\"swatch\" style=\"background:%s\">"
-			    "</span><a class=\"cause\" href=\"#cause-",
-			    (unsigned long long)s->causes[i].count, color);
+			    "<span class=\"swatch c-",
+			    (unsigned long long)s->causes[i].count);
+			sw_html_id(b, s->causes[i].id);
+			sw_buf_adds(b, "\"></span><a class=\"cause\" href=\"#cause-");
 			sw_html_id(b, s->causes[i].id);
 			sw_buf_adds(b, "\">");
 			sw_html_str(b, s->causes[i].id);
@@ -817,19 +784,20 @@ sw_html_summary(struct sw_report *r, const struct sw_summary *s)
 	sw_buf_adds(b, "</section>\n");
 }
 
-void
+static void
 sw_html_end(struct sw_report *r, const struct sw_summary *s)
 {
 	struct sw_html *h = sw_html_get(r);
-	struct sw_buf *b = sw_report_buf(r);
+	struct sw_buf *b = &r->b;
 	size_t i;
 
-	if (s->listed == 0)
+	(void)s;
+	if (h->rows == 0)
 		sw_buf_adds(b, "<tr><td colspan=\"7\">No failed logins listed."
 		    "</td></tr>\n");
 	sw_buf_adds(b, "</tbody>\n</table>\n</section>\n");
 	sw_html_rank(h);
-	/* The rows' swatches, now that the colours are known. */
+	/* The swatches' colours, now that every cause's count is known. */
 	sw_buf_adds(b, "<style>");
 	for (i = 0; i < h->ncauses; i++) {
 		sw_buf_adds(b, ".c-");
@@ -837,7 +805,6 @@ sw_html_end(struct sw_report *r, const struct sw_summary *s)
 		sw_buf_addf(b, "{background:%s}", sw_html_color(h, i));
 	}
 	sw_buf_adds(b, "</style>\n");
-	sw_html_summary(r, s);
 	sw_html_chart(h, b);
 	if (h->ncauses > 0) {
 		sw_buf_adds(b, "<section id=\"causes\"><h2>Causes</h2>\n");
@@ -862,3 +829,7 @@ sw_html_end(struct sw_report *r, const struct sw_summary *s)
 	}
 	sw_buf_adds(b, "</main>\n</body>\n</html>\n");
 }
+
+const struct sw_writer sw_writer_html = {
+	"html", 0, sw_html_begin, NULL, sw_html_rec, sw_html_end,
+};

@@ -4,17 +4,14 @@
  * network load) with the summary, a chart of failed logins over time
  * stacked by cause, the table of failed logins (fix commands in
  * <pre><code>, evidence collapsible) and each cause explained once.
- * A writer row of s6_report.c's table. Includes stages 0-6.
+ * The writer is sw_writer_html (s6_report_int.h), a row of s6_report.c's
+ * table. Includes stages 0-6.
  */
 #ifndef SW_S6_HTML_H
 #define SW_S6_HTML_H
 
 #include "s0_common.h"
 #include "s6_report.h"
-
-void sw_html_begin(struct sw_report *r);
-void sw_html_finding(struct sw_report *r, const struct sw_finding *f);
-void sw_html_end(struct sw_report *r, const struct sw_summary *s);
 
 /*
  * HTML text: & < > " ' as entities; control bytes, invalid UTF-8 and

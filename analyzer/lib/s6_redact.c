@@ -59,7 +59,8 @@ struct sw_redact {
 	struct sw_conn c;
 	struct sw_evidence *ev;
 	size_t nev;
-	char *user, *ip, *host, *fix, *note;
+	char *user, *ip, *host, *note;
+	struct sw_fix fix;		/* built again from the pseudonyms */
 	char **strs;			/* evidence texts and origins, summary */
 	size_t nstrs;
 	struct sw_shape *shapes;
@@ -79,6 +80,7 @@ sw_redact_new(const void *key, size_t keylen)
 	}
 	rd->cap = 1024;
 	rd->tab = sw_xcalloc(rd->cap, sizeof(*rd->tab));
+	sw_fix_init(&rd->fix);
 	return rd;
 }
 
@@ -98,9 +100,8 @@ sw_redact_scratch_free(struct sw_redact *rd)
 	free(rd->user);
 	free(rd->ip);
 	free(rd->host);
-	free(rd->fix);
 	free(rd->note);
-	rd->user = rd->ip = rd->host = rd->fix = rd->note = NULL;
+	rd->user = rd->ip = rd->host = rd->note = NULL;
 }
 
 void
@@ -111,6 +112,7 @@ sw_redact_free(struct sw_redact *rd)
 	if (rd == NULL)
 		return;
 	sw_redact_scratch_free(rd);
+	sw_fix_free(&rd->fix);
 	for (i = 0; i < rd->cap; i++)
 		free(rd->tab[i].k);
 	free(rd->tab);
@@ -894,11 +896,9 @@ sw_redact_finding(struct sw_redact *rd, const struct sw_finding *f)
 		rd->f.method = rd->c.method;
 	/* The fix again, from the pseudonyms: quoted for them, not for the
 	 * originals (a quoted original would leave quotes around a name). */
-	sw_buf_init(&b, 16384);
-	sw_diagnose_expand(&b, f->cause->fix, &rd->c,
+	sw_fix_build(&rd->fix, f->cause->fix, &rd->c,
 	    f->primary < rd->nev ? &rd->ev[f->primary] : NULL);
-	rd->fix = b.p != NULL ? sw_buf_steal(&b) : sw_xstrdup("");
-	rd->f.fix = rd->fix;
+	rd->f.fix = &rd->fix;
 	if (f->note != NULL) {
 		sw_buf_init(&b, 0);
 		sw_redact_text(rd, &b, sw_span_make(f->note, strlen(f->note)));

@@ -1,499 +1,28 @@
 /*
- * s6_report.c: the report writers. Each writer builds its output in a
- * bounded buffer per finding and writes it at once; every value that came
- * from a log line goes through sw_escape_text or sw_escape_json, so a
- * crafted user name can neither move the cursor nor break the JSON.
+ * s6_report.c: the report, from findings to a rendered document. Findings
+ * are spooled as compact records (s6_spool.c); at the end, one pass over
+ * the spool decides attack noise (and, for writers grouped by cause,
+ * sorts records into one spool per cause), then the writer renders the
+ * summary and the records. Writers are rows of a table (s6_text.c,
+ * s6_json.c, s6_markdown.c); each escapes untrusted bytes for its format
+ * and prints fix commands as they are (s5_fix quoted them once).
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "s6_html.h"
-#include "s6_redact.h"
-#include "s6_report.h"
+#include "s6_report_int.h"
 
-struct sw_report;
-
-struct sw_writer {
-	const char *name;
-	void (*begin)(struct sw_report *);
-	void (*finding)(struct sw_report *, const struct sw_finding *);
-	void (*end)(struct sw_report *, const struct sw_summary *);
-};
-
-struct sw_report {
-	const struct sw_writer *w;
-	FILE *out;
-	struct sw_report_opts opts;
-	struct sw_noise *noise;
-	FILE *spool;		/* rendered findings, written out at the end */
-	struct sw_buf b;
-	uint64_t n;		/* findings rendered */
-	size_t noise_off;	/* offset of the noise flag in b, or SIZE_MAX */
-	struct sw_redact *redact;	/* --redact, or NULL */
-	void *wstate;			/* a writer's own state */
-	void (*wstate_free)(void *);
-};
-
-/* Spool record header; the strings and the rendered text follow. */
-struct sw_spool_hdr {
-	uint64_t len;		/* rendered bytes */
-	uint64_t noise_off;	/* where "false" stands for the noise flag */
-	uint32_t iplen, userlen, causelen;
-	uint32_t invalid;
-};
-
-static void
-sw_flush(struct sw_report *r)
-{
-	if (r->b.len > 0)
-		fwrite(r->b.p, 1, r->b.len, r->out);
-	sw_buf_reset(&r->b);
-}
-
-static struct sw_span
-sw_cstr(const char *s)
-{
-	return sw_span_make(s, s ? strlen(s) : 0);
-}
-
-/* Text. */
-
-static void
-sw_text_wrapped(struct sw_buf *b, const char *label, const char *text)
-{
-	const char *p = text;
-	size_t col, indent = 12;
-	struct sw_buf esc;
-
-	sw_buf_init(&esc, 65536);
-	sw_escape_text(&esc, sw_cstr(text));
-	p = esc.p ? esc.p : "";
-	sw_buf_addf(b, "  %-9s ", label);
-	col = indent;
-	while (*p != '\0') {
-		size_t w;
-
-		if (*p == ' ' || *p == '\n') {
-			/* A blank line in the text starts a new paragraph. */
-			if (p[0] == '\n' && p[1] == '\n') {
-				sw_buf_addf(b, "\n%*s", (int)indent, "");
-				col = indent;
-			}
-			p++;
-			continue;
-		}
-		w = strcspn(p, " \n");
-		if (col > indent && col + 1 + w > 78) {
-			sw_buf_addf(b, "\n%*s", (int)indent, "");
-			col = indent;
-		} else if (col > indent) {
-			sw_buf_addc(b, ' ');
-			col++;
-		}
-		sw_buf_add(b, p, w);
-		col += w;
-		p += w;
-	}
-	sw_buf_addc(b, '\n');
-	sw_buf_free(&esc);
-}
-
-static void
-sw_text_finding(struct sw_report *r, const struct sw_finding *f)
-{
-	const struct sw_conn *c = f->conn;
-	struct sw_buf *b = &r->b;
-	size_t i;
-
-	sw_format_time_rfc3339(b, c->start_us, c->utc_off_min);
-	sw_buf_adds(b, "  ");
-	sw_escape_text(b, sw_cstr(c->host));
-	sw_buf_addf(b, "  pid %llu  failed login\n", (unsigned long long)c->pid);
-	sw_buf_adds(b, "  user      ");
-	if (c->user != NULL)
-		sw_escape_text(b, sw_cstr(c->user));
-	else
-		sw_buf_adds(b, "(none)");
-	if (c->user_invalid)
-		sw_buf_adds(b, " (invalid user)");
-	sw_buf_adds(b, "\n  from      ");
-	if (c->ip != NULL)
-		sw_escape_text(b, sw_cstr(c->ip));
-	else
-		sw_buf_adds(b, "(unknown address)");
-	if (c->port != 0)
-		sw_buf_addf(b, " port %u", c->port);
-	sw_buf_adds(b, "\n  method    ");
-	sw_escape_text(b, sw_cstr(f->method));
-	sw_buf_addf(b, "\n  cause     %s (%s)\n", f->cause->id,
-	    sw_confidence_name(f->confidence));
-	sw_text_wrapped(b, "", f->cause->title);
-	sw_text_wrapped(b, "why", f->cause->explanation);
-	if (f->note != NULL)
-		sw_text_wrapped(b, "note", f->note);
-	sw_text_wrapped(b, "fix", f->fix);
-	if (!r->opts.no_evidence && c->nevidence > 0) {
-		sw_buf_adds(b, "  evidence\n");
-		for (i = 0; i < c->nevidence; i++) {
-			const struct sw_evidence *e = &c->evidence[i];
-			sw_buf_adds(b, i == f->primary ? "  > " : "    ");
-			sw_escape_text(b, sw_cstr(e->origin));
-			sw_buf_addf(b, ":%llu: ", (unsigned long long)e->lineno);
-			sw_escape_text(b, sw_span_make(e->text, e->text_len));
-			sw_buf_addc(b, '\n');
-		}
-		if (c->evidence_dropped > 0)
-			sw_buf_addf(b, "    (%u more lines not kept)\n",
-			    c->evidence_dropped);
-	}
-	sw_buf_addc(b, '\n');
-}
-
-static void
-sw_text_end(struct sw_report *r, const struct sw_summary *s)
-{
-	struct sw_buf *b = &r->b;
-	size_t i;
-
-	if (s->failed == 0)
-		sw_buf_addf(b, "No failed logins");
-	else
-		sw_buf_addf(b, "%llu failed login%s",
-		    (unsigned long long)s->failed, s->failed == 1 ? "" : "s");
-	sw_buf_addf(b, " in %llu connection%s (%llu succeeded, %llu closed "
-	    "before a user name, %llu unfinished).\n",
-	    (unsigned long long)s->connections,
-	    s->connections == 1 ? "" : "s",
-	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth,
-	    (unsigned long long)s->unknown);
-	if (s->outside > 0)
-		sw_buf_addf(b, "%llu more connection%s started outside the "
-		    "time window (--since/--until) and %s not reported.\n",
-		    (unsigned long long)s->outside, s->outside == 1 ? "" : "s",
-		    s->outside == 1 ? "is" : "are");
-	if (s->ncauses > 0) {
-		sw_buf_adds(b, "By cause:\n");
-		for (i = 0; i < s->ncauses; i++)
-			sw_buf_addf(b, "  %6llu  %-28s %s\n",
-			    (unsigned long long)s->causes[i].count,
-			    s->causes[i].id, s->causes[i].title);
-	}
-	if (s->noise > 0) {
-		sw_buf_addf(b, "Attack noise: %llu failed login%s from %zu "
-		    "address%s look like scans or brute force%s.\n",
-		    (unsigned long long)s->noise, s->noise == 1 ? "" : "s",
-		    s->noise_addresses, s->noise_addresses == 1 ? "" : "es",
-		    r->opts.all ? "" : " (not listed above; --all lists them)");
-		sw_buf_adds(b, "  top addresses: ");
-		for (i = 0; i < s->ntop_ips; i++) {
-			sw_buf_adds(b, i ? ", " : "");
-			sw_escape_text(b, sw_cstr(s->top_ips[i].key));
-			sw_buf_addf(b, " (%llu)",
-			    (unsigned long long)s->top_ips[i].count);
-		}
-		sw_buf_adds(b, "\n  top user names: ");
-		for (i = 0; i < s->ntop_users; i++) {
-			sw_buf_adds(b, i ? ", " : "");
-			sw_escape_text(b, sw_cstr(s->top_users[i].key));
-			sw_buf_addf(b, " (%llu)",
-			    (unsigned long long)s->top_users[i].count);
-		}
-		sw_buf_addc(b, '\n');
-	}
-	sw_buf_addf(b, "Read %llu lines from %zu source%s: %llu from sshd, "
-	    "%llu of them unrecognised by the rules",
-	    (unsigned long long)s->lines, s->nsources,
-	    s->nsources == 1 ? "" : "s", (unsigned long long)s->sshd_lines,
-	    (unsigned long long)s->unmatched);
-	if (s->unparsed > 0)
-		sw_buf_addf(b, "; %llu lines in no known format",
-		    (unsigned long long)s->unparsed);
-	if (s->limit_hits > 0)
-		sw_buf_addf(b, "; %llu lines stopped by a pattern match limit "
-		    "(counted as unrecognised)",
-		    (unsigned long long)s->limit_hits);
-	sw_buf_adds(b, ".\n");
-	if (s->nshapes > 0 && !r->opts.unmatched)
-		sw_buf_addf(b, "The unrecognised sshd lines have %zu shape%s; "
-		    "--unmatched lists them.\n", s->nshapes,
-		    s->nshapes == 1 ? "" : "s");
-	if (s->nshapes > 0 && r->opts.unmatched) {
-		sw_buf_adds(b, "Unrecognised sshd lines by shape (count, shape, "
-		    "first example):\n");
-		for (i = 0; i < s->nshapes; i++) {
-			sw_buf_addf(b, "  %6llu  ",
-			    (unsigned long long)s->shapes[i].count);
-			sw_escape_text(b, sw_cstr(s->shapes[i].shape));
-			sw_buf_adds(b, "\n          ");
-			sw_escape_text(b, sw_cstr(s->shapes[i].origin));
-			sw_buf_addf(b, ":%llu\n",
-			    (unsigned long long)s->shapes[i].lineno);
-		}
-		if (s->shapes_other > 0)
-			sw_buf_addf(b, "  %6llu  (lines of further shapes)\n",
-			    (unsigned long long)s->shapes_other);
-	}
-	if (s->partial)
-		sw_buf_adds(b, "Some input could not be read: see the messages "
-		    "above; the report covers the rest.\n");
-	sw_flush(r);
-}
-
-/* JSON and NDJSON share one object writer. */
-
-static void
-sw_json_str(struct sw_buf *b, const char *key, const char *val)
-{
-	sw_buf_addf(b, "\"%s\":", key);
-	if (val == NULL) {
-		sw_buf_adds(b, "null");
-		return;
-	}
-	sw_buf_addc(b, '"');
-	sw_escape_json(b, sw_cstr(val));
-	sw_buf_addc(b, '"');
-}
-
-/* Writes "false" (or "true ") for the noise flag at *noise_off, so the
- * spool can patch it in place once noise is known. */
-static void
-sw_json_object(struct sw_buf *b, const struct sw_finding *f,
-    size_t *noise_off)
-{
-	const struct sw_conn *c = f->conn;
-	size_t i;
-
-	sw_buf_adds(b, "{\"time\":\"");
-	sw_format_time_rfc3339(b, c->start_us, c->utc_off_min);
-	sw_buf_adds(b, "\",");
-	sw_json_str(b, "host", c->host);
-	sw_buf_addf(b, ",\"pid\":%llu,", (unsigned long long)c->pid);
-	sw_json_str(b, "user", c->user);
-	sw_buf_addf(b, ",\"invalid_user\":%s,", c->user_invalid ? "true" : "false");
-	sw_json_str(b, "source_ip", c->ip);
-	if (c->port != 0)
-		sw_buf_addf(b, ",\"source_port\":%u,", c->port);
-	else
-		sw_buf_adds(b, ",\"source_port\":null,");
-	sw_json_str(b, "method", f->method);
-	sw_buf_adds(b, ",");
-	sw_json_str(b, "cause", f->cause->id);
-	sw_buf_adds(b, ",");
-	sw_json_str(b, "confidence", sw_confidence_name(f->confidence));
-	sw_buf_adds(b, ",");
-	sw_json_str(b, "title", f->cause->title);
-	sw_buf_adds(b, ",");
-	sw_json_str(b, "explanation", f->cause->explanation);
-	sw_buf_adds(b, ",");
-	sw_json_str(b, "fix", f->fix);
-	sw_buf_adds(b, ",");
-	sw_json_str(b, "note", f->note);
-	sw_buf_addf(b, ",\"log_level_seen\":\"%s\",\"noise\":",
-	    sw_loglevel_name(c->level_seen));
-	*noise_off = b->len;
-	sw_buf_addf(b, "%s,\"evidence\":[", f->noise ? "true " : "false");
-	for (i = 0; i < c->nevidence; i++) {
-		const struct sw_evidence *e = &c->evidence[i];
-		if (i > 0)
-			sw_buf_addc(b, ',');
-		sw_buf_adds(b, "{");
-		sw_json_str(b, "file", e->origin);
-		sw_buf_addf(b, ",\"line\":%llu,\"text\":\"",
-		    (unsigned long long)e->lineno);
-		sw_escape_json(b, sw_span_make(e->text, e->text_len));
-		sw_buf_addf(b, "\",\"rule\":\"%s\",\"primary\":%s}",
-		    sw_rule_id(e->rule), i == f->primary ? "true" : "false");
-	}
-	sw_buf_adds(b, "]}");
-}
-
-static void
-sw_json_begin(struct sw_report *r)
-{
-	sw_buf_addf(&r->b, "{\"sshwhy\":\"%s\",\"findings\":[", SW_VERSION);
-	sw_flush(r);
-}
-
-static void
-sw_json_finding(struct sw_report *r, const struct sw_finding *f)
-{
-	sw_buf_adds(&r->b, r->n > 0 ? ",\n" : "\n");
-	sw_json_object(&r->b, f, &r->noise_off);
-}
-
-static void
-sw_json_end(struct sw_report *r, const struct sw_summary *s)
-{
-	struct sw_buf *b = &r->b;
-	size_t i;
-
-	sw_buf_addf(b, "%s],\"summary\":{\"failed\":%llu,\"connections\":%llu,"
-	    "\"succeeded\":%llu,\"no_auth\":%llu,\"unfinished\":%llu,"
-	    "\"lines\":%llu,\"sshd_lines\":%llu,\"unmatched_lines\":%llu,"
-	    "\"unparsed_lines\":%llu,\"input_partial\":%s,\"noise\":%llu,"
-	    "\"outside_window\":%llu,"
-	    "\"by_cause\":[",
-	    r->n > 0 ? "\n" : "",
-	    (unsigned long long)s->failed, (unsigned long long)s->connections,
-	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth,
-	    (unsigned long long)s->unknown, (unsigned long long)s->lines,
-	    (unsigned long long)s->sshd_lines, (unsigned long long)s->unmatched,
-	    (unsigned long long)s->unparsed, s->partial ? "true" : "false",
-	    (unsigned long long)s->noise, (unsigned long long)s->outside);
-	for (i = 0; i < s->ncauses; i++) {
-		sw_buf_adds(b, i ? ",{" : "{");
-		sw_json_str(b, "cause", s->causes[i].id);
-		sw_buf_addf(b, ",\"count\":%llu}",
-		    (unsigned long long)s->causes[i].count);
-	}
-	sw_buf_adds(b, "],\"unmatched_shapes\":[");
-	for (i = 0; i < s->nshapes; i++) {
-		sw_buf_adds(b, i ? ",{" : "{");
-		sw_json_str(b, "shape", s->shapes[i].shape);
-		sw_buf_addf(b, ",\"count\":%llu,",
-		    (unsigned long long)s->shapes[i].count);
-		sw_json_str(b, "file", s->shapes[i].origin);
-		sw_buf_addf(b, ",\"line\":%llu}",
-		    (unsigned long long)s->shapes[i].lineno);
-	}
-	sw_buf_adds(b, "],\"sources\":[");
-	for (i = 0; i < s->nsources; i++) {
-		sw_buf_adds(b, i ? ",\"" : "\"");
-		sw_escape_json(b, sw_cstr(s->sources[i]));
-		sw_buf_addc(b, '"');
-	}
-	sw_buf_adds(b, "]}}\n");
-	sw_flush(r);
-}
-
-static void
-sw_ndjson_finding(struct sw_report *r, const struct sw_finding *f)
-{
-	sw_json_object(&r->b, f, &r->noise_off);
-	sw_buf_addc(&r->b, '\n');
-}
-
-/* Markdown, for support tickets: safe inline text, indented code blocks. */
-
-static void
-sw_md_text(struct sw_buf *b, const char *s)
-{
-	struct sw_buf esc;
-	size_t i;
-
-	sw_buf_init(&esc, 65536);
-	sw_escape_text(&esc, sw_cstr(s));
-	for (i = 0; i < esc.len; i++) {
-		char ch = esc.p[i];
-		if (strchr("\\`*_[]<>|#!~", ch) != NULL)
-			sw_buf_addc(b, '\\');
-		sw_buf_addc(b, ch == '\n' ? ' ' : ch);
-	}
-	sw_buf_free(&esc);
-}
-
-static void
-sw_md_begin(struct sw_report *r)
-{
-	sw_buf_adds(&r->b, "# sshwhy report\n");
-	sw_flush(r);
-}
-
-static void
-sw_md_finding(struct sw_report *r, const struct sw_finding *f)
-{
-	const struct sw_conn *c = f->conn;
-	struct sw_buf *b = &r->b;
-	size_t i;
-
-	sw_buf_adds(b, "\n## Failed login: ");
-	sw_md_text(b, c->user ? c->user : "(no user)");
-	sw_buf_adds(b, " from ");
-	sw_md_text(b, c->ip ? c->ip : "(unknown)");
-	sw_buf_addf(b, " — `%s`\n\n| | |\n|---|---|\n| time | ", f->cause->id);
-	sw_format_time_rfc3339(b, c->start_us, c->utc_off_min);
-	sw_buf_adds(b, " |\n| host | ");
-	sw_md_text(b, c->host);
-	sw_buf_addf(b, " (pid %llu) |\n| user | ", (unsigned long long)c->pid);
-	sw_md_text(b, c->user ? c->user : "(none)");
-	if (c->user_invalid)
-		sw_buf_adds(b, " (invalid user)");
-	sw_buf_adds(b, " |\n| source | ");
-	sw_md_text(b, c->ip ? c->ip : "(unknown)");
-	if (c->port != 0)
-		sw_buf_addf(b, " port %u", c->port);
-	sw_buf_adds(b, " |\n| method | ");
-	sw_md_text(b, f->method);
-	sw_buf_addf(b, " |\n| cause | `%s` (%s) |\n\n**", f->cause->id,
-	    sw_confidence_name(f->confidence));
-	sw_md_text(b, f->cause->title);
-	sw_buf_adds(b, "**\n\n");
-	sw_md_text(b, f->cause->explanation);
-	if (f->note != NULL) {
-		sw_buf_adds(b, "\n\n*Note:* ");
-		sw_md_text(b, f->note);
-	}
-	sw_buf_adds(b, "\n\n**Fix:** ");
-	sw_md_text(b, f->fix);
-	sw_buf_adds(b, "\n");
-	if (!r->opts.no_evidence && c->nevidence > 0) {
-		sw_buf_adds(b, "\nEvidence:\n\n");
-		for (i = 0; i < c->nevidence; i++) {
-			const struct sw_evidence *e = &c->evidence[i];
-			sw_buf_adds(b, i == f->primary ? "    > " : "      ");
-			sw_escape_text(b, sw_cstr(e->origin));
-			sw_buf_addf(b, ":%llu: ", (unsigned long long)e->lineno);
-			sw_escape_text(b, sw_span_make(e->text, e->text_len));
-			sw_buf_addc(b, '\n');
-		}
-	}
-}
-
-static void
-sw_md_end(struct sw_report *r, const struct sw_summary *s)
-{
-	struct sw_buf *b = &r->b;
-	size_t i;
-
-	sw_buf_addf(b, "\n## Summary\n\n%llu failed login%s in %llu "
-	    "connections (%llu succeeded, %llu closed before a user name).\n",
-	    (unsigned long long)s->failed, s->failed == 1 ? "" : "s",
-	    (unsigned long long)s->connections,
-	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth);
-	if (s->ncauses > 0) {
-		sw_buf_adds(b, "\n| count | cause | title |\n|---:|---|---|\n");
-		for (i = 0; i < s->ncauses; i++)
-			sw_buf_addf(b, "| %llu | `%s` | %s |\n",
-			    (unsigned long long)s->causes[i].count,
-			    s->causes[i].id, s->causes[i].title);
-	}
-	if (s->noise > 0) {
-		sw_buf_addf(b, "\n%llu failed logins look like attack noise "
-		    "(scans, brute force)%s. Top addresses:",
-		    (unsigned long long)s->noise,
-		    r->opts.all ? "" : " and are not listed");
-		for (i = 0; i < s->ntop_ips; i++) {
-			sw_buf_adds(b, i ? ", " : " ");
-			sw_md_text(b, s->top_ips[i].key);
-			sw_buf_addf(b, " (%llu)",
-			    (unsigned long long)s->top_ips[i].count);
-		}
-		sw_buf_adds(b, ".\n");
-	}
-	if (s->partial)
-		sw_buf_adds(b, "\nSome input could not be read; the report "
-		    "covers the rest.\n");
-	sw_flush(r);
-}
-
-static const struct sw_writer sw_writers[] = {
-	{ "text", NULL, sw_text_finding, sw_text_end },
-	{ "json", sw_json_begin, sw_json_finding, sw_json_end },
-	{ "ndjson", NULL, sw_ndjson_finding, NULL },
-	{ "markdown", sw_md_begin, sw_md_finding, sw_md_end },
-	{ "html", sw_html_begin, sw_html_finding, sw_html_end },
+static const struct sw_writer *const sw_writers[] = {
+	&sw_writer_text,
+	&sw_writer_json,
+	&sw_writer_ndjson,
+	&sw_writer_markdown,
+	&sw_writer_html,
 };
 #define SW_NWRITERS (sizeof(sw_writers) / sizeof(sw_writers[0]))
+
+/* Per-cause spools are few (one per cause id); past this, refuse more. */
+#define SW_REPORT_MAX_CAUSES 4096
 
 static const struct sw_writer *
 sw_writer_find(const char *name)
@@ -501,8 +30,8 @@ sw_writer_find(const char *name)
 	size_t i;
 
 	for (i = 0; name != NULL && i < SW_NWRITERS; i++)
-		if (strcmp(sw_writers[i].name, name) == 0)
-			return &sw_writers[i];
+		if (strcmp(sw_writers[i]->name, name) == 0)
+			return sw_writers[i];
 	return NULL;
 }
 
@@ -510,6 +39,14 @@ int
 sw_report_known(const char *format)
 {
 	return sw_writer_find(format) != NULL;
+}
+
+void
+sw_report_flush(struct sw_report *r)
+{
+	if (r->b.len > 0)
+		fwrite(r->b.p, 1, r->b.len, r->out);
+	sw_buf_reset(&r->b);
 }
 
 struct sw_report *
@@ -527,114 +64,152 @@ sw_report_new(const char *format, FILE *out, const struct sw_report_opts *opts,
 	r->noise = noise;
 	if (opts != NULL)
 		r->opts = *opts;
-	sw_buf_init(&r->b, (size_t)16 << 20);
+	if (r->opts.width < 40)
+		r->opts.width = r->opts.width == 0 ? 80 : 40;
+	sw_buf_init(&r->b, (size_t)64 << 20);
+	sw_buf_init(&r->enc, (size_t)256 << 20);
+	sw_buf_init(&r->dec, (size_t)256 << 20);
+	sw_buf_init(&r->prev_fix, (size_t)1 << 20);
 	r->spool = tmpfile();
 	if (r->opts.redact)
 		r->redact = sw_redact_new(r->opts.redact_key, r->opts.redact_key ?
 		    strlen(r->opts.redact_key) : 0);
-	if (w->begin != NULL) {
-		w->begin(r);
-		sw_flush(r);
-	}
 	return r;
 }
 
-static void
-sw_spool_str(FILE *fp, const char *s, size_t n)
+static uint32_t
+sw_report_cause_idx(struct sw_report *r, const struct sw_cause *c)
 {
-	if (n > 0)
-		fwrite(s, 1, n, fp);
+	size_t i;
+
+	for (i = r->ncauses; i > 0; i--)
+		if (r->causes[i - 1] == c)
+			return (uint32_t)(i - 1);
+	if (r->ncauses == SW_REPORT_MAX_CAUSES)
+		return UINT32_MAX;
+	r->causes = sw_xreallocarray(r->causes, r->ncauses + 1,
+	    sizeof(*r->causes));
+	r->causes[r->ncauses] = c;
+	return (uint32_t)r->ncauses++;
 }
 
 void
 sw_report_finding(struct sw_report *r, const struct sw_finding *f)
 {
-	const struct sw_conn *c;
-	struct sw_spool_hdr h;
+	uint32_t idx;
 
 	if (r->redact != NULL)
 		f = sw_redact_finding(r->redact, f);
-	c = f->conn;
 	if (r->noise != NULL)
 		sw_noise_observe(r->noise, f);
-	r->noise_off = SIZE_MAX;
-	sw_buf_reset(&r->b);
-	r->w->finding(r, f);
-	r->n++;
-	if (r->spool == NULL || r->noise == NULL) {
-		/* No spool: stream, with noise unknown (false). */
-		sw_flush(r);
+	if ((idx = sw_report_cause_idx(r, f->cause)) == UINT32_MAX ||
+	    r->spool == NULL) {
+		r->spool_failed = 1;
 		return;
 	}
-	memset(&h, 0, sizeof(h));
-	h.len = r->b.len;
-	h.noise_off = r->noise_off == SIZE_MAX ? UINT64_MAX : r->noise_off;
-	h.iplen = c->ip ? (uint32_t)strlen(c->ip) : 0;
-	h.userlen = c->user ? (uint32_t)strlen(c->user) : 0;
-	h.causelen = (uint32_t)strlen(f->cause->id);
-	h.invalid = (uint32_t)c->user_invalid;
-	fwrite(&h, sizeof(h), 1, r->spool);
-	sw_spool_str(r->spool, c->ip, h.iplen);
-	sw_spool_str(r->spool, c->user, h.userlen);
-	sw_spool_str(r->spool, f->cause->id, h.causelen);
-	sw_spool_str(r->spool, r->b.p, r->b.len);
-	sw_buf_reset(&r->b);
+	sw_spool_encode(r, f, idx);
+	if (r->enc.truncated ||
+	    fwrite(r->enc.p, 1, r->enc.len, r->spool) != r->enc.len)
+		r->spool_failed = 1;
+	else
+		r->n++;
 }
 
-static char *
-sw_spool_read_str(FILE *fp, uint32_t n)
+/* A span as a C string in `buf` (NULL when absent): for sw_noise_*. */
+static const char *
+sw_span_cstr(struct sw_span s, char *buf, size_t len)
 {
-	char *s = sw_xmalloc((size_t)n + 1);
-
-	if (n > 0 && fread(s, 1, n, fp) != n) {
-		free(s);
+	if (s.p == NULL)
 		return NULL;
-	}
-	s[n] = '\0';
-	return s;
+	if (s.len >= len)
+		s.len = len - 1;
+	memcpy(buf, s.p, s.len);
+	buf[s.len] = '\0';
+	return buf;
 }
 
-/* Writes the spool out now that noise is known. */
 static int
-sw_report_replay(struct sw_report *r, struct sw_summary *s)
+sw_rec_is_noise(struct sw_report *r, const struct sw_rec *rec)
 {
-	struct sw_spool_hdr h;
-	int text = r->w->end != NULL && strcmp(r->w->name, "json") != 0;
-	int rc = 0;
+	char ip[128];
 
-	if (fflush(r->spool) != 0 || fseek(r->spool, 0, SEEK_SET) != 0)
+	if (r->noise == NULL)
+		return 0;
+	return sw_noise_is(r->noise, sw_span_cstr(rec->ip, ip, sizeof(ip)),
+	    rec->cause->id, rec->user_invalid);
+}
+
+/*
+ * Pass 1: noise for every record (counted once), and for grouped writers
+ * the listed records copied to their cause's spool.
+ */
+static int
+sw_report_sort(struct sw_report *r, struct sw_summary *s)
+{
+	const char *raw;
+	size_t rawlen;
+	int rc;
+
+	r->cause_spool = sw_xcalloc(r->ncauses + 1, sizeof(*r->cause_spool));
+	r->cause_listed = sw_xcalloc(r->ncauses + 1, sizeof(*r->cause_listed));
+	while ((rc = sw_spool_read(r, r->spool, &raw, &rawlen)) == 1) {
+		struct sw_rec *rec = &r->rec;
+		int noise = sw_rec_is_noise(r, rec);
+		char ip[128], user[2048];
+
+		if (noise)
+			sw_noise_count(r->noise,
+			    sw_span_cstr(rec->ip, ip, sizeof(ip)),
+			    sw_span_cstr(rec->user, user, sizeof(user)));
+		if (noise && r->w->grouped && !r->opts.all)
+			continue;
+		s->listed++;
+		if (!r->w->grouped)
+			continue;
+		sw_spool_mark_noise(r, noise);
+		if (r->cause_spool[rec->cause_idx] == NULL &&
+		    (r->cause_spool[rec->cause_idx] = tmpfile()) == NULL)
+			return -1;
+		if (fwrite(raw, 1, rawlen, r->cause_spool[rec->cause_idx]) !=
+		    rawlen)
+			return -1;
+		r->cause_listed[rec->cause_idx]++;
+	}
+	return rc;
+}
+
+static struct sw_report *sw_sort_ctx;
+
+/* Groups: most findings first, then cause id. */
+static int
+sw_group_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	const struct sw_report *r = sw_sort_ctx;
+
+	if (r->cause_listed[x] != r->cause_listed[y])
+		return r->cause_listed[x] > r->cause_listed[y] ? -1 : 1;
+	return strcmp(r->causes[x]->id, r->causes[y]->id);
+}
+
+static int
+sw_report_render(struct sw_report *r, FILE *fp, int recheck_noise)
+{
+	const char *raw;
+	size_t rawlen;
+	int rc;
+
+	if (fflush(fp) != 0 || fseek(fp, 0, SEEK_SET) != 0)
 		return -1;
-	while (fread(&h, sizeof(h), 1, r->spool) == 1) {
-		char *ip = NULL, *user = NULL, *cause = NULL, *body = NULL;
-		int noise;
-
-		if (h.len > ((uint64_t)64 << 20) ||
-		    (ip = sw_spool_read_str(r->spool, h.iplen)) == NULL ||
-		    (user = sw_spool_read_str(r->spool, h.userlen)) == NULL ||
-		    (cause = sw_spool_read_str(r->spool, h.causelen)) == NULL ||
-		    (body = sw_spool_read_str(r->spool, (uint32_t)h.len)) == NULL) {
-			free(ip);
-			free(user);
-			free(cause);
-			rc = -1;
-			break;
-		}
-		noise = sw_noise_is(r->noise, h.iplen ? ip : NULL, cause,
-		    (int)h.invalid);
-		if (noise) {
-			sw_noise_count(r->noise, h.iplen ? ip : NULL,
-			    h.userlen ? user : NULL);
-			if (h.noise_off != UINT64_MAX && h.noise_off + 5 <= h.len)
-				memcpy(body + h.noise_off, "true ", 5);
-		}
-		if (!(noise && text && !r->opts.all)) {
-			fwrite(body, 1, (size_t)h.len, r->out);
-			s->listed++;
-		}
-		free(ip);
-		free(user);
-		free(cause);
-		free(body);
+	r->nth_in_group = 0;
+	sw_buf_reset(&r->prev_fix);
+	while ((rc = sw_spool_read(r, fp, &raw, &rawlen)) == 1) {
+		if (recheck_noise)
+			r->rec.noise = sw_rec_is_noise(r, &r->rec);
+		r->w->rec(r, &r->rec);
+		r->nth++;
+		r->nth_in_group++;
+		sw_report_maybe_flush(r);
 	}
 	return rc;
 }
@@ -642,13 +217,13 @@ sw_report_replay(struct sw_report *r, struct sw_summary *s)
 int
 sw_report_end(struct sw_report *r, struct sw_summary *s)
 {
-	int rc = 0;
+	int rc = r->spool_failed ? -1 : 0;
+	size_t i, *order = NULL;
 
 	s->listed = 0;
-	if (r->spool != NULL && r->noise != NULL)
-		rc = sw_report_replay(r, s);
-	else
-		s->listed = r->n;
+	if (r->spool != NULL && (fflush(r->spool) != 0 ||
+	    fseek(r->spool, 0, SEEK_SET) != 0 || sw_report_sort(r, s) != 0))
+		rc = -1;
 	if (r->noise != NULL) {
 		s->noise = sw_noise_total(r->noise);
 		s->noise_addresses = sw_noise_addresses(r->noise);
@@ -657,10 +232,31 @@ sw_report_end(struct sw_report *r, struct sw_summary *s)
 	}
 	if (r->redact != NULL)
 		sw_redact_summary(r->redact, s);
-	if (r->w->end != NULL) {
-		r->w->end(r, s);
-		sw_flush(r);
+	if (r->w->begin != NULL)
+		r->w->begin(r, s);
+	if (r->spool != NULL && r->w->grouped) {
+		order = sw_xcalloc(r->ncauses + 1, sizeof(*order));
+		for (i = 0; i < r->ncauses; i++)
+			order[i] = i;
+		sw_sort_ctx = r;
+		qsort(order, r->ncauses, sizeof(*order), sw_group_cmp);
+		for (i = 0; i < r->ncauses; i++) {
+			size_t k = order[i];
+			if (r->cause_listed[k] == 0 || r->cause_spool[k] == NULL)
+				continue;
+			if (r->w->group != NULL)
+				r->w->group(r, r->causes[k], r->cause_listed[k]);
+			if (sw_report_render(r, r->cause_spool[k], 0) != 0)
+				rc = -1;
+		}
+		free(order);
+	} else if (r->spool != NULL) {
+		if (sw_report_render(r, r->spool, 1) != 0)
+			rc = -1;
 	}
+	if (r->w->end != NULL)
+		r->w->end(r, s);
+	sw_report_flush(r);
 	fflush(r->out);
 	return rc;
 }
@@ -668,38 +264,25 @@ sw_report_end(struct sw_report *r, struct sw_summary *s)
 void
 sw_report_free(struct sw_report *r)
 {
+	size_t i;
+
 	if (r == NULL)
 		return;
 	if (r->spool != NULL)
 		fclose(r->spool);
+	for (i = 0; r->cause_spool != NULL && i < r->ncauses; i++)
+		if (r->cause_spool[i] != NULL)
+			fclose(r->cause_spool[i]);
+	free(r->cause_spool);
+	free(r->cause_listed);
+	free(r->causes);
+	free(r->ev);
 	sw_redact_free(r->redact);
 	if (r->wstate_free != NULL)
 		r->wstate_free(r->wstate);
 	sw_buf_free(&r->b);
+	sw_buf_free(&r->enc);
+	sw_buf_free(&r->dec);
+	sw_buf_free(&r->prev_fix);
 	free(r);
-}
-
-struct sw_buf *
-sw_report_buf(struct sw_report *r)
-{
-	return &r->b;
-}
-
-const struct sw_report_opts *
-sw_report_options(const struct sw_report *r)
-{
-	return &r->opts;
-}
-
-void *
-sw_report_state(const struct sw_report *r)
-{
-	return r->wstate;
-}
-
-void
-sw_report_set_state(struct sw_report *r, void *state, void (*free_fn)(void *))
-{
-	r->wstate = state;
-	r->wstate_free = free_fn;
 }

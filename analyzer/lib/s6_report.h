@@ -1,7 +1,9 @@
 /*
  * s6_report.h: stage 6, findings in, text out. Report writers are rows of a
  * table (begin, finding, end): text for people, json (one document),
- * ndjson (one failed login per line) and markdown (support tickets). Every
+ * ndjson (one failed login per line), markdown (support tickets) and html
+ * (a self-contained page). With --redact, findings are redacted (s6_redact)
+ * before any writer sees them. Every
  * untrusted byte is escaped for its format. Includes stages 0-5.
  */
 #ifndef SW_S6_REPORT_H
@@ -45,6 +47,7 @@ struct sw_report_opts {
 	int no_evidence;
 	int all;		/* text/markdown: list attack noise too */
 	int unmatched;		/* text/markdown: list every unrecognised shape */
+	unsigned width;		/* text: wrap prose here (0: 80); never commands */
 	int redact;		/* pseudonyms for users, addresses, hosts, ... */
 	const char *redact_key;	/* stable pseudonyms across reports, or NULL */
 };
@@ -53,29 +56,21 @@ struct sw_report;
 
 /*
  * NULL when `format` names no writer. `out` and `noise` are borrowed.
- * Findings are rendered as they come into a spool file, so memory stays
- * flat; whether each is attack noise is only known at the end, when
- * sw_report_end() writes the spool out (noise marked in JSON, summarised
- * instead of listed in text and markdown unless opts->all).
+ * Findings are encoded as they come into compact records in a spool file,
+ * so memory stays flat whatever their number; whether each is attack noise
+ * is only known at the end, when sw_report_end() renders the records:
+ * json/ndjson in time order with noise marked; text and markdown grouped
+ * by cause, each cause's explanation once, noise summarised instead of
+ * listed unless opts->all.
  */
 struct sw_report *sw_report_new(const char *format, FILE *out,
     const struct sw_report_opts *opts, struct sw_noise *noise);
 int sw_report_known(const char *format);
 void sw_report_finding(struct sw_report *r, const struct sw_finding *f);
 /* Writes the spooled findings and the summary. `s` is completed with the
- * noise figures. Returns 0, or -1 if the spool could not be read back. */
+ * noise figures and `listed`. Returns 0, or -1 if the spool could not be
+ * written or read back (some findings are then missing). */
 int sw_report_end(struct sw_report *r, struct sw_summary *s);
 void sw_report_free(struct sw_report *r);
-
-/*
- * For writers in files of their own (s6_html.c): the buffer a writer
- * appends to (written out after each call), the options, and one state
- * pointer per report, freed with `free_fn` by sw_report_free.
- */
-struct sw_buf *sw_report_buf(struct sw_report *r);
-const struct sw_report_opts *sw_report_options(const struct sw_report *r);
-void *sw_report_state(const struct sw_report *r);
-void sw_report_set_state(struct sw_report *r, void *state,
-    void (*free_fn)(void *));
 
 #endif

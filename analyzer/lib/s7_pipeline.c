@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "s1_input.h"
@@ -227,6 +229,24 @@ sw_streams_free(struct sw_streams *ss)
 	free(ss->heap);
 }
 
+/* Text wraps at the terminal's width, or 80 when not a terminal. */
+static unsigned
+sw_run_width(FILE *out)
+{
+	struct winsize ws;
+	const char *cols = getenv("COLUMNS");
+	uint64_t v;
+
+	if (!isatty(fileno(out)))
+		return 80;
+	if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (cols != NULL && sw_span_to_u64(sw_span_make(cols, strlen(cols)),
+	    &v) == 0 && v > 0 && v < 10000)
+		return (unsigned)v;
+	return 80;
+}
+
 int
 sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
     const char *const *paths, size_t npaths, FILE *out, FILE *err)
@@ -265,6 +285,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	ro.all = o->all;
 	ro.redact = o->redact || o->redact_key != NULL;
 	ro.redact_key = o->redact_key;
+	ro.width = sw_run_width(out);
 	if ((run.report = sw_report_new(o->format, out, &ro, noise)) == NULL)
 		goto out;
 	if ((dg = sw_diagnoser_new(rs, sw_run_finding, &run, diag)) == NULL)

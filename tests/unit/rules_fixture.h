@@ -64,7 +64,7 @@ static const struct fixture_file core_rules[] = {
 	{ "failedpw.yaml",
 	  "id: failedpw\nmeaning: attempt\npriority: 30\nlevel: INFO\nmethod: password\n"
 	  "patterns: ['^Failed (?<method>password) for (?<user>.*) from (?<ip>[0-9a-f.:]+) port (?<port>\\d+) ssh2$']\n"
-	  "cause: {id: wrong-password, title: Wrong password, explanation: x, fix: 'passwd {user}'}\n"
+	  "cause: {id: wrong-password, title: Wrong password, explanation: x, fix: 'If {user} is real: `passwd {user}`'}\n"
 	  "examples: ['Failed password for bob from 1.2.3.4 port 5 ssh2']\n" },
 	{ "failedpk.yaml",
 	  "id: failedpk\nmeaning: attempt\npriority: 20\nlevel: VERBOSE\nmethod: publickey\n"

@@ -35,7 +35,13 @@ collect(void *ctx, const struct sw_finding *f)
 	snprintf(g->cause[g->n], 64, "%s", f->cause->id);
 	snprintf(g->user[g->n], 64, "%s", f->conn->user ? f->conn->user : "");
 	snprintf(g->ip[g->n], 64, "%s", f->conn->ip ? f->conn->ip : "");
-	snprintf(g->fix[g->n], 256, "%s", f->fix);
+	{
+		struct sw_buf flat;
+		sw_buf_init(&flat, 4096);
+		sw_fix_flatten(f->fix, &flat);
+		snprintf(g->fix[g->n], 256, "%s", flat.p ? flat.p : "");
+		sw_buf_free(&flat);
+	}
 	g->port[g->n] = f->conn->port;
 	g->pid[g->n] = f->conn->pid;
 	g->conf[g->n] = f->confidence;
@@ -226,9 +232,10 @@ Test(diagnose, fix_values_are_quoted_for_the_shell)
 	struct got g = RUN(lines, 0);
 
 	cr_assert_eq(g.n, 3);
-	cr_expect_str_eq(g.fix[0], "passwd '$(reboot)'");
-	cr_expect_str_eq(g.fix[1], "passwd 'o'\\''brien x'");
-	cr_expect_str_eq(g.fix[2], "passwd deploy");
+	/* Quoted in the command, raw in the prose (writers escape prose). */
+	cr_expect_str_eq(g.fix[0], "If $(reboot) is real: `passwd '$(reboot)'`");
+	cr_expect_str_eq(g.fix[1], "If o'brien x is real: `passwd 'o'\\''brien x'`");
+	cr_expect_str_eq(g.fix[2], "If deploy is real: `passwd deploy`");
 }
 
 Test(correlate, child_pid_lines_join_their_connection)

@@ -1,0 +1,73 @@
+/*
+ * s5_fix.h: stage 5, a cause's fix template filled in with one
+ * connection's values, as prose and shell commands kept apart.
+ *
+ * In a template, text between backticks is a shell command. A value from
+ * the log inside a command is shell-quoted here, once, and writers print
+ * the command as it is (never escaped again: escaping an already quoted
+ * value is what let `'\''` close the quote). A value that cannot be carried
+ * safely in a command that a person pastes (control or invisible
+ * characters, invalid UTF-8, a backslash, a leading '-', over 256 bytes)
+ * withholds the whole command: the part becomes SW_FIX_WITHHELD with a note
+ * saying why. Values in prose are copied raw; each writer escapes prose for
+ * its format. Includes stages 0-4.
+ */
+#ifndef SW_S5_FIX_H
+#define SW_S5_FIX_H
+
+#include "s0_common.h"
+#include "s4_correlate.h"
+
+enum sw_fix_kind {
+	SW_FIX_PROSE,		/* words; untrusted values inside, raw */
+	SW_FIX_COMMAND,		/* one shell command, safe to paste as is */
+	SW_FIX_WITHHELD,	/* a note in place of an unsafe command */
+};
+
+struct sw_fix_part {
+	enum sw_fix_kind kind;
+	size_t off, len;	/* a span of sw_fix.text */
+};
+
+#define SW_FIX_MAX_PARTS 48
+/* Longest value a command may carry. */
+#define SW_FIX_MAX_VALUE 256
+
+struct sw_fix {
+	struct sw_buf text;	/* the parts back to back, no backticks */
+	size_t nparts;
+	struct sw_fix_part part[SW_FIX_MAX_PARTS];
+};
+
+void sw_fix_init(struct sw_fix *fx);
+void sw_fix_free(struct sw_fix *fx);
+void sw_fix_reset(struct sw_fix *fx);
+
+/*
+ * Fills `fx` (reset first) from `tmpl` with values from the evidence line
+ * `e` (its named captures; may be NULL) and the connection: {user}, {ip},
+ * {host}, {port}, {method}. An unknown {name} stays as written.
+ */
+void sw_fix_build(struct sw_fix *fx, const char *tmpl,
+    const struct sw_conn *c, const struct sw_evidence *e);
+
+static inline struct sw_span
+sw_fix_span(const struct sw_fix *fx, size_t i)
+{
+	return sw_span_make(fx->text.p + fx->part[i].off, fx->part[i].len);
+}
+
+/* The whole fix as one string, commands between backticks (JSON "fix"). */
+void sw_fix_flatten(const struct sw_fix *fx, struct sw_buf *out);
+
+/*
+ * Why `v` cannot go into a pasted command, or NULL when it can. The
+ * reason is a static string ("it holds a control character", ...).
+ */
+const char *sw_fix_unsafe(struct sw_span v);
+
+/* Appends `v` quoted for a POSIX shell: as is when every byte is plain
+ * ([A-Za-z0-9._/:@+,%=-]), else in single quotes with ' as '\''. */
+void sw_fix_shell_quote(struct sw_buf *out, struct sw_span v);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * s6_report_int.h: what the report writers share (not for other stages).
+ *
+ * Findings arrive as sw_finding (valid during a callback) and are encoded
+ * at once into a compact record in the spool (s6_spool.c): no rendering
+ * happens until the end, when attack noise is known. Writers then render
+ * decoded records (struct sw_rec, pointing into one reused buffer), either
+ * in time order (json, ndjson) or grouped by cause, each cause's
+ * explanation printed once (text, markdown). Includes stages 0-6.
+ */
+#ifndef SW_S6_REPORT_INT_H
+#define SW_S6_REPORT_INT_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include "s6_redact.h"
+#include "s6_report.h"
+
+struct sw_rec_ev {
+	struct sw_span origin, rule, text;
+	uint64_t lineno;
+};
+
+struct sw_rec_fix {
+	enum sw_fix_kind kind;
+	struct sw_span s;
+};
+
+/* A decoded finding. Spans point into the report's decode buffer and are
+ * valid until the next record is read; p == NULL means "absent". */
+struct sw_rec {
+	int64_t start_us;
+	int utc_off_min;
+	uint64_t pid;
+	unsigned port;
+	enum sw_confidence confidence;
+	enum sw_loglevel level_seen;
+	int user_invalid;
+	int noise;
+	uint32_t cause_idx;
+	const struct sw_cause *cause;
+	uint32_t primary;		/* evidence index, UINT32_MAX: none */
+	uint32_t evidence_dropped;
+	struct sw_span host, user, ip, method, note;
+	size_t nfix;
+	struct sw_rec_fix fix[SW_FIX_MAX_PARTS];
+	size_t nev;
+	const struct sw_rec_ev *ev;
+};
+
+struct sw_writer {
+	const char *name;
+	int grouped;		/* by cause, explanation once (else time order) */
+	void (*begin)(struct sw_report *, const struct sw_summary *);
+	void (*group)(struct sw_report *, const struct sw_cause *, uint64_t n);
+	void (*rec)(struct sw_report *, const struct sw_rec *);
+	void (*end)(struct sw_report *, const struct sw_summary *);
+};
+
+struct sw_report {
+	const struct sw_writer *w;
+	FILE *out;
+	struct sw_report_opts opts;
+	struct sw_noise *noise;
+	struct sw_buf b;		/* output, flushed past 64 KiB */
+	struct sw_buf enc;		/* one record being encoded */
+	struct sw_buf dec;		/* one record being decoded */
+	struct sw_rec rec;
+	struct sw_rec_ev *ev;
+	size_t evcap;
+	FILE *spool;			/* every finding, in time order */
+	uint64_t n;			/* findings spooled */
+	int spool_failed;
+	/* causes seen, in first-seen order; per-cause spools when grouped */
+	const struct sw_cause **causes;
+	FILE **cause_spool;
+	uint64_t *cause_listed;
+	size_t ncauses;
+	uint64_t nth;			/* records rendered so far */
+	uint64_t nth_in_group;
+	struct sw_buf prev_fix;		/* text/markdown: "same as above" */
+	struct sw_redact *redact;	/* --redact, or NULL */
+	void *wstate;			/* a writer's own state (html) */
+	void (*wstate_free)(void *);
+};
+
+/* Output buffer. */
+void sw_report_flush(struct sw_report *r);
+static inline void
+sw_report_maybe_flush(struct sw_report *r)
+{
+	if (r->b.len >= 65536)
+		sw_report_flush(r);
+}
+
+/* Spool: encode a finding, read a record back. */
+void sw_spool_encode(struct sw_report *r, const struct sw_finding *f,
+    uint32_t cause_idx);
+/* Reads the next record of `fp` into r->rec: 1, 0 at the end, -1 on a
+ * damaged spool. raw/rawlen: the record's bytes (to copy it elsewhere). */
+int sw_spool_read(struct sw_report *r, FILE *fp, const char **raw,
+    size_t *rawlen);
+/* Sets the noise byte of the record in r->dec (before copying it). */
+void sw_spool_mark_noise(struct sw_report *r, int noise);
+
+/* Helpers shared by writers. */
+static inline struct sw_span
+sw_cstr(const char *s)
+{
+	return sw_span_make(s, s ? strlen(s) : 0);
+}
+/* The fix as one string with commands between backticks. */
+void sw_rec_fix_flatten(const struct sw_rec *rec, struct sw_buf *out);
+
+extern const struct sw_writer sw_writer_text;
+extern const struct sw_writer sw_writer_json;
+extern const struct sw_writer sw_writer_ndjson;
+extern const struct sw_writer sw_writer_markdown;
+extern const struct sw_writer sw_writer_html;
+
+#endif

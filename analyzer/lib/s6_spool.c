@@ -1,0 +1,250 @@
+/*
+ * s6_spool.c: findings as compact records on disk. A record is a u32
+ * length and then fixed fields and length-prefixed byte strings (any
+ * byte, NUL included; 0xffffffff for "absent"). Memory holds one record
+ * at a time whatever the number of findings; the spool is a tmpfile().
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "s6_report_int.h"
+
+#define SW_SPAN_NONE 0xffffffffu
+/* Offset of the noise byte in an encoded record (after the u32 length). */
+#define SW_NOISE_OFF 4
+
+static void
+sw_put(struct sw_buf *b, const void *p, size_t n)
+{
+	sw_buf_add(b, p, n);
+}
+
+static void
+sw_put_u32(struct sw_buf *b, uint32_t v)
+{
+	sw_put(b, &v, sizeof(v));
+}
+
+static void
+sw_put_u64(struct sw_buf *b, uint64_t v)
+{
+	sw_put(b, &v, sizeof(v));
+}
+
+static void
+sw_put_span(struct sw_buf *b, const char *p, size_t len)
+{
+	if (p == NULL) {
+		sw_put_u32(b, SW_SPAN_NONE);
+		return;
+	}
+	if (len > 0x7fffffffu)
+		len = 0x7fffffffu;
+	sw_put_u32(b, (uint32_t)len);
+	sw_put(b, p, len);
+}
+
+static void
+sw_put_str(struct sw_buf *b, const char *s)
+{
+	sw_put_span(b, s, s ? strlen(s) : 0);
+}
+
+void
+sw_spool_encode(struct sw_report *r, const struct sw_finding *f,
+    uint32_t cause_idx)
+{
+	const struct sw_conn *c = f->conn;
+	struct sw_buf *b = &r->enc;
+	uint32_t len;
+	size_t i;
+
+	sw_buf_reset(b);
+	sw_put_u32(b, 0);			/* length, patched below */
+	sw_buf_addc(b, (char)(f->noise != 0));	/* SW_NOISE_OFF */
+	sw_buf_addc(b, (char)f->confidence);
+	sw_buf_addc(b, (char)c->level_seen);
+	sw_buf_addc(b, (char)(c->user_invalid != 0));
+	sw_put_u64(b, (uint64_t)c->start_us);
+	sw_put_u32(b, (uint32_t)(int32_t)c->utc_off_min);
+	sw_put_u64(b, c->pid);
+	sw_put_u32(b, c->port);
+	sw_put_u32(b, cause_idx);
+	sw_put_u32(b, f->primary == SIZE_MAX ? UINT32_MAX :
+	    (uint32_t)f->primary);
+	sw_put_u32(b, c->evidence_dropped);
+	sw_put_str(b, c->host);
+	sw_put_str(b, c->user);
+	sw_put_str(b, c->ip);
+	sw_put_str(b, f->method);
+	sw_put_str(b, f->note);
+	sw_put_u32(b, (uint32_t)f->fix->nparts);
+	for (i = 0; i < f->fix->nparts; i++) {
+		struct sw_span s = sw_fix_span(f->fix, i);
+		sw_buf_addc(b, (char)f->fix->part[i].kind);
+		sw_put_span(b, s.p, s.len);
+	}
+	sw_put_u32(b, (uint32_t)c->nevidence);
+	for (i = 0; i < c->nevidence; i++) {
+		const struct sw_evidence *e = &c->evidence[i];
+		sw_put_str(b, e->origin);
+		sw_put_u64(b, e->lineno);
+		sw_put_str(b, sw_rule_id(e->rule));
+		sw_put_span(b, e->text, e->text_len);
+	}
+	len = (uint32_t)b->len;
+	memcpy(b->p, &len, sizeof(len));
+}
+
+void
+sw_spool_mark_noise(struct sw_report *r, int noise)
+{
+	if (r->dec.len > SW_NOISE_OFF)
+		r->dec.p[SW_NOISE_OFF] = (char)(noise != 0);
+	r->rec.noise = noise != 0;
+}
+
+/* A cursor over the decode buffer; every read checks the bounds. */
+struct sw_cur {
+	const char *p, *end;
+	int bad;
+};
+
+static void
+sw_get(struct sw_cur *c, void *out, size_t n)
+{
+	if (c->bad || (size_t)(c->end - c->p) < n) {
+		c->bad = 1;
+		memset(out, 0, n);
+		return;
+	}
+	memcpy(out, c->p, n);
+	c->p += n;
+}
+
+static uint32_t
+sw_get_u32(struct sw_cur *c)
+{
+	uint32_t v;
+	sw_get(c, &v, sizeof(v));
+	return v;
+}
+
+static uint64_t
+sw_get_u64(struct sw_cur *c)
+{
+	uint64_t v;
+	sw_get(c, &v, sizeof(v));
+	return v;
+}
+
+static unsigned char
+sw_get_u8(struct sw_cur *c)
+{
+	unsigned char v;
+	sw_get(c, &v, 1);
+	return v;
+}
+
+static struct sw_span
+sw_get_span(struct sw_cur *c)
+{
+	uint32_t n = sw_get_u32(c);
+	struct sw_span s = { NULL, 0 };
+
+	if (c->bad || n == SW_SPAN_NONE)
+		return s;
+	if ((size_t)(c->end - c->p) < n) {
+		c->bad = 1;
+		return s;
+	}
+	s.p = c->p;
+	s.len = n;
+	c->p += n;
+	return s;
+}
+
+int
+sw_spool_read(struct sw_report *r, FILE *fp, const char **raw, size_t *rawlen)
+{
+	struct sw_rec *rec = &r->rec;
+	struct sw_cur cur;
+	uint32_t len, i, n;
+
+	if (fread(&len, sizeof(len), 1, fp) != 1)
+		return ferror(fp) ? -1 : 0;
+	if (len < 8 || len > ((uint32_t)1 << 30))
+		return -1;
+	sw_buf_reset(&r->dec);
+	sw_buf_add(&r->dec, &len, sizeof(len));
+	if (sw_buf_reserve(&r->dec, len - 4) != 0)
+		return -1;
+	if (fread(r->dec.p + 4, 1, len - 4, fp) != len - 4)
+		return -1;
+	r->dec.len = len;
+	*raw = r->dec.p;
+	*rawlen = len;
+
+	cur.p = r->dec.p + 4;
+	cur.end = r->dec.p + len;
+	cur.bad = 0;
+	memset(rec, 0, sizeof(*rec));
+	rec->noise = sw_get_u8(&cur);
+	rec->confidence = (enum sw_confidence)sw_get_u8(&cur);
+	rec->level_seen = (enum sw_loglevel)sw_get_u8(&cur);
+	rec->user_invalid = sw_get_u8(&cur);
+	rec->start_us = (int64_t)sw_get_u64(&cur);
+	rec->utc_off_min = (int)(int32_t)sw_get_u32(&cur);
+	rec->pid = sw_get_u64(&cur);
+	rec->port = sw_get_u32(&cur);
+	rec->cause_idx = sw_get_u32(&cur);
+	rec->primary = sw_get_u32(&cur);
+	rec->evidence_dropped = sw_get_u32(&cur);
+	rec->host = sw_get_span(&cur);
+	rec->user = sw_get_span(&cur);
+	rec->ip = sw_get_span(&cur);
+	rec->method = sw_get_span(&cur);
+	rec->note = sw_get_span(&cur);
+	n = sw_get_u32(&cur);
+	if (n > SW_FIX_MAX_PARTS)
+		return -1;
+	rec->nfix = n;
+	for (i = 0; i < n; i++) {
+		rec->fix[i].kind = (enum sw_fix_kind)sw_get_u8(&cur);
+		rec->fix[i].s = sw_get_span(&cur);
+	}
+	n = sw_get_u32(&cur);
+	if (cur.bad || n > 1000000)
+		return -1;
+	if (n > r->evcap) {
+		r->evcap = n;
+		r->ev = sw_xreallocarray(r->ev, r->evcap, sizeof(*r->ev));
+	}
+	for (i = 0; i < n; i++) {
+		r->ev[i].origin = sw_get_span(&cur);
+		r->ev[i].lineno = sw_get_u64(&cur);
+		r->ev[i].rule = sw_get_span(&cur);
+		r->ev[i].text = sw_get_span(&cur);
+	}
+	rec->nev = n;
+	rec->ev = r->ev;
+	if (cur.bad || rec->cause_idx >= r->ncauses)
+		return -1;
+	rec->cause = r->causes[rec->cause_idx];
+	return 1;
+}
+
+void
+sw_rec_fix_flatten(const struct sw_rec *rec, struct sw_buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < rec->nfix; i++) {
+		int cmd = rec->fix[i].kind == SW_FIX_COMMAND;
+		if (cmd)
+			sw_buf_addc(out, '`');
+		sw_buf_add(out, rec->fix[i].s.p, rec->fix[i].s.len);
+		if (cmd)
+			sw_buf_addc(out, '`');
+	}
+}

@@ -1,0 +1,282 @@
+/*
+ * s6_text.c: the text report, for people at a terminal. Findings grouped
+ * by cause; a cause's title and explanation once, then its failed logins.
+ * Prose wraps at the width given (the terminal's, or 80); a fix command
+ * always stands alone on its own line, unwrapped and unescaped (s5_fix
+ * made it paste-safe), so a mouse selection of the line is the command.
+ * Every other value from a log is escaped (sw_escape_text).
+ */
+#include <string.h>
+
+#include "s6_report_int.h"
+
+#define SW_INDENT 12
+
+struct sw_wrap {
+	struct sw_buf *b;
+	size_t col, indent, width;
+};
+
+/* Appends words of already-escaped text, wrapping at w->width; a blank
+ * line in the text starts a new paragraph. */
+static void
+sw_wrap_words(struct sw_wrap *w, const char *p, size_t n)
+{
+	const char *end = p + n;
+
+	while (p < end) {
+		size_t len;
+		const char *sp;
+
+		if (*p == ' ' || *p == '\n') {
+			if (p + 1 < end && p[0] == '\n' && p[1] == '\n') {
+				sw_buf_addf(w->b, "\n%*s", (int)w->indent, "");
+				w->col = w->indent;
+			}
+			p++;
+			continue;
+		}
+		for (sp = p; sp < end && *sp != ' ' && *sp != '\n'; sp++)
+			;
+		len = (size_t)(sp - p);
+		if (w->col > w->indent && w->col + 1 + len > w->width) {
+			sw_buf_addf(w->b, "\n%*s", (int)w->indent, "");
+			w->col = w->indent;
+		} else if (w->col > w->indent) {
+			sw_buf_addc(w->b, ' ');
+			w->col++;
+		}
+		sw_buf_add(w->b, p, len);
+		w->col += len;
+		p = sp;
+	}
+}
+
+static void
+sw_wrap_escaped(struct sw_wrap *w, struct sw_span s)
+{
+	struct sw_buf esc;
+
+	sw_buf_init(&esc, (size_t)4 << 20);
+	sw_escape_text(&esc, s);
+	sw_wrap_words(w, esc.p ? esc.p : "", esc.len);
+	sw_buf_free(&esc);
+}
+
+/* "  label     text..." wrapped; `s` is untrusted. */
+static void
+sw_text_para(struct sw_report *r, const char *label, struct sw_span s)
+{
+	struct sw_wrap w = { &r->b, SW_INDENT, SW_INDENT, r->opts.width };
+
+	sw_buf_addf(&r->b, "  %-9s ", label);
+	sw_wrap_escaped(&w, s);
+	sw_buf_addc(&r->b, '\n');
+}
+
+/* The fix: prose wrapped, each command alone on a line. */
+static void
+sw_text_fix(struct sw_report *r, const struct sw_rec *rec)
+{
+	struct sw_wrap w = { &r->b, SW_INDENT, SW_INDENT, r->opts.width };
+	int after_cmd = 0;
+	size_t i;
+
+	sw_buf_addf(&r->b, "  %-9s ", "fix");
+	for (i = 0; i < rec->nfix; i++) {
+		struct sw_span s = rec->fix[i].s;
+
+		if (rec->fix[i].kind == SW_FIX_COMMAND) {
+			/* Never escaped: sw_fix_unsafe let only printable,
+			 * visible characters into a command. */
+			if (w.col > w.indent || after_cmd)
+				sw_buf_addc(&r->b, '\n');
+			sw_buf_addf(&r->b, "%*s", (int)w.indent + 2, "");
+			sw_buf_add(&r->b, s.p, s.len);
+			w.col = w.indent;
+			after_cmd = 1;
+			continue;
+		}
+		if (after_cmd) {
+			/* Punctuation that only closed the command's sentence
+			 * would start a line on its own: drop it. */
+			while (s.len > 0 && strchr(" \n.,;", s.p[0]) != NULL) {
+				s.p++;
+				s.len--;
+			}
+			if (s.len == 0)
+				continue;
+			sw_buf_addf(&r->b, "\n%*s", (int)w.indent, "");
+			w.col = w.indent;
+			after_cmd = 0;
+		}
+		sw_wrap_escaped(&w, s);
+	}
+	sw_buf_addc(&r->b, '\n');
+}
+
+static void
+sw_text_group(struct sw_report *r, const struct sw_cause *c, uint64_t n)
+{
+	struct sw_wrap w = { &r->b, 2, 2, r->opts.width };
+
+	sw_buf_addf(&r->b, "== %s: ", c->id);
+	sw_buf_adds(&r->b, c->title);
+	sw_buf_addf(&r->b, " (%llu failed login%s)\n  ", (unsigned long long)n,
+	    n == 1 ? "" : "s");
+	sw_wrap_escaped(&w, sw_cstr(c->explanation));
+	sw_buf_adds(&r->b, "\n\n");
+}
+
+static void
+sw_text_rec(struct sw_report *r, const struct sw_rec *rec)
+{
+	struct sw_buf *b = &r->b, flat;
+	size_t i;
+
+	sw_format_time_rfc3339(b, rec->start_us, rec->utc_off_min);
+	sw_buf_adds(b, "  ");
+	sw_escape_text(b, rec->host);
+	sw_buf_addf(b, "  pid %llu  failed login, %s (%s)%s\n",
+	    (unsigned long long)rec->pid, rec->cause->id,
+	    sw_confidence_name(rec->confidence),
+	    rec->noise ? "  [attack noise]" : "");
+	sw_buf_adds(b, "  user      ");
+	if (rec->user.p != NULL)
+		sw_escape_text(b, rec->user);
+	else
+		sw_buf_adds(b, "(none)");
+	if (rec->user_invalid)
+		sw_buf_adds(b, " (invalid user)");
+	sw_buf_adds(b, "\n  from      ");
+	if (rec->ip.p != NULL)
+		sw_escape_text(b, rec->ip);
+	else
+		sw_buf_adds(b, "(unknown address)");
+	if (rec->port != 0)
+		sw_buf_addf(b, " port %u", rec->port);
+	sw_buf_adds(b, "\n  method    ");
+	sw_escape_text(b, rec->method);
+	sw_buf_addc(b, '\n');
+	if (rec->note.p != NULL)
+		sw_text_para(r, "note", rec->note);
+	/* The same fix as the finding above (same user, same path): once. */
+	sw_buf_init(&flat, (size_t)1 << 20);
+	sw_rec_fix_flatten(rec, &flat);
+	if (r->nth_in_group > 0 && flat.len == r->prev_fix.len &&
+	    memcmp(flat.p, r->prev_fix.p, flat.len) == 0)
+		sw_buf_addf(b, "  %-9s as above\n", "fix");
+	else
+		sw_text_fix(r, rec);
+	sw_buf_reset(&r->prev_fix);
+	sw_buf_add(&r->prev_fix, flat.p ? flat.p : "", flat.len);
+	sw_buf_free(&flat);
+	if (!r->opts.no_evidence && rec->nev > 0) {
+		sw_buf_adds(b, "  evidence\n");
+		for (i = 0; i < rec->nev; i++) {
+			const struct sw_rec_ev *e = &rec->ev[i];
+			sw_buf_adds(b, i == rec->primary ? "  > " : "    ");
+			sw_escape_text(b, e->origin);
+			sw_buf_addf(b, ":%llu: ", (unsigned long long)e->lineno);
+			sw_escape_text(b, e->text);
+			sw_buf_addc(b, '\n');
+		}
+		if (rec->evidence_dropped > 0)
+			sw_buf_addf(b, "    (%u more lines not kept)\n",
+			    rec->evidence_dropped);
+	}
+	sw_buf_addc(b, '\n');
+}
+
+static void
+sw_text_end(struct sw_report *r, const struct sw_summary *s)
+{
+	struct sw_buf *b = &r->b;
+	size_t i;
+
+	if (s->failed == 0)
+		sw_buf_addf(b, "No failed logins");
+	else
+		sw_buf_addf(b, "%llu failed login%s",
+		    (unsigned long long)s->failed, s->failed == 1 ? "" : "s");
+	sw_buf_addf(b, " in %llu connection%s (%llu succeeded, %llu closed "
+	    "before a user name, %llu unfinished).\n",
+	    (unsigned long long)s->connections,
+	    s->connections == 1 ? "" : "s",
+	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth,
+	    (unsigned long long)s->unknown);
+	if (s->outside > 0)
+		sw_buf_addf(b, "%llu more connection%s started outside the "
+		    "time window (--since/--until) and %s not reported.\n",
+		    (unsigned long long)s->outside, s->outside == 1 ? "" : "s",
+		    s->outside == 1 ? "is" : "are");
+	if (s->ncauses > 0) {
+		sw_buf_adds(b, "By cause:\n");
+		for (i = 0; i < s->ncauses; i++)
+			sw_buf_addf(b, "  %6llu  %-28s %s\n",
+			    (unsigned long long)s->causes[i].count,
+			    s->causes[i].id, s->causes[i].title);
+	}
+	if (s->noise > 0) {
+		sw_buf_addf(b, "Attack noise: %llu failed login%s from %zu "
+		    "address%s look like scans or brute force%s.\n",
+		    (unsigned long long)s->noise, s->noise == 1 ? "" : "s",
+		    s->noise_addresses, s->noise_addresses == 1 ? "" : "es",
+		    r->opts.all ? "" : " (not listed above; --all lists them)");
+		sw_buf_adds(b, "  top addresses: ");
+		for (i = 0; i < s->ntop_ips; i++) {
+			sw_buf_adds(b, i ? ", " : "");
+			sw_escape_text(b, sw_cstr(s->top_ips[i].key));
+			sw_buf_addf(b, " (%llu)",
+			    (unsigned long long)s->top_ips[i].count);
+		}
+		sw_buf_adds(b, "\n  top user names: ");
+		for (i = 0; i < s->ntop_users; i++) {
+			sw_buf_adds(b, i ? ", " : "");
+			sw_escape_text(b, sw_cstr(s->top_users[i].key));
+			sw_buf_addf(b, " (%llu)",
+			    (unsigned long long)s->top_users[i].count);
+		}
+		sw_buf_addc(b, '\n');
+	}
+	sw_buf_addf(b, "Read %llu lines from %zu source%s: %llu from sshd, "
+	    "%llu of them unrecognised by the rules",
+	    (unsigned long long)s->lines, s->nsources,
+	    s->nsources == 1 ? "" : "s", (unsigned long long)s->sshd_lines,
+	    (unsigned long long)s->unmatched);
+	if (s->unparsed > 0)
+		sw_buf_addf(b, "; %llu lines in no known format",
+		    (unsigned long long)s->unparsed);
+	if (s->limit_hits > 0)
+		sw_buf_addf(b, "; %llu lines stopped by a pattern match limit "
+		    "(counted as unrecognised)",
+		    (unsigned long long)s->limit_hits);
+	sw_buf_adds(b, ".\n");
+	if (s->nshapes > 0 && !r->opts.unmatched)
+		sw_buf_addf(b, "The unrecognised sshd lines have %zu shape%s; "
+		    "--unmatched lists them.\n", s->nshapes,
+		    s->nshapes == 1 ? "" : "s");
+	if (s->nshapes > 0 && r->opts.unmatched) {
+		sw_buf_adds(b, "Unrecognised sshd lines by shape (count, shape, "
+		    "first example):\n");
+		for (i = 0; i < s->nshapes; i++) {
+			sw_buf_addf(b, "  %6llu  ",
+			    (unsigned long long)s->shapes[i].count);
+			sw_escape_text(b, sw_cstr(s->shapes[i].shape));
+			sw_buf_adds(b, "\n          ");
+			sw_escape_text(b, sw_cstr(s->shapes[i].origin));
+			sw_buf_addf(b, ":%llu\n",
+			    (unsigned long long)s->shapes[i].lineno);
+		}
+		if (s->shapes_other > 0)
+			sw_buf_addf(b, "  %6llu  (lines of further shapes)\n",
+			    (unsigned long long)s->shapes_other);
+	}
+	if (s->partial)
+		sw_buf_adds(b, "Some input could not be read: see the messages "
+		    "above; the report covers the rest.\n");
+}
+
+const struct sw_writer sw_writer_text = {
+	"text", 1, NULL, sw_text_group, sw_text_rec, sw_text_end,
+};
