@@ -329,53 +329,51 @@ sw_html_begin(struct sw_report *r, const struct sw_summary *s)
 }
 
 /*
- * The fix as s5_fix built it: prose escaped, each command verbatim (only
- * HTML-escaped, which the browser undoes on copy) in a <pre><code> block
- * of its own, so a selection of the block is exactly one command and the
- * page never wraps it; a withheld command is a warning.
+ * The fix as s5_fix built it: the prose escaped, with its commands inline
+ * as <code>, then every command again in a <pre><code> block of its own,
+ * so selecting a block copies exactly one command, never wrapped. A
+ * command is only HTML-escaped (the browser undoes that on copy); a
+ * withheld command is a warning.
  */
 static void
 sw_html_fix(struct sw_buf *b, const struct sw_rec *rec)
 {
-	int after_cmd = 0;
-	size_t i;
+	size_t i, ncmd = 0;
 
 	sw_buf_adds(b, "<div class=\"fix\"><p>");
 	for (i = 0; i < rec->nfix; i++) {
 		struct sw_span t = rec->fix[i].s;
+		size_t j, k;
 
 		if (rec->fix[i].kind == SW_FIX_COMMAND) {
-			sw_buf_adds(b, "</p><pre class=\"cmd\"><code>");
+			sw_buf_adds(b, "<code>");
 			sw_html_escape(b, t);
-			sw_buf_adds(b, "</code></pre><p>");
-			after_cmd = 1;
+			sw_buf_adds(b, "</code>");
+			ncmd++;
 			continue;
 		}
-		if (after_cmd) {
-			/* What only closed the command's sentence. */
-			while (t.len > 0 && strchr(" \n.,;", t.p[0]) != NULL) {
-				t.p++;
-				t.len--;
-			}
-			after_cmd = 0;
-		}
-		if (rec->fix[i].kind == SW_FIX_WITHHELD) {
+		if (rec->fix[i].kind == SW_FIX_WITHHELD)
 			sw_buf_adds(b, "<em class=\"warn\">");
-			sw_html_escape(b, t);
-			sw_buf_adds(b, "</em>");
-		} else {
-			size_t j, k;
-			/* Folded template lines: newlines are spaces. */
-			for (j = 0; j < t.len; j = k + 1) {
-				for (k = j; k < t.len && t.p[k] != '\n'; k++)
-					;
-				sw_html_escape(b, sw_span_make(t.p + j, k - j));
-				if (k < t.len)
-					sw_buf_addc(b, ' ');
-			}
+		/* Folded template lines: newlines are spaces. */
+		for (j = 0; j < t.len; j = k + 1) {
+			for (k = j; k < t.len && t.p[k] != '\n'; k++)
+				;
+			sw_html_escape(b, sw_span_make(t.p + j, k - j));
+			if (k < t.len)
+				sw_buf_addc(b, ' ');
 		}
+		if (rec->fix[i].kind == SW_FIX_WITHHELD)
+			sw_buf_adds(b, "</em>");
 	}
-	sw_buf_adds(b, "</p></div>");
+	sw_buf_adds(b, "</p>");
+	for (i = 0; ncmd > 0 && i < rec->nfix; i++) {
+		if (rec->fix[i].kind != SW_FIX_COMMAND)
+			continue;
+		sw_buf_adds(b, "<pre class=\"cmd\"><code>");
+		sw_html_escape(b, rec->fix[i].s);
+		sw_buf_adds(b, "</code></pre>");
+	}
+	sw_buf_adds(b, "</div>");
 }
 
 static void
