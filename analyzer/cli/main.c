@@ -37,7 +37,7 @@ struct sw_opt {
 };
 
 static const struct sw_opt sw_opts[] = {
-	{ "format", 'f', "FMT", "report format: text (default), json, ndjson, markdown" },
+	{ "format", 'f', "FMT", "report format: text (default), json, ndjson, markdown, html" },
 	{ "output", 'o', "FILE", "write the report to FILE (atomically: the old file stays if writing fails)" },
 	{ "rules", SW_OPT_RULES, "DIR", "rules directory (default: the installed rules)" },
 	{ "year", SW_OPT_YEAR, "YYYY", "year of the first year-less syslog timestamp" },
