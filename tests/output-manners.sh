@@ -51,4 +51,17 @@ fi
 "$bin" --year 2026 "$log" >/dev/null 2>&1; a=$?
 "$bin" --year 2026 --exit-code "$log" >/dev/null 2>&1; b=$?
 [ $a = 0 ] && [ $b = 1 ] && echo "ok   exit status 0, --exit-code 1" || { echo "FAIL exit status $a/$b, want 0/1"; fail=1; }
+# Progress: on stderr only when it is a terminal (script(1) gives a pty),
+# never with --quiet, and cleared at the end.
+big=$tmp/big.log
+for i in $(seq 40); do cat "$src/samples/lab/debug.log"; done > "$big"
+if command -v script >/dev/null; then
+  SSHWHY_PROGRESS_DELAY_MS=0 script -qec "$bin --year 2026 -o $tmp/p.out $big" "$tmp/tty" >/dev/null 2>&1
+  grep -q 'lines read' "$tmp/tty" && grep -q $'\r\e\[K' "$tmp/tty" &&
+    echo "ok   progress on a terminal, cleared" || { echo "FAIL no progress on a terminal"; fail=1; }
+  SSHWHY_PROGRESS_DELAY_MS=0 script -qec "$bin -q --year 2026 -o $tmp/p.out $big" "$tmp/tty" >/dev/null 2>&1
+  grep -q 'lines read' "$tmp/tty" && { echo "FAIL progress despite --quiet"; fail=1; } || echo "ok   no progress with --quiet"
+fi
+SSHWHY_PROGRESS_DELAY_MS=0 "$bin" --year 2026 "$big" >/dev/null 2>"$tmp/err"
+grep -q 'lines read' "$tmp/err" && { echo "FAIL progress on a stderr that is not a terminal"; fail=1; } || echo "ok   no progress when stderr is a file"
 exit $fail

@@ -169,11 +169,17 @@ sw_fix_part_add(struct sw_fix *fx, enum sw_fix_kind kind, size_t off)
 	if (len == 0)
 		return;
 	if (fx->nparts == SW_FIX_MAX_PARTS) {
-		/* Templates are ours and short; fold the rest into prose. */
+		/*
+		 * Templates are ours and short (rules test keeps them under
+		 * the limit); if not, the rest joins the last part, which
+		 * then counts as a value (escaped everywhere), never as a
+		 * command.
+		 */
 		fx->part[fx->nparts - 1].len = fx->text.len -
 		    fx->part[fx->nparts - 1].off;
-		if (kind != SW_FIX_PROSE)
-			fx->part[fx->nparts - 1].kind = SW_FIX_WITHHELD;
+		if (fx->part[fx->nparts - 1].kind == SW_FIX_COMMAND ||
+		    kind != SW_FIX_PROSE)
+			fx->part[fx->nparts - 1].kind = SW_FIX_VALUE;
 		return;
 	}
 	fx->part[fx->nparts].kind = kind;
@@ -183,15 +189,19 @@ sw_fix_part_add(struct sw_fix *fx, enum sw_fix_kind kind, size_t off)
 }
 
 /*
- * Expands one segment of the template, [p, end): prose (in_cmd 0) or a
- * command. Returns NULL, or for a command the reason a value was unsafe,
- * with *bad_name set to the placeholder's name.
+ * Expands one segment of the template, [p, end): prose (in_cmd 0), where
+ * each value becomes a part of its own, or a command, one part. Returns
+ * NULL, or for a command the reason a value was unsafe, with *bad_name set
+ * to the placeholder's name (and nothing added).
  */
 static const char *
-sw_fix_segment(struct sw_buf *out, const char *p, const char *end, int in_cmd,
+sw_fix_segment(struct sw_fix *fx, const char *p, const char *end, int in_cmd,
     const struct sw_conn *c, const struct sw_evidence *e, char *bad_name,
     size_t bad_len)
 {
+	struct sw_buf *out = &fx->text;
+	size_t off = out->len, nparts = fx->nparts;
+
 	while (p < end) {
 		const char *close;
 		char name[48], portbuf[16];
@@ -210,15 +220,22 @@ sw_fix_segment(struct sw_buf *out, const char *p, const char *end, int in_cmd,
 		v = sw_fix_value(name, c, e, portbuf, sizeof(portbuf));
 		if (v.p == NULL)
 			sw_buf_add(out, p, n + 2);	/* left as written */
-		else if (!in_cmd)
+		else if (!in_cmd) {
+			sw_fix_part_add(fx, SW_FIX_PROSE, off);
+			off = out->len;
 			sw_buf_add(out, v.p, v.len);
-		else if ((why = sw_fix_unsafe(v)) != NULL) {
+			sw_fix_part_add(fx, SW_FIX_VALUE, off);
+			off = out->len;
+		} else if ((why = sw_fix_unsafe(v)) != NULL) {
 			snprintf(bad_name, bad_len, "%s", name);
+			out->len = off;
+			fx->nparts = nparts;
 			return why;
 		} else
 			sw_fix_shell_quote(out, v);
 		p = close + 1;
 	}
+	sw_fix_part_add(fx, in_cmd ? SW_FIX_COMMAND : SW_FIX_PROSE, off);
 	return NULL;
 }
 
@@ -241,18 +258,15 @@ sw_fix_build(struct sw_fix *fx, const char *tmpl, const struct sw_conn *c,
 			/* An unclosed backtick: the rest is prose. */
 			in_cmd = 0;
 		}
-		why = sw_fix_segment(&fx->text, p, seg_end, in_cmd, c, e, bad,
+		why = sw_fix_segment(fx, p, seg_end, in_cmd, c, e, bad,
 		    sizeof(bad));
 		if (why != NULL) {
-			fx->text.len = off;
 			sw_buf_addf(&fx->text, "(command left out: the value of "
 			    "{%s} cannot be pasted safely because %s; look it "
 			    "up in the evidence and type the command by hand)",
 			    bad, why);
 			sw_fix_part_add(fx, SW_FIX_WITHHELD, off);
-		} else
-			sw_fix_part_add(fx, in_cmd ? SW_FIX_COMMAND :
-			    SW_FIX_PROSE, off);
+		}
 		p = tick != NULL ? tick + 1 : end;
 		if (tick != NULL)
 			in_cmd = !in_cmd;

@@ -9,8 +9,10 @@
  * safely in a command that a person pastes (control or invisible
  * characters, invalid UTF-8, a backslash, a leading '-', over 256 bytes)
  * withholds the whole command: the part becomes SW_FIX_WITHHELD with a note
- * saying why. Values in prose are copied raw; each writer escapes prose for
- * its format. Includes stages 0-4.
+ * saying why. A value in prose is a part of its own (SW_FIX_VALUE, raw
+ * bytes), so each writer can escape or mark it for its format (Markdown
+ * makes it a code span: no link, mention or entity can form). Includes
+ * stages 0-4.
  */
 #ifndef SW_S5_FIX_H
 #define SW_S5_FIX_H
@@ -19,7 +21,8 @@
 #include "s4_correlate.h"
 
 enum sw_fix_kind {
-	SW_FIX_PROSE,		/* words; untrusted values inside, raw */
+	SW_FIX_PROSE,		/* the template's words (trusted) */
+	SW_FIX_VALUE,		/* a value from the log inside prose, raw */
 	SW_FIX_COMMAND,		/* one shell command, safe to paste as is */
 	SW_FIX_WITHHELD,	/* a note in place of an unsafe command */
 };

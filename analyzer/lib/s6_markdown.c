@@ -81,6 +81,19 @@ sw_md_code_span(struct sw_buf *b, struct sw_span s)
 		sw_buf_addc(b, '`');
 }
 
+/* An untrusted value as code: no link, mention, entity or HTML can form
+ * in a code span; control and invisible characters are made visible. */
+static void
+sw_md_value(struct sw_buf *b, struct sw_span s)
+{
+	struct sw_buf esc;
+
+	sw_buf_init(&esc, (size_t)4 << 20);
+	sw_escape_text(&esc, s);
+	sw_md_code_span(b, sw_span_make(esc.p ? esc.p : "", esc.len));
+	sw_buf_free(&esc);
+}
+
 static void
 sw_md_fenced(struct sw_buf *b, const char *info, struct sw_span body)
 {
@@ -131,14 +144,14 @@ sw_md_begin(struct sw_report *r, const struct sw_summary *s)
 		    r->opts.all ? "" : " and are not listed below");
 		for (i = 0; i < s->ntop_ips; i++) {
 			sw_buf_adds(b, i ? ", " : " ");
-			sw_md_inline(b, sw_cstr(s->top_ips[i].key));
+			sw_md_value(b, sw_cstr(s->top_ips[i].key));
 			sw_buf_addf(b, " (%llu)",
 			    (unsigned long long)s->top_ips[i].count);
 		}
 		sw_buf_adds(b, ". Top user names:");
 		for (i = 0; i < s->ntop_users; i++) {
 			sw_buf_adds(b, i ? ", " : " ");
-			sw_md_inline(b, sw_cstr(s->top_users[i].key));
+			sw_md_value(b, sw_cstr(s->top_users[i].key));
 			sw_buf_addf(b, " (%llu)",
 			    (unsigned long long)s->top_users[i].count);
 		}
@@ -174,28 +187,46 @@ sw_md_rec(struct sw_report *r, const struct sw_rec *rec)
 	sw_buf_adds(b, "\n### ");
 	sw_format_time_rfc3339(b, rec->start_us, rec->utc_off_min);
 	sw_buf_adds(b, " · ");
-	sw_md_inline(b, rec->user.p ? rec->user : SW_SPAN_LIT("(no user)"));
+	if (rec->user.p != NULL)
+		sw_md_value(b, rec->user);
+	else
+		sw_buf_adds(b, "(no user)");
 	sw_buf_adds(b, " from ");
-	sw_md_inline(b, rec->ip.p ? rec->ip : SW_SPAN_LIT("(unknown)"));
+	if (rec->ip.p != NULL)
+		sw_md_value(b, rec->ip);
+	else
+		sw_buf_adds(b, "(unknown address)");
 	sw_buf_adds(b, "\n\n- **Host:** ");
-	sw_md_inline(b, rec->host);
+	sw_md_value(b, rec->host);
 	sw_buf_addf(b, " (sshd pid %llu)\n- **User:** ",
 	    (unsigned long long)rec->pid);
-	sw_md_inline(b, rec->user.p ? rec->user : SW_SPAN_LIT("(none)"));
+	if (rec->user.p != NULL)
+		sw_md_value(b, rec->user);
+	else
+		sw_buf_adds(b, "(none)");
 	if (rec->user_invalid)
 		sw_buf_adds(b, " (invalid user)");
 	sw_buf_adds(b, "\n- **Source:** ");
-	sw_md_inline(b, rec->ip.p ? rec->ip : SW_SPAN_LIT("(unknown)"));
+	if (rec->ip.p != NULL)
+		sw_md_value(b, rec->ip);
+	else
+		sw_buf_adds(b, "(unknown)");
 	if (rec->port != 0)
 		sw_buf_addf(b, " port %u", rec->port);
 	sw_buf_adds(b, "\n- **Method:** ");
-	sw_md_inline(b, rec->method);
+	sw_md_value(b, rec->method);
 	sw_buf_addf(b, "\n- **Cause:** `%s` (%s)%s\n", rec->cause->id,
 	    sw_confidence_name(rec->confidence),
 	    rec->noise ? ", part of attack noise" : "");
 	if (rec->note.p != NULL) {
+		/* A note quotes log values inside sentences; an address such
+		 * as user@host would autolink in GFM whatever the escaping,
+		 * so a note with an '@' is shown as code. */
 		sw_buf_adds(b, "- **Note:** ");
-		sw_md_inline(b, rec->note);
+		if (memchr(rec->note.p, '@', rec->note.len) != NULL)
+			sw_md_value(b, rec->note);
+		else
+			sw_md_inline(b, rec->note);
 		sw_buf_adds(b, "\n");
 	}
 	sw_buf_init(&flat, (size_t)1 << 20);
@@ -204,18 +235,35 @@ sw_md_rec(struct sw_report *r, const struct sw_rec *rec)
 	    memcmp(flat.p, r->prev_fix.p, flat.len) == 0) {
 		sw_buf_adds(b, "\n**Fix:** as above.\n");
 	} else {
+		/* Commands stand alone in ```sh blocks (every such block
+		 * is a command, pasted as is); values in prose are code
+		 * spans; the template's words are escaped text. */
 		sw_buf_adds(b, "\n**Fix:** ");
 		for (i = 0; i < rec->nfix; i++) {
 			struct sw_span s = rec->fix[i].s;
-			if (rec->fix[i].kind == SW_FIX_COMMAND) {
-				sw_md_code_span(b, s);
-				continue;
+			int before = i + 1 < rec->nfix &&
+			    rec->fix[i + 1].kind == SW_FIX_COMMAND;
+			int after = i > 0 &&
+			    rec->fix[i - 1].kind == SW_FIX_COMMAND;
+
+			switch (rec->fix[i].kind) {
+			case SW_FIX_COMMAND:
+				sw_buf_adds(b, "\n\n");
+				sw_md_fenced(b, "sh", s);
+				break;
+			case SW_FIX_VALUE:
+				sw_md_value(b, s);
+				break;
+			case SW_FIX_WITHHELD:
+				sw_buf_adds(b, "*");
+				sw_md_inline(b, s);
+				sw_buf_adds(b, "*");
+				break;
+			case SW_FIX_PROSE:
+				sw_md_inline(b, sw_fix_prose_trim(s, before,
+				    after));
+				break;
 			}
-			if (rec->fix[i].kind == SW_FIX_WITHHELD)
-				sw_buf_adds(b, "*");
-			sw_md_inline(b, s);
-			if (rec->fix[i].kind == SW_FIX_WITHHELD)
-				sw_buf_adds(b, "*");
 		}
 		sw_buf_adds(b, "\n");
 	}

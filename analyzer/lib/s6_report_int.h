@@ -110,6 +110,13 @@ sw_cstr(const char *s)
 {
 	return sw_span_make(s, s ? strlen(s) : 0);
 }
+/*
+ * Prose around a command printed on its own line: drops the punctuation
+ * that only framed the command in the sentence (a trailing " (" before
+ * it; a leading ")", ".", ",", ";" after it) and surrounding blanks.
+ */
+struct sw_span sw_fix_prose_trim(struct sw_span s, int before_cmd,
+    int after_cmd);
 /* The fix as one string with commands between backticks. */
 void sw_rec_fix_flatten(const struct sw_rec *rec, struct sw_buf *out);
 

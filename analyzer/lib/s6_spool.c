@@ -248,3 +248,22 @@ sw_rec_fix_flatten(const struct sw_rec *rec, struct sw_buf *out)
 			sw_buf_addc(out, '`');
 	}
 }
+
+struct sw_span
+sw_fix_prose_trim(struct sw_span s, int before_cmd, int after_cmd)
+{
+	if (after_cmd)
+		while (s.len > 0 && strchr(" \n.,;)", s.p[0]) != NULL) {
+			s.p++;
+			s.len--;
+		}
+	if (before_cmd) {
+		while (s.len > 0 && strchr(" \n", s.p[s.len - 1]) != NULL)
+			s.len--;
+		if (s.len > 0 && s.p[s.len - 1] == '(')
+			s.len--;
+		while (s.len > 0 && strchr(" \n", s.p[s.len - 1]) != NULL)
+			s.len--;
+	}
+	return s;
+}

@@ -74,45 +74,52 @@ sw_text_para(struct sw_report *r, const char *label, struct sw_span s)
 	sw_buf_addc(&r->b, '\n');
 }
 
-/* The fix: prose wrapped, each command alone on a line. */
+/* The fix: prose wrapped (values escaped), each command alone on a line. */
 static void
 sw_text_fix(struct sw_report *r, const struct sw_rec *rec)
 {
 	struct sw_wrap w = { &r->b, SW_INDENT, SW_INDENT, r->opts.width };
+	struct sw_buf run;
 	int after_cmd = 0;
-	size_t i;
+	size_t i = 0, k;
 
+	sw_buf_init(&run, (size_t)1 << 20);
 	sw_buf_addf(&r->b, "  %-9s ", "fix");
-	for (i = 0; i < rec->nfix; i++) {
-		struct sw_span s = rec->fix[i].s;
-
+	while (i < rec->nfix) {
 		if (rec->fix[i].kind == SW_FIX_COMMAND) {
 			/* Never escaped: sw_fix_unsafe let only printable,
 			 * visible characters into a command. */
 			if (w.col > w.indent || after_cmd)
 				sw_buf_addc(&r->b, '\n');
 			sw_buf_addf(&r->b, "%*s", (int)w.indent + 2, "");
-			sw_buf_add(&r->b, s.p, s.len);
+			sw_buf_add(&r->b, rec->fix[i].s.p, rec->fix[i].s.len);
 			w.col = w.indent;
 			after_cmd = 1;
+			i++;
 			continue;
 		}
-		if (after_cmd) {
-			/* Punctuation that only closed the command's sentence
-			 * would start a line on its own: drop it. */
-			while (s.len > 0 && strchr(" \n.,;", s.p[0]) != NULL) {
-				s.p++;
-				s.len--;
-			}
+		/* A run of prose, values and notes: escaped and wrapped as one. */
+		sw_buf_reset(&run);
+		for (k = i; k < rec->nfix && rec->fix[k].kind != SW_FIX_COMMAND;
+		    k++)
+			sw_buf_add(&run, rec->fix[k].s.p, rec->fix[k].s.len);
+		i = k;
+		{
+			struct sw_span s = sw_fix_prose_trim(sw_span_make(
+			    run.p ? run.p : "", run.len), i < rec->nfix,
+			    after_cmd);
 			if (s.len == 0)
 				continue;
-			sw_buf_addf(&r->b, "\n%*s", (int)w.indent, "");
-			w.col = w.indent;
-			after_cmd = 0;
+			if (after_cmd) {
+				sw_buf_addf(&r->b, "\n%*s", (int)w.indent, "");
+				w.col = w.indent;
+				after_cmd = 0;
+			}
+			sw_wrap_escaped(&w, s);
 		}
-		sw_wrap_escaped(&w, s);
 	}
 	sw_buf_addc(&r->b, '\n');
+	sw_buf_free(&run);
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 #include <string.h>
 
@@ -229,6 +230,71 @@ sw_streams_free(struct sw_streams *ss)
 	free(ss->heap);
 }
 
+/*
+ * Progress on stderr, for people at a terminal: only when stderr is one,
+ * not --quiet, and only once a run has taken a second
+ * ($SSHWHY_PROGRESS_DELAY_MS changes that, for tests). The clock is read
+ * every 4096 records, so the loop pays nothing for it.
+ */
+struct sw_progress {
+	FILE *err;
+	int on;
+	int shown;
+	double delay;
+	uint64_t n;
+	struct timespec start, last;
+};
+
+static double
+sw_elapsed(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	    (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void
+sw_progress_init(struct sw_progress *p, FILE *err, int quiet)
+{
+	const char *d = getenv("SSHWHY_PROGRESS_DELAY_MS");
+	uint64_t ms;
+
+	memset(p, 0, sizeof(*p));
+	p->err = err;
+	p->on = !quiet && err != NULL && isatty(fileno(err));
+	p->delay = 1.0;
+	if (d != NULL && sw_span_to_u64(sw_span_make(d, strlen(d)), &ms) == 0)
+		p->delay = (double)ms / 1000.0;
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+	p->last = p->start;
+}
+
+static void
+sw_progress_tick(struct sw_progress *p)
+{
+	struct timespec now;
+
+	if (!p->on || (++p->n & 0xfff) != 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (sw_elapsed(&p->start, &now) < p->delay ||
+	    (p->shown && sw_elapsed(&p->last, &now) < 0.2))
+		return;
+	p->last = now;
+	p->shown = 1;
+	fprintf(p->err, "\rsshwhy: %llu lines read (%.0f s)\033[K",
+	    (unsigned long long)p->n, sw_elapsed(&p->start, &now));
+	fflush(p->err);
+}
+
+static void
+sw_progress_done(struct sw_progress *p)
+{
+	if (p->shown) {
+		fputs("\r\033[K", p->err);
+		fflush(p->err);
+	}
+}
+
 /* Text wraps at the terminal's width, or 80 when not a terminal. */
 static unsigned
 sw_run_width(FILE *out)
@@ -267,6 +333,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	struct sw_report_opts ro;
 	struct sw_summary sum;
 	struct sw_run run;
+	struct sw_progress prog;
 	const char **sources = NULL;
 	int rc = SW_EXIT_USAGE;
 	size_t i, j;
@@ -312,10 +379,12 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	cor = sw_correlator_new(&co, sw_diagnose_conn, dg, diag);
 	sw_streams_open(&ss, paths, npaths, &io, &fo, diag);
 	sw_streams_start(&ss);
+	sw_progress_init(&prog, err, o->quiet);
 
 	while ((rec = sw_streams_peek(&ss)) != NULL) {
 		struct sw_event ev;
 
+		sw_progress_tick(&prog);
 		if (sw_match_record(m, rec, &ev) == SW_OK)
 			sw_correlate_event(cor, &ev);
 		else {
@@ -326,6 +395,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		sw_streams_pop(&ss);
 	}
 	sw_correlate_finish(cor);
+	sw_progress_done(&prog);
 
 	memset(&sum, 0, sizeof(sum));
 	for (i = 0; i < ss.n; i++) {

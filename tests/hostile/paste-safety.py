@@ -79,31 +79,9 @@ def cmds_text(out):
     return cmds
 
 def cmds_markdown(out):
-    """Code spans of the **Fix:** paragraphs, read as CommonMark does."""
+    """Every ```sh block (longer fences too): each is one command."""
     text = out.decode("utf-8", "surrogateescape")
-    cmds = []
-    for para in re.findall(r"(?m)^\*\*Fix:\*\* (.*)$", text):
-        i = 0
-        while i < len(para):
-            if para[i] == "\\":
-                i += 2
-                continue
-            if para[i] != "`":
-                i += 1
-                continue
-            j = i
-            while j < len(para) and para[j] == "`":
-                j += 1
-            n = j - i
-            m = re.compile(r"(?<!`)`{%d}(?!`)" % n).search(para, j)
-            if not m:
-                break
-            body = para[j:m.start()]
-            if len(body) >= 2 and body[0] == " " and body[-1] == " " and body.strip(" "):
-                body = body[1:-1]
-            cmds.append(body)
-            i = m.end()
-    return cmds
+    return [m.group(2).rstrip("\n") for m in re.finditer(r"(?ms)^(`{3,})sh\n(.*?)^\1$", text)]
 
 def cmds_json(out):
     doc = json.loads(out)

@@ -112,17 +112,21 @@ Test(fix, prose_raw_commands_quoted_or_withheld)
 	sw_fix_init(&fx);
 	sw_fix_build(&fx, "Check {user} from {ip}: `passwd -S {user}`, then "
 	    "`faillock --user {user}`.\n", &c, NULL);
-	cr_assert_eq(fx.nparts, 5);
+	cr_assert_eq(fx.nparts, 9);
 	cr_expect_eq(fx.part[0].kind, SW_FIX_PROSE);
-	cr_expect_eq(fx.part[1].kind, SW_FIX_COMMAND);
-	cr_expect_eq(fx.part[3].kind, SW_FIX_COMMAND);
-	cr_expect_eq(fx.part[4].kind, SW_FIX_PROSE);
-	cr_expect(strncmp(fx.text.p + fx.part[0].off, "Check o'b from 10.0.0.1: ",
-	    fx.part[0].len) == 0);
-	cr_expect(strncmp(fx.text.p + fx.part[1].off, "passwd -S 'o'\\''b'",
-	    fx.part[1].len) == 0 && fx.part[1].len == 18);
+	cr_expect_eq(fx.part[1].kind, SW_FIX_VALUE);
+	cr_expect_eq(fx.part[2].kind, SW_FIX_PROSE);
+	cr_expect_eq(fx.part[3].kind, SW_FIX_VALUE);
+	cr_expect_eq(fx.part[5].kind, SW_FIX_COMMAND);
+	cr_expect_eq(fx.part[7].kind, SW_FIX_COMMAND);
+	cr_expect_eq(fx.part[8].kind, SW_FIX_PROSE);
+	/* values in prose are raw, in commands quoted */
+	cr_expect(fx.part[1].len == 3 &&
+	    memcmp(fx.text.p + fx.part[1].off, "o'b", 3) == 0);
+	cr_expect(fx.part[5].len == 18 && memcmp(fx.text.p + fx.part[5].off,
+	    "passwd -S 'o'\\''b'", 18) == 0);
 	/* the trailing newline of folded YAML is gone */
-	cr_expect_eq(fx.part[4].len, 1);
+	cr_expect_eq(fx.part[8].len, 1);
 
 	c = conn_with_user((char *)"-rf");
 	sw_fix_build(&fx, "`passwd -S {user}` or `id`", &c, NULL);
