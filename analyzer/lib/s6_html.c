@@ -30,7 +30,6 @@ static const char *const sw_html_colors[SW_HTML_NCOLORS] = {
 struct sw_html_cause {
 	const struct sw_cause *cause;	/* owned by the rule set */
 	uint64_t count;
-	size_t color;			/* by rank, set at the end */
 };
 
 struct sw_html_point {
@@ -45,6 +44,9 @@ struct sw_html {
 	size_t npts, cap;
 	uint64_t pts_dropped;
 	int utc_off_min;		/* of the first finding, for the axis */
+	/* The summary's causes (most frequent first): colour i is rank i. */
+	const struct sw_cause_count *ranked;
+	size_t nranked;
 	uint64_t rows;
 };
 
@@ -217,31 +219,23 @@ sw_html_cause_index(struct sw_html *h, const struct sw_cause *c)
 	return h->ncauses++;
 }
 
-/* Colours by count (most frequent first), then id: the order of the
- * summary's table. */
-static void
-sw_html_rank(struct sw_html *h)
+/* A cause's colour: its rank in the summary (count, then id), the
+ * first eleven apart, the rest grey. */
+static size_t
+sw_html_color_idx(const struct sw_html *h, const char *id)
 {
-	size_t i, j, rank;
+	size_t i;
 
-	for (i = 0; i < h->ncauses; i++) {
-		rank = 0;
-		for (j = 0; j < h->ncauses; j++) {
-			const struct sw_html_cause *a = &h->causes[j], *x = &h->causes[i];
-			if (a->count > x->count || (a->count == x->count &&
-			    strcmp(a->cause->id, x->cause->id) < 0))
-				rank++;
-		}
-		h->causes[i].color = rank < SW_HTML_NCOLORS - 1 ? rank :
-		    SW_HTML_NCOLORS - 1;
-	}
+	for (i = 0; i < h->nranked && i < SW_HTML_NCOLORS - 1; i++)
+		if (strcmp(h->ranked[i].id, id) == 0)
+			return i;
+	return SW_HTML_NCOLORS - 1;
 }
 
 static const char *
-sw_html_color(const struct sw_html *h, size_t idx)
+sw_html_color(const struct sw_html *h, const char *id)
 {
-	return sw_html_colors[idx < h->ncauses ? h->causes[idx].color :
-	    SW_HTML_NCOLORS - 1];
+	return sw_html_colors[sw_html_color_idx(h, id)];
 }
 
 /* Page. */
@@ -300,8 +294,11 @@ static void
 sw_html_begin(struct sw_report *r, const struct sw_summary *s)
 {
 	struct sw_buf *b = &r->b;
+	struct sw_html *h = sw_html_get(r);
 
-	(void)sw_html_get(r);
+	/* Borrowed from the pipeline for the whole report. */
+	h->ranked = s->causes;
+	h->nranked = s->ncauses;
 	sw_buf_addf(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	    "<meta charset=\"utf-8\">\n"
 	    "<meta http-equiv=\"Content-Security-Policy\" content=\""
@@ -442,9 +439,9 @@ sw_html_rec(struct sw_report *r, const struct sw_rec *rec)
 		    rec->port);
 	sw_buf_adds(b, "</td><td>");
 	sw_html_escape(b, rec->method);
-	sw_buf_adds(b, "</td><td><span class=\"swatch c-");
-	sw_html_id(b, rec->cause->id);
-	sw_buf_adds(b, "\"></span><a class=\"cause\" href=\"#cause-");
+	sw_buf_addf(b, "</td><td><span class=\"swatch\" style=\"background:%s\">"
+	    "</span><a class=\"cause\" href=\"#cause-",
+	    sw_html_color(h, rec->cause->id));
 	sw_html_id(b, rec->cause->id);
 	sw_buf_adds(b, "\">");
 	sw_html_str(b, rec->cause->id);
@@ -612,7 +609,8 @@ sw_html_chart(struct sw_html *h, struct sw_buf *b)
 			y -= hh;
 			sw_buf_addf(b, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" "
 			    "width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>",
-			    x, y, w, hh, sw_html_color(h, k));
+			    x, y, w, hh,
+			    sw_html_color(h, h->causes[k].cause->id));
 			sw_html_axis_time(b, (start + (int64_t)i * step) * 1000000,
 			    h->utc_off_min, 1);
 			sw_buf_addc(b, ' ');
@@ -652,7 +650,7 @@ sw_html_chart(struct sw_html *h, struct sw_buf *b)
 		size_t c, nother = 0;
 		for (c = 0; c < SW_HTML_NCOLORS; c++) {
 			for (k = 0; k < h->ncauses; k++) {
-				if (h->causes[k].color != c)
+				if (sw_html_color_idx(h, h->causes[k].cause->id) != c)
 					continue;
 				if (c == SW_HTML_NCOLORS - 1) {
 					other += h->causes[k].count;
@@ -709,10 +707,11 @@ sw_html_summary(struct sw_report *r, const struct sw_summary *s)
 		    "<th>cause</th><th>what it means</th></tr></thead><tbody>\n");
 		for (i = 0; i < s->ncauses; i++) {
 			sw_buf_addf(b, "<tr><td class=\"num\">%llu</td><td>"
-			    "<span class=\"swatch c-",
-			    (unsigned long long)s->causes[i].count);
-			sw_html_id(b, s->causes[i].id);
-			sw_buf_adds(b, "\"></span><a class=\"cause\" href=\"#cause-");
+			    "<span class=\"swatch\" style=\"background:%s\">"
+			    "</span><a class=\"cause\" href=\"#cause-",
+			    (unsigned long long)s->causes[i].count,
+			    sw_html_colors[i < SW_HTML_NCOLORS - 1 ? i :
+			    SW_HTML_NCOLORS - 1]);
 			sw_html_id(b, s->causes[i].id);
 			sw_buf_adds(b, "\">");
 			sw_html_str(b, s->causes[i].id);
@@ -787,31 +786,26 @@ sw_html_end(struct sw_report *r, const struct sw_summary *s)
 {
 	struct sw_html *h = sw_html_get(r);
 	struct sw_buf *b = &r->b;
-	size_t i;
+	size_t i, j;
 
 	(void)s;
 	if (h->rows == 0)
 		sw_buf_adds(b, "<tr><td colspan=\"7\">No failed logins listed."
 		    "</td></tr>\n");
 	sw_buf_adds(b, "</tbody>\n</table>\n</section>\n");
-	sw_html_rank(h);
-	/* The swatches' colours, now that every cause's count is known. */
-	sw_buf_adds(b, "<style>");
-	for (i = 0; i < h->ncauses; i++) {
-		sw_buf_adds(b, ".c-");
-		sw_html_id(b, h->causes[i].cause->id);
-		sw_buf_addf(b, "{background:%s}", sw_html_color(h, i));
-	}
-	sw_buf_adds(b, "</style>\n");
 	sw_html_chart(h, b);
 	if (h->ncauses > 0) {
 		sw_buf_adds(b, "<section id=\"causes\"><h2>Causes</h2>\n");
+		/* In the summary's order: most failed logins first. */
+		for (j = 0; j < h->nranked; j++)
 		for (i = 0; i < h->ncauses; i++) {
 			const struct sw_cause *c = h->causes[i].cause;
+			if (strcmp(c->id, h->ranked[j].id) != 0)
+				continue;
 			sw_buf_adds(b, "<h3 id=\"cause-");
 			sw_html_id(b, c->id);
 			sw_buf_addf(b, "\"><span class=\"swatch\" style=\"background:"
-			    "%s\"></span>", sw_html_color(h, i));
+			    "%s\"></span>", sw_html_color(h, c->id));
 			sw_html_str(b, c->title);
 			sw_buf_adds(b, " <code>");
 			sw_html_str(b, c->id);

@@ -855,11 +855,9 @@ sw_rstr(struct sw_redact *rd, const char *s, int kind)
 	return sw_buf_steal(&b);
 }
 
-const struct sw_finding *
-sw_redact_finding(struct sw_redact *rd, const struct sw_finding *f)
+const struct sw_conn *
+sw_redact_conn(struct sw_redact *rd, const struct sw_conn *c)
 {
-	const struct sw_conn *c = f->conn;
-	struct sw_buf b;
 	size_t i, j;
 
 	sw_redact_scratch_free(rd);
@@ -889,7 +887,16 @@ sw_redact_finding(struct sw_redact *rd, const struct sw_finding *f)
 	for (i = 0; i < c->nevidence; i++)
 		sw_redact_evidence(rd, &c->evidence[i], &rd->ev[i]);
 	rd->c.evidence = rd->ev;
+	return &rd->c;
+}
 
+const struct sw_finding *
+sw_redact_finding(struct sw_redact *rd, const struct sw_finding *f)
+{
+	const struct sw_conn *c = f->conn;
+	struct sw_buf b;
+
+	(void)sw_redact_conn(rd, c);
 	rd->f = *f;
 	rd->f.conn = &rd->c;
 	if (f->method == c->method)

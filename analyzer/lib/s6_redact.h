@@ -27,6 +27,15 @@ struct sw_redact *sw_redact_new(const void *key, size_t keylen);
 void sw_redact_free(struct sw_redact *rd);
 
 /*
+ * A copy of `c` with user, address, host and evidence lines (captures
+ * re-pointed) redacted; its values are learned for sw_redact_text, so a
+ * text about this connection (a note, a key) can be redacted next. Owned
+ * by `rd`, valid until the next sw_redact_conn/finding/summary call.
+ */
+const struct sw_conn *sw_redact_conn(struct sw_redact *rd,
+    const struct sw_conn *c);
+
+/*
  * A copy of `f` with its connection, evidence lines (captures re-pointed),
  * note and fix redacted; the fix is expanded again from the redacted
  * values, so its shell quoting is that of the pseudonyms. Owned by `rd`,
