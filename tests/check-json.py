@@ -1,52 +1,176 @@
 #!/usr/bin/env python3
-"""Every JSON and NDJSON output of the golden cases must parse, with the
-documented keys in the documented order (docs/cli.md)."""
+"""JSON and NDJSON output must parse and carry the keys docs/cli.md
+documents (its "## JSON" section), with their documented types.
+
+usage: check-json.py DOCS_CLI GOLDEN_DIR       every committed golden output
+       check-json.py DOCS_CLI --live FORMAT FILE   one output, as it was
+                                                written (tests/golden/run.sh
+                                                calls this after each run)
+
+The key lists are read from docs/cli.md, not written here: the FINDING
+table (keys in order, with types), the evidence item keys `{...}`, the
+top-level document keys of the ```json block and the `summary` keys
+(backticked names outside parentheses) with the keys of their `[{...}]`
+items.
+"""
 import json
-import os
+import re
 import sys
 
-KEYS = ["time", "host", "pid", "user", "invalid_user", "source_ip",
-        "source_port", "method", "cause", "confidence", "title",
-        "fix", "commands", "note", "log_level_seen", "noise", "evidence"]
-DOC_KEYS = ["sshwhy", "findings", "causes", "summary"]
-golden = sys.argv[1]
-n = bad = 0
-for case in sorted(os.listdir(golden)):
-    d = os.path.join(golden, case)
-    try:
-        args = open(os.path.join(d, "args")).read().split("\n")
-    except OSError:
-        continue
-    if "--format" not in args:
-        continue
-    fmt = args[args.index("--format") + 1]
-    if fmt not in ("json", "ndjson"):
-        continue
-    text = open(os.path.join(d, "expected.out"), encoding="utf-8").read()
+TYPES = {"string": str, "number": int, "bool": bool, "array": list}
+ITEM_TYPES = {"array of strings": str}
+
+
+def spec(path):
+    text = open(path, encoding="utf-8").read()
+    sec = text[text.index("## JSON"):]
+    nxt = sec.find("\n## ", 1)
+    sec = sec if nxt < 0 else sec[:nxt]
+    block = re.search(r"```json\n(.*?)```", sec, re.S).group(1)
+    top = re.findall(r'"(\w+)":', block)
+    stated = re.search(r"document's keys, in order: ([^.]*)\.", sec.replace("\n", " "))
+    if stated and re.findall(r"`(\w+)`", stated.group(1)) != top:
+        sys.exit("docs/cli.md contradicts itself: the ```json example has the keys "
+                 f"{top}, the text says {stated.group(1)}")
+    causes = None
+    m = re.search(r"`causes`: .*?`\{([^}]*)\}`", sec, re.S)
+    if m:
+        causes = [k.strip() for k in m.group(1).split(",")]
+    finding, types, evidence = [], {}, []
+    table = sec[sec.index("A FINDING has these keys"):]
+    for row in table.splitlines()[1:]:
+        if not row.startswith("|"):
+            if finding:
+                break
+            continue
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        names = re.findall(r"`(\w+)`", cells[0])
+        if not names or cells[0] == "key":
+            continue
+        for n in names:
+            finding.append(n)
+            types[n] = ([TYPES[t] for t in TYPES if re.search(rf"\b{t}\b", cells[1])],
+                        "null" in cells[1],
+                        next((ITEM_TYPES[t] for t in ITEM_TYPES if t in cells[1]), None))
+        if names == ["evidence"]:
+            evidence = [k.strip() for k in re.search(r"`\{([^}]*)\}`", cells[2]).group(1).split(",")]
+    para = sec[sec.index("`summary`:"):]
+    para = para[:para.index("\n\n")]
+    items = {}
+    for name, inner in re.findall(r"`(\w+)` \(`\[\{([^}]*)\}\]`", para):
+        items[name] = [k.strip() for k in inner.split(",")]
+    flat = re.sub(r"\([^()]*\)", "", para[len("`summary`:"):])
+    summary = re.findall(r"`(\w+)`", flat)
+    return {"top": top, "finding": finding, "types": types, "causes": causes,
+            "evidence": evidence, "summary": summary, "items": items}
+
+
+def check_finding(sp, f, where, bad):
+    if list(f) != sp["finding"]:
+        bad.append(f"{where}: keys {list(f)}, documented {sp['finding']}")
+        return
+    for k, v in f.items():
+        kinds, nullable, item = sp["types"][k]
+        if v is None and nullable:
+            continue
+        if not any(type(v) is t for t in kinds):
+            bad.append(f"{where}: {k} = {v!r} is not {'/'.join(t.__name__ for t in kinds)}"
+                       + (" or null" if nullable else ""))
+        elif item is not None and not all(type(x) is item for x in v):
+            bad.append(f"{where}: {k} = {v!r} is not an array of {item.__name__}")
+    for i, ev in enumerate(f["evidence"]):
+        if list(ev) != sp["evidence"]:
+            bad.append(f"{where}: evidence {i} keys {list(ev)}, documented {sp['evidence']}")
+
+
+def check_text(sp, fmt, text, where):
+    """Returns (findings checked, problems)."""
+    bad = []
     try:
         if fmt == "json":
             doc = json.loads(text)
-            if list(doc.keys()) != DOC_KEYS:
-                print(f"{case}: document keys {list(doc.keys())}")
-                bad += 1
-            # every cause of a finding is explained once in "causes"
-            for f in doc["findings"]:
-                if f["cause"] not in doc["causes"] or \
-                        "explanation" not in doc["causes"][f["cause"]]:
-                    print(f"{case}: cause {f['cause']} not in causes")
-                    bad += 1
-            docs = [doc["findings"]]
+            findings = doc.get("findings", []) if isinstance(doc, dict) else []
         else:
-            docs = [[json.loads(l) for l in text.splitlines() if l]]
-    except (ValueError, KeyError) as e:
-        print(f"{case}: invalid {fmt}: {e}")
-        bad += 1
-        continue
-    for f in docs[0]:
-        n += 1
-        if list(f.keys()) != KEYS:
-            print(f"{case}: keys {list(f.keys())}")
-            bad += 1
-print(f"{n} findings in JSON goldens checked")
-print(f"{n - bad} passed, {bad} failed")
-sys.exit(1 if bad else 0)
+            findings = [json.loads(l) for l in text.split("\n") if l]
+    except ValueError as e:
+        return 0, [f"{where}: invalid {fmt}: {e}"]
+    if fmt == "json":
+        if not isinstance(doc, dict) or list(doc) != sp["top"]:
+            return 0, [f"{where}: document keys {list(doc) if isinstance(doc, dict) else doc!r}, "
+                       f"documented {sp['top']}"]
+        if sp["causes"] is not None:
+            want = {f.get("cause") for f in findings if isinstance(f, dict)}
+            if set(doc["causes"]) != want:
+                bad.append(f"{where}: causes {sorted(doc['causes'])}, the findings' "
+                           f"causes are {sorted(want)}")
+            for cid, c in doc["causes"].items():
+                if not isinstance(c, dict) or list(c) != sp["causes"]:
+                    bad.append(f"{where}: causes.{cid} keys "
+                               f"{list(c) if isinstance(c, dict) else c!r}, "
+                               f"documented {sp['causes']}")
+        summ = doc["summary"]
+        if sorted(summ) != sorted(sp["summary"]):
+            bad.append(f"{where}: summary keys {sorted(summ)}, documented {sorted(sp['summary'])}")
+        for name, keys in sp["items"].items():
+            for i, item in enumerate(summ.get(name) or []):
+                if list(item) != keys:
+                    bad.append(f"{where}: summary.{name}[{i}] keys {list(item)}, documented {keys}")
+    for i, f in enumerate(findings, 1):
+        if not isinstance(f, dict):
+            bad.append(f"{where}: finding {i} is not an object")
+            continue
+        check_finding(sp, f, f"{where}: finding {i}", bad)
+    return len(findings), bad
+
+
+def golden_format(args):
+    for i, a in enumerate(args):
+        if a == "--format" and i + 1 < len(args):
+            return args[i + 1]
+        if a.startswith("--format="):
+            return a.split("=", 1)[1]
+    return None
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    sp = spec(sys.argv[1])
+    if not (sp["finding"] and sp["evidence"] and sp["summary"] and sp["top"]):
+        sys.exit(f"{sys.argv[1]}: could not read the documented keys: {sp}")
+    if sys.argv[2] == "--live":
+        fmt, path = sys.argv[3], sys.argv[4]
+        n, bad = check_text(sp, fmt, open(path, encoding="utf-8").read(), f"live {fmt}")
+        for b in bad:
+            print(b)
+        if bad:
+            print(f"{fmt} output: {len(bad)} problems (docs/cli.md, ## JSON)")
+        sys.exit(1 if bad else 0)
+    golden = sys.argv[2]
+    import os
+    n = bad_total = outputs = 0
+    for case in sorted(os.listdir(golden)):
+        d = os.path.join(golden, case)
+        try:
+            args = open(os.path.join(d, "args")).read().split("\n")
+        except OSError:
+            continue
+        fmt = golden_format(args)
+        if fmt not in ("json", "ndjson"):
+            continue
+        outputs += 1
+        k, bad = check_text(sp, fmt, open(os.path.join(d, "expected.out"), encoding="utf-8").read(), case)
+        n += k
+        for b in bad:
+            print(b)
+        bad_total += len(bad)
+    print(f"{outputs} JSON/NDJSON goldens, {n} findings checked against docs/cli.md")
+    if outputs < 9 or n == 0:
+        print(f"FAILED: at least 9 JSON/NDJSON goldens with findings expected (golden dir renamed?)")
+        bad_total += 1
+    print(f"{n - min(bad_total, n)} passed, {bad_total} failed")
+    sys.exit(1 if bad_total else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -517,11 +517,32 @@ sw_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
 static int
 sw_cp_dangerous(uint32_t c)
 {
-	return (c >= 0x80 && c <= 0x9f) ||	/* C1 controls */
-	    (c >= 0x200b && c <= 0x200f) ||	/* zero width, LRM/RLM */
-	    (c >= 0x202a && c <= 0x202e) ||	/* bidi embeddings */
-	    (c >= 0x2066 && c <= 0x2069) ||	/* bidi isolates */
-	    c == 0xfeff;
+	/*
+	 * Controls and everything that is invisible or reorders text (issue
+	 * 13, D12): a name holding them can look like another name, hide
+	 * part of a line or, with a line separator, start a new line in a
+	 * viewer. Listed: C1 controls, soft hyphen, combining grapheme
+	 * joiner, Arabic letter mark, Hangul fillers, Khmer and Mongolian
+	 * invisible vowels and selectors, zero-width space/joiners and
+	 * LRM/RLM, line and paragraph separators, bidi embeddings and
+	 * overrides, word joiner and invisible operators, bidi isolates,
+	 * deprecated format controls, variation selectors, BOM/ZWNBSP,
+	 * interlinear annotation, tag characters and variation selectors
+	 * supplement.
+	 */
+	return (c >= 0x80 && c <= 0x9f) ||
+	    c == 0x00ad || c == 0x034f || c == 0x061c ||
+	    c == 0x115f || c == 0x1160 ||
+	    c == 0x17b4 || c == 0x17b5 ||
+	    (c >= 0x180b && c <= 0x180f) ||
+	    (c >= 0x200b && c <= 0x200f) ||
+	    (c >= 0x2028 && c <= 0x202e) ||
+	    (c >= 0x2060 && c <= 0x206f) ||
+	    c == 0x3164 ||
+	    (c >= 0xfe00 && c <= 0xfe0f) ||
+	    c == 0xfeff || c == 0xffa0 ||
+	    (c >= 0xfff9 && c <= 0xfffb) ||
+	    (c >= 0xe0000 && c <= 0xe0fff);
 }
 
 void
@@ -570,6 +591,48 @@ sw_escape_text(struct sw_buf *out, struct sw_span s)
 			i += n;
 		}
 	}
+}
+
+/*
+ * Markdown (issue 13, D11): the text escape first, so every control and
+ * invisible code point is already a visible \u{...} escape; then ASCII
+ * punctuation that Markdown (CommonMark and GitHub's dialect) acts on is
+ * backslash-escaped, '&' included so `&rlm;` or `&#x202E;` stay literal
+ * instead of becoming the characters they name. GitHub turns `@name`,
+ * `www.` and `scheme://` in plain text into mentions and links after
+ * parsing, which no backslash prevents, so the '@', the '.' of "www." and
+ * the "://" are put in code spans: they read the same and link nothing.
+ */
+void
+sw_escape_markdown(struct sw_buf *out, struct sw_span s)
+{
+	struct sw_buf t;
+	size_t i;
+
+	sw_buf_init(&t, out->max ? out->max : 0);
+	sw_escape_text(&t, s);
+	for (i = 0; i < t.len; i++) {
+		char ch = t.p[i];
+
+		if (ch == '@') {
+			sw_buf_adds(out, "`@`");
+		} else if (ch == ':' && i + 2 < t.len && t.p[i + 1] == '/' &&
+		    t.p[i + 2] == '/') {
+			sw_buf_adds(out, "`://`");
+			i += 2;
+		} else if ((ch == 'w' || ch == 'W') && i + 3 < t.len &&
+		    (t.p[i + 1] | 0x20) == 'w' && (t.p[i + 2] | 0x20) == 'w' &&
+		    t.p[i + 3] == '.') {
+			sw_buf_add(out, t.p + i, 3);
+			sw_buf_adds(out, "`.`");
+			i += 3;
+		} else {
+			if (strchr("\\`*_[]<>|#!~&$", ch) != NULL)
+				sw_buf_addc(out, '\\');
+			sw_buf_addc(out, ch);
+		}
+	}
+	sw_buf_free(&t);
 }
 
 void

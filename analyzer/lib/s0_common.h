@@ -135,11 +135,19 @@ void sw_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 
 /*
  * Escaping untrusted bytes for output. Terminal/Markdown: control bytes,
- * DEL, C1 controls, bidi overrides and invalid UTF-8 become visible
- * escapes (\t, \xNN, \u{NNNN}). JSON: a valid JSON string body; invalid
+ * DEL, C1 controls, invalid UTF-8 and every invisible or bidi code point
+ * (zero-width, LRM/RLM/ALM, U+2028/2029, bidi embeddings, overrides and
+ * isolates, word joiner, BOM, tags) become visible escapes (\t, \xNN,
+ * \u{NNNN}). JSON: a valid JSON string body; invalid
  * UTF-8 bytes become the six characters "\\xNN" so nothing is lost.
  */
 void sw_escape_text(struct sw_buf *out, struct sw_span s);
+/*
+ * Markdown inline text: sw_escape_text, then Markdown punctuation and
+ * entities (`&...;`) backslash-escaped, and `@`, `www.` and `://` put in
+ * code spans so no renderer makes a mention or a link of them.
+ */
+void sw_escape_markdown(struct sw_buf *out, struct sw_span s);
 void sw_escape_json(struct sw_buf *out, struct sw_span s);
 
 #endif

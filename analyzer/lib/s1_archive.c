@@ -100,7 +100,8 @@ sw_write_all(int fd, const void *p, size_t n)
 void
 sw_archive_spill(struct sw_bytes *in, const char *origin, const char *tmpdir,
     uint64_t max_member, uint64_t max_total,
-    int (*log_selected)(const char *base), struct sw_diag *diag,
+    int (*log_selected)(const char *base),
+    int (*content_ok)(const char *p, size_t n), struct sw_diag *diag,
     struct sw_archive_member **out, size_t *nout)
 {
 	struct sw_archive_member *v = NULL;
@@ -126,8 +127,8 @@ sw_archive_spill(struct sw_bytes *in, const char *origin, const char *tmpdir,
 	for (;;) {
 		const char *path;
 		struct sw_archive_member *m;
-		uint64_t size, got = 0;
-		int fd, cut = 0;
+		uint64_t size, got = 0, nul = 0;
+		int fd, cut = 0, judged = 0, refused = 0;
 
 		r = archive_read_next_header(a, &ae);
 		if (r == ARCHIVE_EOF)
@@ -219,6 +220,28 @@ sw_archive_spill(struct sw_bytes *in, const char *origin, const char *tmpdir,
 				    archive_error_string(a) : "read error");
 				break;
 			}
+			if (!judged) {
+				la_ssize_t j = 0;
+
+				while (j < k && buf[j] == '\0')
+					j++;
+				nul += (uint64_t)j;
+				if (j < k) {
+					judged = 1;
+					refused = content_ok != NULL &&
+					    !content_ok(buf + j, (size_t)(k - j));
+				} else if (nul > SW_ARCHIVE_NUL_MAX)
+					refused = 2;
+				if (refused) {
+					sw_diag_printf(diag, SW_DIAG_SKIPPED,
+					    origin, 0, "tar member %s: %s; not "
+					    "copied", path, refused == 2 ?
+					    "starts with more than 16 MiB of "
+					    "NUL bytes" : "binary data, not a "
+					    "log");
+					break;
+				}
+			}
 			if (sw_write_all(fd, buf, (size_t)k) != 0) {
 				cut = 1;
 				sw_diag_printf(diag, SW_DIAG_SKIPPED, origin, 0,
@@ -229,6 +252,13 @@ sw_archive_spill(struct sw_bytes *in, const char *origin, const char *tmpdir,
 			got += (uint64_t)k;
 		}
 		close(fd);
+		if (refused) {
+			unlink(m->tmp);
+			free(m->member);
+			free(m->tmp);
+			n--;
+			continue;	/* libarchive skips the rest of it */
+		}
 		m->size = got;
 		total += got;
 		if (cut)

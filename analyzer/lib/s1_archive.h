@@ -45,13 +45,20 @@ int sw_archive_member_selected(const char *path,
  * SW_ARCHIVE_MAX_MEMBERS headers are read. Damage (a corrupt or cut
  * archive, a member over a ceiling) is reported through `diag` under
  * `origin`, naming the member and byte offset; what was copied before it
- * is still returned. On return *out holds *nout members in reading order
+ * is still returned. A member's content is judged before it is copied
+ * (issue 13, D7: a 10 GiB member of NULs was copied whole before being
+ * found binary): `content_ok` (may be NULL) sees its first bytes after
+ * any leading NUL run; a refused member, or one starting with more than
+ * SW_ARCHIVE_NUL_MAX NULs, is reported and not copied. On return *out holds *nout members in reading order
  * (sw_input_rotation_cmp of their paths, then archive order); the caller
  * owns them (sw_archive_members_free) and their files.
  */
+#define SW_ARCHIVE_NUL_MAX	((uint64_t)16 << 20)
+
 void sw_archive_spill(struct sw_bytes *in, const char *origin,
     const char *tmpdir, uint64_t max_member, uint64_t max_total,
-    int (*log_selected)(const char *base), struct sw_diag *diag,
+    int (*log_selected)(const char *base),
+    int (*content_ok)(const char *p, size_t n), struct sw_diag *diag,
     struct sw_archive_member **out, size_t *nout);
 
 void sw_archive_members_free(struct sw_archive_member *m, size_t n);

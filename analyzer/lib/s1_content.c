@@ -5,6 +5,7 @@
  * JSON, text lines. Each journal entry becomes one line (s1_journal.h).
  */
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -24,14 +25,18 @@
 /* Text or binary: content sniffing. */
 
 /*
- * A source is binary if more than 10% of its first bytes are NUL. One
- * block of NULs beside real lines is a text log damaged by a crash or a
- * copytruncate, so that alone does not count.
+ * A source is binary if more than 10% of its first bytes are NUL, or if
+ * more than 30% are control bytes (but tab, CR, LF, FF, ESC) or bytes of
+ * invalid UTF-8: random data (/dev/urandom, an encrypted file) has about
+ * 60%, a log with Latin-1 names a few. One block of NULs beside real
+ * lines is a text log damaged by a crash or a copytruncate, so that alone
+ * does not count.
  */
 static int
 sw_looks_binary(const char *p, size_t n)
 {
-	size_t i, nul = 0, runs = 0;
+	const unsigned char *u = (const unsigned char *)p;
+	size_t i, nul = 0, runs = 0, odd = 0;
 	int nl = 0;
 
 	for (i = 0; i < n; i++) {
@@ -42,11 +47,38 @@ sw_looks_binary(const char *p, size_t n)
 		} else if (p[i] == '\n')
 			nl = 1;
 	}
+	for (i = 0; i < n; ) {
+		size_t k = 0, j;
+
+		if (u[i] < 0x80) {
+			if ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\n' &&
+			    u[i] != '\r' && u[i] != '\f' && u[i] != 0x1b &&
+			    u[i] != 0) || u[i] == 0x7f)
+				odd++;
+			i++;
+			continue;
+		}
+		if (u[i] >= 0xc2 && u[i] <= 0xdf)
+			k = 2;
+		else if (u[i] >= 0xe0 && u[i] <= 0xef)
+			k = 3;
+		else if (u[i] >= 0xf0 && u[i] <= 0xf4)
+			k = 4;
+		for (j = 1; k > 0 && j < k; j++)
+			if (i + j < n && (u[i + j] & 0xc0) != 0x80)
+				k = 0;
+		if (k == 0) {
+			odd++;
+			i++;
+		} else
+			i += k;
+	}
+	if (odd * 10 > n * 3)
+		return 1;
 	if (nul * 10 <= n)
 		return 0;
 	return !(runs == 1 && nl);
 }
-
 
 /* Text lines. */
 
@@ -58,28 +90,73 @@ sw_text_sniff(const char *p, size_t n)
 	return 1;
 }
 
+/*
+ * A log truncated while a writer kept its offset (copytruncate) or cut by a
+ * crash starts with a run of NULs, often longer than the sniffing window
+ * (issue 13, D6): the run is skipped and reported, and the bytes after it
+ * are judged text or binary.
+ */
 static enum sw_status
 sw_text_init(struct sw_input *in)
 {
 	struct sw_reader *rd = &in->rd;
+	uint64_t nul = 0;
+	size_t n;
 
-	if (sw_looks_binary(rd->d, rd->dlen < SW_TEXT_WINDOW ? rd->dlen :
+	for (;;) {
+		while (rd->dpos < rd->dlen && rd->d[rd->dpos] == '\0') {
+			rd->dpos++;
+			nul++;
+		}
+		if (rd->dpos < rd->dlen || nul == 0 ||
+		    sw_rd_refill(in) != SW_OK)
+			break;
+	}
+	if (nul > 0 && rd->dpos >= rd->dlen) {
+		rd->dlen = rd->dpos = 0;
+		return sw_rd_fail(in, SW_ERR_UNSUPPORTED, "%llu NUL bytes and "
+		    "nothing else, not a text log", (unsigned long long)nul);
+	}
+	if (nul > 0)
+		sw_diag_printf(in->diag, SW_DIAG_WARNING, in->src[in->cur].name,
+		    0, "%llu NUL bytes at the start skipped (a log truncated "
+		    "while being written: copytruncate or a crash)",
+		    (unsigned long long)nul);
+	n = rd->dlen - rd->dpos;
+	if (sw_looks_binary(rd->d + rd->dpos, n < SW_TEXT_WINDOW ? n :
 	    SW_TEXT_WINDOW)) {
-		rd->dlen = 0;
+		rd->dlen = rd->dpos = 0;
 		return sw_rd_fail(in, SW_ERR_UNSUPPORTED,
 		    "binary data, not a text log");
 	}
 	return SW_OK;
 }
 
+/*
+ * A line that starts with NULs: the same damage in the middle of a file
+ * (a crash loses the end of a block). The NULs are dropped so the line
+ * after them still parses; the first lines are named, the rest counted by
+ * the diagnostics sink.
+ */
 static enum sw_status
 sw_text_next(struct sw_input *in, struct sw_line *out)
 {
 	const char *p;
-	uint64_t len;
+	uint64_t len, nul = 0;
 
 	if (sw_rd_rawline(in, in->opts.max_line, &p, &len) != SW_OK)
 		return SW_EOF;
+	/* Only a line kept whole: a longer one is cut from its start. */
+	while (len <= in->opts.max_line && nul < len && p[nul] == '\0')
+		nul++;
+	if (nul > 0 && nul < len) {
+		in->rd.nul_lines++;
+		sw_diag_printf(in->diag, SW_DIAG_WARNING, in->src[in->cur].name,
+		    in->rd.lineno, "%llu NUL bytes before the line skipped",
+		    (unsigned long long)nul);
+		p += nul;
+		len -= nul;
+	}
 	sw_rd_emit(in, p, len, in->rd.lineno, out);
 	return SW_OK;
 }
@@ -199,16 +276,54 @@ sw_dir_header_entries(const char *dir, int depth)
 	return n;
 }
 
-/* Copies the rest of the decoded stream into a temporary file. */
+uint64_t
+sw_spill_cap(struct sw_input *in)
+{
+	struct stat st;
+	uint64_t cap = 0;
+
+	if (!in->src[in->cur].is_stdin && in->rd.fd != -1 &&
+	    fstat(in->rd.fd, &st) == 0 && S_ISREG(st.st_mode))
+		cap = (uint64_t)st.st_size > UINT64_MAX / SW_SPILL_RATIO ?
+		    UINT64_MAX : (uint64_t)st.st_size * SW_SPILL_RATIO;
+	if (cap < SW_SPILL_MIN)
+		cap = SW_SPILL_MIN;
+	if (cap > in->opts.max_decompressed)
+		cap = in->opts.max_decompressed;
+	return cap;
+}
+
+/*
+ * Copies the rest of the decoded stream, a native journal file, into a
+ * temporary file for sd-journal. Its header is checked first and the copy
+ * stops at the size the header gives (issue 13, D7: a "journal" of 2 GiB
+ * of NULs behind the magic was copied whole), under sw_spill_cap().
+ */
 static char *
 sw_rd_spill(struct sw_input *in)
 {
-	char *t = sw_tmpname(in, "journal");
+	char *t;
 	const char *p;
 	size_t n;
+	uint64_t want, left, cap = sw_spill_cap(in);
 	int fd;
 
-	if (t == NULL)
+	n = sw_rd_peek(in, &p);
+	want = sw_jnative_header_bytes((const unsigned char *)p, n);
+	if (want == 0) {
+		sw_rd_fail(in, SW_ERR_CORRUPT, "not a journal file: its header "
+		    "is invalid; not read");
+		return NULL;
+	}
+	if (want > cap) {
+		sw_rd_fail(in, SW_ERR_LIMIT, "journal header says %llu bytes, "
+		    "over the copy ceiling of %llu bytes (%d times the input, "
+		    "at least 1 GiB); not read", (unsigned long long)want,
+		    (unsigned long long)cap, SW_SPILL_RATIO);
+		return NULL;
+	}
+	left = want;
+	if ((t = sw_tmpname(in, "journal")) == NULL)
 		return NULL;
 	if ((fd = open(t, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0600)) == -1) {
@@ -217,7 +332,10 @@ sw_rd_spill(struct sw_input *in)
 		free(t);
 		return NULL;
 	}
-	while ((n = sw_rd_peek(in, &p)) > 0) {
+	while (left > 0 && (n = sw_rd_peek(in, &p)) > 0) {
+		if (n > left)
+			n = (size_t)left;
+		left -= n;
 		if (write(fd, p, n) != (ssize_t)n) {
 			sw_rd_fail(in, SW_ERR_IO, "cannot write a temporary "
 			    "copy: %s", strerror(errno));
@@ -252,7 +370,7 @@ sw_native_init(struct sw_input *in)
 		 */
 		if (rd->dec->compressed || s->is_stdin) {
 			if ((copy = sw_rd_spill(in)) == NULL)
-				return rd->reason[0] != '\0' ? SW_ERR_IO :
+				return rd->reason[0] != '\0' ? SW_ERR_CORRUPT :
 				    sw_rd_fail(in, SW_ERR_IO, "no temporary "
 				    "directory");
 			/* Keep what decoded; say now why it stopped. */
@@ -371,6 +489,23 @@ sw_native_sniff(const char *p, size_t n)
 
 /* Tar: members are copied out and put in the plan after the archive. */
 
+/*
+ * A member worth copying: compressed, a journal with a plausible header,
+ * or text (sw_looks_binary). Sees the first bytes after any NUL run.
+ */
+static int
+sw_member_ok(const char *p, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < sw_ndecoders - 1; k++)
+		if (sw_decoders[k].sniff((const unsigned char *)p, n))
+			return 1;
+	if (sw_jnative_sniff(p, n))
+		return sw_jnative_header_bytes((const unsigned char *)p, n) != 0;
+	return !sw_looks_binary(p, n < SW_TEXT_WINDOW ? n : SW_TEXT_WINDOW);
+}
+
 static enum sw_status
 sw_tar_init(struct sw_input *in)
 {
@@ -379,15 +514,17 @@ sw_tar_init(struct sw_input *in)
 	struct sw_archive_member *m = NULL;
 	const char *dir;
 	size_t n = 0, i;
+	uint64_t cap;
 
 	if (self->depth > 0)
 		return sw_rd_fail(in, SW_ERR_UNSUPPORTED,
 		    "a tar inside an archive; not read (extract it first)");
 	if ((dir = sw_tmpdir(in)) == NULL)
 		return sw_rd_fail(in, SW_ERR_IO, "no temporary directory");
-	sw_archive_spill(&b, self->name, dir, in->opts.max_decompressed,
-	    in->opts.max_decompressed - in->spilled, sw_name_selected,
-	    in->diag, &m, &n);
+	cap = sw_spill_cap(in);
+	sw_archive_spill(&b, self->name, dir, cap, cap > in->spilled ?
+	    cap - in->spilled : 0, sw_name_selected, sw_member_ok, in->diag,
+	    &m, &n);
 	add = sw_xcalloc(n > 0 ? n : 1, sizeof(*add));
 	for (i = 0; i < n; i++) {
 		add[i].name = sw_xasprintf("%s:%s", self->name, m[i].member);

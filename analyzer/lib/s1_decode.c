@@ -52,13 +52,12 @@ sw_plain_step(struct sw_input *in, char *out, size_t cap, size_t *got)
 	}
 	if (rd->in_eof)
 		return SW_EOF;
-	do
-		n = read(rd->fd, out, cap);
-	while (n == -1 && errno == EINTR);
+	n = sw_rd_sysread(rd, out, cap);
 	if (n == -1)
 		return sw_rd_read_error(in);
 	if (n == 0) {
 		rd->in_eof = 1;
+		sw_rd_check_size(rd);
 		return SW_EOF;
 	}
 	rd->in_off += (uint64_t)n;

@@ -8,6 +8,7 @@
  * one journal entry of at most 1 MiB.
  */
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -31,6 +32,8 @@ sw_input_opts_default(struct sw_input_opts *o)
 	o->max_line = SW_INPUT_MAX_LINE_DEFAULT;
 	o->max_decompressed = SW_INPUT_MAX_DECOMP_DEFAULT;
 	o->zstd_window_log_max = SW_INPUT_ZSTD_WLOG_DEFAULT;
+	o->read_hook = NULL;
+	o->read_hook_ctx = NULL;
 }
 
 void
@@ -56,6 +59,8 @@ sw_input_new(const char *const *paths, size_t npaths,
 		if (opts->zstd_window_log_max > 0)
 			in->opts.zstd_window_log_max =
 			    opts->zstd_window_log_max;
+		in->rd.read_hook = opts->read_hook;
+		in->rd.read_ctx = opts->read_hook_ctx;
 	}
 	if (in->opts.max_line > SIZE_MAX / 4)
 		in->opts.max_line = SIZE_MAX / 4;
@@ -96,6 +101,41 @@ sw_rd_fail(struct sw_input *in, enum sw_status st, const char *fmt, ...)
 	return st;
 }
 
+/* read(2), or the test seam; retried on EINTR. */
+ssize_t
+sw_rd_sysread(struct sw_reader *rd, void *buf, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = rd->read_hook != NULL ?
+		    rd->read_hook(rd->read_ctx, rd->fd, buf, n) :
+		    read(rd->fd, buf, n);
+	while (r == -1 && errno == EINTR);
+	if (r > (ssize_t)n) {		/* a broken hook, never read(2) */
+		errno = EIO;
+		return -1;
+	}
+	return r;
+}
+
+/*
+ * At the end of a regular file: did it shrink or grow while it was read
+ * (a live log rotated by copytruncate, or still written)? Said once the
+ * source ends (sw_rd_report), with both sizes.
+ */
+void
+sw_rd_check_size(struct sw_reader *rd)
+{
+	struct stat st;
+
+	if (rd->regular && fstat(rd->fd, &st) == 0 &&
+	    (uint64_t)st.st_size != rd->in_off) {
+		rd->resized = 1;
+		rd->size_at_eof = (int64_t)st.st_size;
+	}
+}
+
 /* Refills the compressed buffer. 1: data, 0: end of file, -1: errno. */
 int
 sw_rd_read(struct sw_reader *rd)
@@ -106,9 +146,7 @@ sw_rd_read(struct sw_reader *rd)
 		return 1;
 	if (rd->in_eof)
 		return 0;
-	do
-		n = read(rd->fd, rd->inb, SW_IN_BUFSZ);
-	while (n == -1 && errno == EINTR);
+	n = sw_rd_sysread(rd, rd->inb, SW_IN_BUFSZ);
 	if (n == -1)
 		return -1;
 	rd->in_pos = 0;
@@ -116,6 +154,7 @@ sw_rd_read(struct sw_reader *rd)
 	rd->in_off += (uint64_t)n;
 	if (n == 0) {
 		rd->in_eof = 1;
+		sw_rd_check_size(rd);
 		return 0;
 	}
 	return 1;
@@ -200,6 +239,9 @@ sw_rd_reset(struct sw_reader *rd)
 	rd->in_pos = rd->in_len = 0;
 	rd->in_eof = 0;
 	rd->in_off = 0;
+	rd->regular = 0;
+	rd->resized = 0;
+	rd->size_at_eof = 0;
 	rd->dpos = rd->dlen = 0;
 	rd->dtotal = 0;
 	rd->primed = 0;
@@ -210,6 +252,9 @@ sw_rd_reset(struct sw_reader *rd)
 	rd->partial = 0;
 	rd->lineno = 0;
 	rd->ncut = 0;
+	rd->cut_first = 0;
+	rd->cut_entries = 0;
+	rd->nul_lines = 0;
 	rd->end = SW_OK;
 	rd->reported = 0;
 	rd->reason[0] = '\0';
@@ -281,6 +326,28 @@ sw_rd_report(struct sw_input *in)
 {
 	struct sw_reader *rd = &in->rd;
 
+	if (!rd->reported && rd->ncut > 1)
+		sw_diag_printf(in->diag, SW_DIAG_SKIPPED,
+		    in->src[in->cur].name, 0, "%llu %s longer than %zu bytes "
+		    "were cut (the first at %s %llu); --max-line raises the "
+		    "ceiling", (unsigned long long)rd->ncut,
+		    rd->cut_entries ? "entries" : "lines", in->opts.max_line,
+		    rd->cut_entries ? "entry" : "line",
+		    (unsigned long long)rd->cut_first);
+	if (!rd->reported && rd->resized && rd->size_at_eof <
+	    (int64_t)rd->in_off)
+		sw_diag_printf(in->diag, SW_DIAG_WARNING,
+		    in->src[in->cur].name, 0, "the file shrank to %lld bytes "
+		    "while being read, after byte %llu (rotated by "
+		    "copytruncate?); lines written since are not read",
+		    (long long)rd->size_at_eof,
+		    (unsigned long long)rd->in_off);
+	else if (!rd->reported && rd->resized)
+		sw_diag_printf(in->diag, SW_DIAG_WARNING,
+		    in->src[in->cur].name, 0, "the file grew to %lld bytes "
+		    "while being read; read up to byte %llu",
+		    (long long)rd->size_at_eof,
+		    (unsigned long long)rd->in_off);
 	if (!rd->reported && rd->end != SW_EOF && rd->end != SW_OK)
 		sw_diag_printf(in->diag, SW_DIAG_SKIPPED,
 		    in->src[in->cur].name, 0, "%s", rd->reason);
@@ -327,11 +394,19 @@ sw_rd_emit(struct sw_input *in, const char *p, uint64_t len, uint64_t lineno,
 	if (len > in->opts.max_line) {
 		len = in->opts.max_line;
 		out->truncated = 1;
-		if (rd->ncut++ == 0)
-			sw_diag_printf(in->diag, SW_DIAG_WARNING, s->name,
+		/*
+		 * The rest of the line is not analysed, and a failed login
+		 * can hide behind a long name (issue 13, D14): skipped input,
+		 * so the exit status says the input was cut.
+		 */
+		if (rd->ncut++ == 0) {
+			rd->cut_first = lineno;
+			rd->cut_entries = !rd->ct->lines;
+			sw_diag_printf(in->diag, SW_DIAG_SKIPPED, s->name,
 			    lineno, "%s %llu longer than %zu bytes, cut",
-			    rd->ct->lines ? "line" : "entry", (unsigned long long)lineno,
-			    in->opts.max_line);
+			    rd->ct->lines ? "line" : "entry",
+			    (unsigned long long)lineno, in->opts.max_line);
+		}
 	}
 	out->text = sw_span_make(p != NULL ? p : "", (size_t)len);
 	out->origin = s->name;
@@ -397,6 +472,32 @@ sw_rd_rawline(struct sw_input *in, size_t max, const char **lp,
 }
 
 /*
+ * Opens a source's file. A FIFO with no writer would block open() forever
+ * (issue 13), so every file is opened with O_NONBLOCK, which is then
+ * cleared: a FIFO is read from the writers that have it open at that
+ * moment, and with none it reads as empty (reported by the caller).
+ */
+static int
+sw_rd_open_fd(struct sw_input *in, const char *path, int *fifo)
+{
+	struct stat st;
+	int fd, fl;
+
+	memset(&st, 0, sizeof(st));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK)) == -1) {
+		sw_diag_printf(in->diag, SW_DIAG_ERROR, in->src[in->cur].name,
+		    0, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) != -1)
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	*fifo = fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
+	in->rd.regular = S_ISREG(st.st_mode);
+	return fd;
+}
+
+/*
  * Opens source i, picks its decoder from the first bytes and its content
  * reader from the first decoded bytes. Only a failed open() is an error
  * here; anything later ends the source through rd->end, reported when the
@@ -410,6 +511,7 @@ sw_rd_open(struct sw_input *in, unsigned i)
 	const char *path = s->path != NULL ? s->path : s->name;
 	enum sw_status st;
 	size_t k;
+	int fifo = 0;
 
 	sw_rd_reset(rd);
 	if (s->kind != SW_SRC_STREAM) {
@@ -421,12 +523,8 @@ sw_rd_open(struct sw_input *in, unsigned i)
 	}
 	if (s->is_stdin)
 		rd->fd = STDIN_FILENO;
-	else if ((rd->fd = open(path, O_RDONLY | O_CLOEXEC |
-	    O_NOCTTY)) == -1) {
-		sw_diag_printf(in->diag, SW_DIAG_ERROR, s->name, 0,
-		    "cannot open: %s", strerror(errno));
+	else if ((rd->fd = sw_rd_open_fd(in, path, &fifo)) == -1)
 		return SW_ERR_IO;
-	}
 	rd->active = 1;
 	rd->ct = &sw_contents[sw_ncontents - 1];
 #ifdef POSIX_FADV_SEQUENTIAL
@@ -438,20 +536,23 @@ sw_rd_open(struct sw_input *in, unsigned i)
 	while (rd->in_len < SW_SNIFF_MIN && !rd->in_eof) {
 		ssize_t n;
 
-		do
-			n = read(rd->fd, rd->inb + rd->in_len,
-			    SW_IN_BUFSZ - rd->in_len);
-		while (n == -1 && errno == EINTR);
+		n = sw_rd_sysread(rd, rd->inb + rd->in_len,
+		    SW_IN_BUFSZ - rd->in_len);
 		if (n == -1) {
 			rd->end = sw_rd_read_error(in);
 			rd->dec = &sw_decoders[sw_ndecoders - 1];
 			return SW_OK;
 		}
-		if (n == 0)
+		if (n == 0) {
 			rd->in_eof = 1;
+			sw_rd_check_size(rd);
+		}
 		rd->in_len += (size_t)n;
 		rd->in_off += (uint64_t)n;
 	}
+	if (fifo && rd->in_len == 0)
+		sw_diag_printf(in->diag, SW_DIAG_WARNING, s->name, 0,
+		    "a FIFO with no writer: nothing to read");
 	for (k = 0; k < sw_ndecoders - 1; k++) {
 		if (sw_decoders[k].sniff(rd->inb, rd->in_len))
 			break;

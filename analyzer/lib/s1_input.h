@@ -14,6 +14,8 @@
 #ifndef SW_S1_INPUT_H
 #define SW_S1_INPUT_H
 
+#include <sys/types.h>
+
 #include <stdint.h>
 
 #include "s0_common.h"
@@ -23,6 +25,14 @@ struct sw_input_opts {
 	size_t max_line;		/* longer lines are cut (counted warning) */
 	uint64_t max_decompressed;	/* per source; past it the source stops */
 	int zstd_window_log_max;	/* zstd frames needing more are refused */
+	/*
+	 * The reader's I/O seam, for fault injection in tests (issue 13):
+	 * when set, every read of a source's file descriptor goes through
+	 * it instead of read(2), with read(2)'s contract (bytes, 0 at the
+	 * end, -1 and errno). NULL: read(2).
+	 */
+	ssize_t (*read_hook)(void *ctx, int fd, void *buf, size_t n);
+	void *read_hook_ctx;
 };
 
 #define SW_INPUT_MAX_LINE_DEFAULT	((size_t)64 << 10)

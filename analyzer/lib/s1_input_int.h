@@ -29,6 +29,16 @@
 #define SW_TEXT_WINDOW	4096			/* bytes judged text or binary */
 #define SW_XZ_MEMLIMIT	((uint64_t)256 << 20)	/* xz dictionary ceiling */
 #define SW_JSON_MAX	(SW_JOURNAL_MAX_ENTRY + 4096)	/* one JSON line */
+/*
+ * Copies to $TMPDIR (tar members, a compressed or piped native journal)
+ * are capped relative to the input (issue 13, D7): at most SW_SPILL_RATIO
+ * times the size of the file being read, and never less than SW_SPILL_MIN
+ * (stdin and pipes, whose size is unknown, get SW_SPILL_MIN); never more
+ * than max_decompressed. Logs compress 10-30x, a repetitive one up to
+ * about 60x.
+ */
+#define SW_SPILL_RATIO	64
+#define SW_SPILL_MIN	((uint64_t)1 << 30)
 
 enum sw_src_kind {
 	SW_SRC_STREAM,		/* a file or stdin: decoders, then content */
@@ -80,6 +90,11 @@ struct sw_reader {
 	size_t in_pos, in_len;
 	int in_eof;
 	uint64_t in_off;	/* bytes read from the fd so far */
+	ssize_t (*read_hook)(void *ctx, int fd, void *buf, size_t n);
+	void *read_ctx;		/* sw_input_opts.read_hook, for tests */
+	int regular;		/* a regular file: its size is checked at EOF */
+	int resized;		/* it shrank or grew while being read */
+	int64_t size_at_eof;	/* its size then */
 
 	char *d;		/* decoded bytes, SW_DEC_BUFSZ */
 	size_t dpos, dlen;
@@ -113,7 +128,11 @@ struct sw_reader {
 	int partial;
 
 	uint64_t lineno;
-	uint64_t ncut;		/* lines cut; only the first is reported */
+	uint64_t ncut;		/* lines cut: the first is reported with its
+				   number, the count when the source ends */
+	uint64_t cut_first;	/* number of the first line cut */
+	int cut_entries;	/* they were journal entries, not lines */
+	uint64_t nul_lines;	/* lines that started with a NUL run */
 
 	enum sw_status end;	/* SW_OK while the source is still going */
 	int reported;
@@ -162,11 +181,19 @@ void sw_plan_insert(struct sw_input *in, struct sw_source *add, size_t n);
 int sw_is_journal_name(const char *name);
 int sw_is_machine_id(const char *name);
 
+/* s1_content.c: the copy ceiling for the current source (above). */
+uint64_t sw_spill_cap(struct sw_input *in);
+
 /* s1_input.c: reading, shared by the decoders and content readers. */
 void sw_in_oom(const char *what);
 enum sw_status sw_rd_fail(struct sw_input *in, enum sw_status st,
     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int sw_rd_read(struct sw_reader *rd);
+/* read(2) of the source's fd, or the test seam (sw_input_opts.read_hook);
+ * retried on EINTR. */
+ssize_t sw_rd_sysread(struct sw_reader *rd, void *buf, size_t n);
+/* At EOF of a regular file: notes whether it shrank or grew meanwhile. */
+void sw_rd_check_size(struct sw_reader *rd);
 enum sw_status sw_rd_read_error(struct sw_input *in);
 const char *sw_tmpdir(struct sw_input *in);
 char *sw_tmpname(struct sw_input *in, const char *what);

@@ -745,6 +745,20 @@ sw_jnative_check_size(const char *path, char *why, size_t whylen)
 	return SW_OK;
 }
 
+uint64_t
+sw_jnative_header_bytes(const unsigned char *h, size_t n)
+{
+	uint64_t hs, as;
+
+	if (n < SW_JH_MIN || !sw_jnative_sniff((const char *)h, n))
+		return 0;
+	hs = sw_le64(h + SW_JH_HEADER_SIZE);
+	as = sw_le64(h + SW_JH_ARENA_SIZE);
+	if (hs < SW_JH_MIN || hs > ((uint64_t)1 << 20) || as > UINT64_MAX - hs)
+		return 0;
+	return hs + as;
+}
+
 #define SW_JH_TAIL_OBJECT	136
 #define SW_JH_N_OBJECTS		144
 #define SW_JO_ENTRY		3

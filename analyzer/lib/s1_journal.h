@@ -164,4 +164,12 @@ enum sw_status sw_jnative_repair(const char *src, const char *dst,
 /* The entry count in a journal file's header; 0 if it is not one. */
 uint64_t sw_jnative_header_entries(const char *path);
 
+/*
+ * The size a journal file's header says the file has (header plus arena),
+ * from its first n bytes; 0 when they are not a plausible header (too
+ * short, a header size under 208 bytes or over 1 MiB): such bytes are not
+ * worth copying to a file for sd-journal.
+ */
+uint64_t sw_jnative_header_bytes(const unsigned char *h, size_t n);
+
 #endif

@@ -6,6 +6,7 @@
  */
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -244,6 +245,20 @@ sw_is_journal_dir(const char *dir, int depth)
 	return found;
 }
 
+static const char *
+sw_file_kind(mode_t m)
+{
+	if (S_ISCHR(m))
+		return "a character device";
+	if (S_ISBLK(m))
+		return "a block device";
+	if (S_ISFIFO(m))
+		return "a FIFO";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
+
 static void
 sw_plan_stat(struct sw_source *s, const struct stat *st)
 {
@@ -295,8 +310,17 @@ sw_plan_dir(struct sw_input *in, struct sw_plan *pl, const char *dir,
 			free(path);
 			continue;
 		}
-		if (!S_ISREG(st.st_mode) ||
-		    sw_plan_check_open(in, path, &kind) != 0) {
+		if (!S_ISREG(st.st_mode)) {
+			/* A log name that is a device, FIFO or socket (or a
+			 * link to one) is named, not passed over silently. */
+			if (!S_ISDIR(st.st_mode))
+				sw_diag_printf(in->diag, SW_DIAG_WARNING, path,
+				    0, "%s, not a regular file; skipped",
+				    sw_file_kind(st.st_mode));
+			free(path);
+			continue;
+		}
+		if (sw_plan_check_open(in, path, &kind) != 0) {
 			free(path);
 			continue;
 		}
@@ -506,9 +530,18 @@ sw_plan_build(struct sw_input *in, const char *const *paths, size_t npaths)
 			continue;
 		}
 		/*
-		 * Named files are read whatever they are called. Pipes and
-		 * devices are not test-opened: opening a FIFO blocks.
+		 * Named files are read whatever they are called. Devices are
+		 * refused (issue 13: /dev/urandom was read up to the 64 GiB
+		 * ceiling), but for /dev/null; pipes and FIFOs are read (a
+		 * FIFO is opened without blocking, s1_input.c).
 		 */
+		if ((S_ISCHR(st.st_mode) && st.st_rdev != makedev(1, 3)) ||
+		    S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode)) {
+			sw_diag_printf(diag, SW_DIAG_ERROR, p, 0, "%s, not a "
+			    "log file (use - to read standard input)",
+			    sw_file_kind(st.st_mode));
+			continue;
+		}
 		kind = SW_SRC_STREAM;
 		if (S_ISREG(st.st_mode) &&
 		    sw_plan_check_open(in, p, &kind) != 0)

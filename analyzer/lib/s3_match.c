@@ -175,6 +175,8 @@ sw_match_record(struct sw_matcher *m, const struct sw_record *rec,
 		if (st == SW_ERR_MATCHLIMIT)
 			worst = st;
 	}
+	if (worst == SW_ERR_MATCHLIMIT)
+		m->stats.limit_lines++;
 	return worst;
 }
 
@@ -233,6 +235,59 @@ sw_selftest_fail(FILE *out, const struct sw_rule *r,
 	fprintf(out, "%s:%lu: %s\n    line: %s\n", r->file, ex->yaml_line, why,
 	    esc.p ? esc.p : "");
 	sw_buf_free(&esc);
+}
+
+/*
+ * Hostile-name check (issue 13, D10): plants a forged address in the
+ * example's user name and matches the line again against every rule. If a
+ * rule then takes its address or port from the planted text, some pattern
+ * trusts a tail that one sshd version does not write (the legacy
+ * "Too many authentication failures for USER" without "from IP port P"),
+ * so a client could choose the address a failure is blamed on.
+ */
+static const char *const sw_plants[] = {
+	" from 6.6.6.6 port 6666 ssh2",
+	" from 6.6.6.6 port 6666",
+	" from 6.6.6.6",
+	" 6.6.6.6 port 6666",
+	" 6.6.6.6 port 6666: Too many authentication failures",
+};
+
+static unsigned
+sw_selftest_planted(struct sw_matcher *m, FILE *out, const struct sw_rule *r,
+    const struct sw_example *ex, const struct sw_event *ev,
+    const struct sw_record *rec)
+{
+	struct sw_span user = ev->cap[SW_CAP_USER];
+	size_t i, cut;
+	unsigned failures = 0;
+
+	if (user.p == NULL || user.p < rec->message.p ||
+	    user.p + user.len > rec->message.p + rec->message.len)
+		return 0;
+	cut = (size_t)(user.p + user.len - rec->message.p);
+	for (i = 0; i < sizeof(sw_plants) / sizeof(sw_plants[0]); i++) {
+		struct sw_buf b;
+		struct sw_record fake = *rec;
+		struct sw_event got;
+
+		sw_buf_init(&b, 0);
+		sw_buf_add(&b, rec->message.p, cut);
+		sw_buf_adds(&b, sw_plants[i]);
+		sw_buf_add(&b, rec->message.p + cut, rec->message.len - cut);
+		fake.message = fake.raw = sw_span_make(b.p, b.len);
+		if (sw_match_record(m, &fake, &got) == SW_OK &&
+		    (sw_span_eq_str(got.cap[SW_CAP_IP], "6.6.6.6") ||
+		    sw_span_eq_str(got.cap[SW_CAP_PORT], "6666"))) {
+			sw_selftest_fail(out, r, ex, "a user name ending in "
+			    "'%s' sets the address or port through rule %s: "
+			    "anchor the address to a tail every sshd version "
+			    "writes", sw_plants[i], sw_rule_id(got.rule));
+			failures++;
+		}
+		sw_buf_free(&b);
+	}
+	return failures;
 }
 
 unsigned
@@ -311,6 +366,8 @@ sw_rules_selftest(const struct sw_rules *rs, FILE *out, unsigned *checked)
 				    rs->rules[k]->file);
 				failures++;
 			}
+			failures += sw_selftest_planted(m, out, r, ex, &ev,
+			    &rec);
 		}
 	}
 	sw_format_free(fmt);

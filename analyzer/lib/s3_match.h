@@ -61,7 +61,10 @@ struct sw_span sw_event_named(const struct sw_event *ev, const char *name);
 struct sw_match_stats {
 	uint64_t tried;		/* PCRE2 calls */
 	uint64_t skipped;	/* patterns skipped by their literal prefix */
-	uint64_t limit_hits;
+	uint64_t limit_hits;	/* PCRE2 calls stopped by a limit */
+	uint64_t limit_lines;	/* messages no rule matched because a limit
+				   stopped at least one pattern (each counted
+				   once, however many patterns it stopped) */
 };
 const struct sw_match_stats *sw_match_stats(const struct sw_matcher *m);
 

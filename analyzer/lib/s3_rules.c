@@ -5,6 +5,8 @@
  * a whole rather than half-used. Patterns are compiled once, byte-mode
  * (log lines need not be UTF-8), with JIT when the platform has it.
  */
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -19,6 +21,16 @@ struct sw_loader {
 	yaml_document_t *doc;
 	int errors;
 };
+
+/*
+ * A hostile or broken rule file must not flood stderr (issue 13, D13): the
+ * first SW_LOAD_ERRORS_SHOWN errors of a file are printed, the rest counted
+ * and summarised in one line. Files over SW_RULE_FILE_MAX bytes are refused
+ * before parsing, so a 3-million-entry list is not built in memory.
+ */
+#define SW_LOAD_ERRORS_SHOWN	20
+#define SW_RULE_FILE_MAX	((long long)1 << 20)
+#define SW_MAX_CAPTURES		32	/* captures per example */
 
 static const char *const sw_meaning_names[] = {
 	"connect", "attempt", "success", "partial", "refusal", "cause",
@@ -69,10 +81,12 @@ sw_load_error(struct sw_loader *l, const yaml_node_t *node, const char *field,
 	char why[600];
 	va_list ap;
 
+	l->errors++;
+	if (l->errors > SW_LOAD_ERRORS_SHOWN)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	l->errors++;
 	if (field != NULL)
 		sw_diag_printf(l->diag, SW_DIAG_ERROR, l->path,
 		    node ? node->start_mark.line + 1 : 0, "field '%s': %s",
@@ -88,6 +102,36 @@ sw_scalar(const yaml_node_t *n)
 	if (n == NULL || n->type != YAML_SCALAR_NODE)
 		return NULL;
 	return (const char *)n->data.scalar.value;
+}
+
+/*
+ * Whether `pair`'s key already appeared earlier in `map`; if so, reports it
+ * with both lines (issue 13, D9: the last value used to win silently and
+ * the earlier one leaked). The caller skips the pair. Mappings are small:
+ * the root and cause have a handful of known keys, captures are capped.
+ */
+static int
+sw_dup_key(struct sw_loader *l, const yaml_node_t *map,
+    const yaml_node_pair_t *pair, const char *field)
+{
+	const yaml_node_t *k = yaml_document_get_node(l->doc, pair->key);
+	const char *key = sw_scalar(k);
+	const yaml_node_pair_t *p;
+
+	if (key == NULL)
+		return 0;
+	for (p = map->data.mapping.pairs.start; p < pair; p++) {
+		const yaml_node_t *pk = yaml_document_get_node(l->doc, p->key);
+		const char *pkey = sw_scalar(pk);
+
+		if (pkey != NULL && strcmp(pkey, key) == 0) {
+			sw_load_error(l, k, field, "duplicate key '%s' (first "
+			    "at line %lu)", key,
+			    (unsigned long)pk->start_mark.line + 1);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /* A scalar field; NULL with an error when missing and required. */
@@ -277,6 +321,8 @@ sw_load_cause(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r)
 			sw_load_error(l, k, "cause", "keys must be strings");
 			continue;
 		}
+		if (sw_dup_key(l, node, pair, "cause"))
+			continue;
 		if (strcmp(key, "confidence") == 0) {
 			int c = sw_lookup(sw_conf_names, 3, sw_scalar(v));
 			if (c < 0)
@@ -331,14 +377,11 @@ sw_load_example(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r,
 {
 	struct sw_example *ex;
 	const char *field = must_match ? "examples" : "not_matching";
-	const yaml_node_t *linenode = node, *caps = NULL;
+	const yaml_node_t *linenode = node, *caps = NULL, *cause = NULL;
 	yaml_node_pair_t *pair;
 
-	if (r->nexamples >= SW_MAX_EXAMPLES) {
-		sw_load_error(l, node, field, "more than %d examples",
-		    SW_MAX_EXAMPLES);
-		return;
-	}
+	if (r->nexamples >= SW_MAX_EXAMPLES)
+		return;		/* reported once by sw_load_list */
 	if (node->type == YAML_MAPPING_NODE) {
 		linenode = NULL;
 		for (pair = node->data.mapping.pairs.start;
@@ -348,11 +391,16 @@ sw_load_example(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r,
 			const yaml_node_t *v = yaml_document_get_node(l->doc,
 			    pair->value);
 			const char *key = sw_scalar(k);
+			if (sw_dup_key(l, node, pair, field))
+				continue;
 			if (key != NULL && strcmp(key, "line") == 0)
 				linenode = v;
 			else if (key != NULL && strcmp(key, "captures") == 0 &&
 			    must_match)
 				caps = v;
+			else if (key != NULL && strcmp(key, "cause") == 0 &&
+			    must_match)
+				cause = v;
 			else
 				sw_load_error(l, k, field, "unknown field '%s'",
 				    key ? key : "?");
@@ -369,10 +417,27 @@ sw_load_example(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r,
 	ex->line = sw_xstrdup(sw_scalar(linenode));
 	ex->yaml_line = linenode->start_mark.line + 1;
 	ex->must_match = must_match;
+	if (cause != NULL) {
+		const char *c = sw_get_str(l, cause, "cause");
+		if (c != NULL && (c[0] == '\0' ||
+		    strspn(c, "abcdefghijklmnopqrstuvwxyz0123456789-") !=
+		    strlen(c)))
+			sw_load_error(l, cause, "cause", "must be a cause id "
+			    "(lower-case letters, digits and '-') or 'none'");
+		else if (c != NULL)
+			ex->cause = sw_xstrdup(c);
+	}
 	if (caps == NULL)
 		return;
 	if (caps->type != YAML_MAPPING_NODE) {
 		sw_load_error(l, caps, "captures", "must be a mapping");
+		return;
+	}
+	if (caps->data.mapping.pairs.top - caps->data.mapping.pairs.start >
+	    SW_MAX_CAPTURES) {
+		sw_load_error(l, caps, "captures", "%ld captures; at most %d",
+		    (long)(caps->data.mapping.pairs.top -
+		    caps->data.mapping.pairs.start), SW_MAX_CAPTURES);
 		return;
 	}
 	for (pair = caps->data.mapping.pairs.start;
@@ -381,7 +446,8 @@ sw_load_example(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r,
 		const yaml_node_t *v = yaml_document_get_node(l->doc, pair->value);
 		const char *key = sw_scalar(k), *val = sw_get_str(l, v, "captures");
 
-		if (key == NULL || val == NULL)
+		if (key == NULL || val == NULL || sw_dup_key(l, caps, pair,
+		    "captures"))
 			continue;
 		ex->caps = sw_xreallocarray(ex->caps, ex->ncaps + 1,
 		    sizeof(*ex->caps));
@@ -406,6 +472,16 @@ sw_load_list(struct sw_loader *l, const yaml_node_t *v, const char *field,
 		sw_load_error(l, v, field, "must be a list");
 		return;
 	}
+	if (strcmp(field, "patterns") != 0) {
+		size_t n = (size_t)(v->data.sequence.items.top -
+		    v->data.sequence.items.start);
+		if (r->nexamples + n > SW_MAX_EXAMPLES) {
+			sw_load_error(l, v, field, "%zu more lines make %zu "
+			    "examples; at most %d (examples and not_matching "
+			    "together)", n, r->nexamples + n, SW_MAX_EXAMPLES);
+			return;
+		}
+	}
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top;
 	    it++) {
 		const yaml_node_t *item = yaml_document_get_node(l->doc, *it);
@@ -415,7 +491,10 @@ sw_load_list(struct sw_loader *l, const yaml_node_t *v, const char *field,
 				continue;
 			if (r->npatterns >= SW_MAX_PATTERNS) {
 				sw_load_error(l, item, field,
-				    "more than %d patterns", SW_MAX_PATTERNS);
+				    "%zu patterns; at most %d",
+				    (size_t)(v->data.sequence.items.top -
+				    v->data.sequence.items.start),
+				    SW_MAX_PATTERNS);
 				return;
 			}
 			sw_compile(l, item, r, s);
@@ -447,6 +526,7 @@ sw_rule_free(struct sw_rule *r)
 	}
 	for (i = 0; i < r->nexamples; i++) {
 		free(r->examples[i].line);
+		free(r->examples[i].cause);
 		for (j = 0; j < r->examples[i].ncaps; j++) {
 			free(r->examples[i].caps[j].name);
 			free(r->examples[i].caps[j].value);
@@ -466,6 +546,7 @@ sw_load_file(struct sw_diag *diag, const char *path, const char *base)
 	yaml_node_pair_t *pair;
 	struct sw_rule *r = NULL;
 	FILE *fp;
+	struct stat st;
 	int have_meaning = 0, have_patterns = 0, have_level = 0;
 	int have_priority = 0, have_id = 0;
 	char expect_id[256];
@@ -476,6 +557,19 @@ sw_load_file(struct sw_diag *diag, const char *path, const char *base)
 	if ((fp = fopen(path, "rb")) == NULL) {
 		sw_diag_printf(diag, SW_DIAG_ERROR, path, 0, "cannot open: %s",
 		    strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+		sw_diag_printf(diag, SW_DIAG_ERROR, path, 0, "not a regular "
+		    "file: a rule is one YAML file");
+		fclose(fp);
+		return NULL;
+	}
+	if ((long long)st.st_size > SW_RULE_FILE_MAX) {
+		sw_diag_printf(diag, SW_DIAG_ERROR, path, 0, "%lld bytes; a "
+		    "rule file may have at most %lld", (long long)st.st_size,
+		    SW_RULE_FILE_MAX);
+		fclose(fp);
 		return NULL;
 	}
 	yaml_parser_initialize(&parser);
@@ -510,6 +604,8 @@ sw_load_file(struct sw_diag *diag, const char *path, const char *base)
 			sw_load_error(&l, k, NULL, "keys must be strings");
 			continue;
 		}
+		if (sw_dup_key(&l, root, pair, NULL))
+			continue;
 		if (strcmp(key, "patterns") == 0) {
 			have_patterns = 1;
 			sw_load_list(&l, v, key, r);
@@ -619,6 +715,9 @@ out:
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
 	fclose(fp);
+	if (l.errors > SW_LOAD_ERRORS_SHOWN)
+		sw_diag_printf(diag, SW_DIAG_ERROR, path, 0, "%d more errors "
+		    "in this file not shown", l.errors - SW_LOAD_ERRORS_SHOWN);
 	if (l.errors > 0) {
 		sw_rule_free(r);
 		return NULL;
@@ -756,6 +855,12 @@ const struct sw_cause *
 sw_rule_cause(const struct sw_rule *r)
 {
 	return r->has_cause ? &r->cause : NULL;
+}
+
+const char *
+sw_rule_example_cause(const struct sw_rule *r, size_t i)
+{
+	return i < r->nexamples ? r->examples[i].cause : NULL;
 }
 
 size_t

@@ -92,6 +92,11 @@ const struct sw_cause *sw_rule_cause(const struct sw_rule *r);
 /* Example lines: *must_match is 1 for `examples`, 0 for `not_matching`. */
 size_t sw_rule_nexamples(const struct sw_rule *r);
 const char *sw_rule_example(const struct sw_rule *r, size_t i, int *must_match);
+/*
+ * The cause id an example states (`cause:`) that the line, analysed on its
+ * own, must be reported with ("none": no failed login); NULL if unstated.
+ */
+const char *sw_rule_example_cause(const struct sw_rule *r, size_t i);
 
 const char *sw_meaning_name(enum sw_meaning m);
 const char *sw_loglevel_name(enum sw_loglevel l);

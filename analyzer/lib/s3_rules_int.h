@@ -36,6 +36,7 @@ struct sw_example_cap {
 
 struct sw_example {
 	char *line;
+	char *cause;		/* `cause:` the line alone must give; NULL: unstated */
 	unsigned long yaml_line;
 	int must_match;
 	size_t ncaps;

@@ -8,37 +8,21 @@
  * and copy from the rendered page exactly as sshwhy quoted them.
  */
 #include <string.h>
-#include <strings.h>
 
 #include "s6_report_int.h"
 
-/* Untrusted bytes as inline Markdown text. */
+/* Untrusted bytes as inline Markdown text (sw_escape_markdown: no
+ * emphasis, link, autolink, mention, entity, HTML or math can form);
+ * line breaks become spaces so a value cannot end the paragraph. */
 static void
 sw_md_inline(struct sw_buf *b, struct sw_span s)
 {
-	struct sw_buf esc;
-	size_t i;
+	size_t from = b->len, i;
 
-	sw_buf_init(&esc, (size_t)4 << 20);
-	sw_escape_text(&esc, s);
-	for (i = 0; i < esc.len; i++) {
-		char ch = esc.p[i];
-
-		if (ch == '\n' || ch == '\r') {
-			sw_buf_addc(b, ' ');
-			continue;
-		}
-		/* Every ASCII punctuation character may be backslash-escaped
-		 * in CommonMark; these are the ones that start markup. */
-		if (strchr("\\`*_[]<>#!|~&@$", ch) != NULL ||
-		    (ch == ':' && i + 2 < esc.len && esc.p[i + 1] == '/' &&
-		    esc.p[i + 2] == '/') ||
-		    (ch == '.' && i >= 3 && strncasecmp(esc.p + i - 3, "www", 3)
-		    == 0))
-			sw_buf_addc(b, '\\');
-		sw_buf_addc(b, ch);
-	}
-	sw_buf_free(&esc);
+	sw_escape_markdown(b, s);
+	for (i = from; i < b->len; i++)
+		if (b->p[i] == '\n' || b->p[i] == '\r')
+			b->p[i] = ' ';
 }
 
 /* A fence longer than every run of backticks in `s` (at least 3). */

@@ -409,7 +409,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		const struct sw_correlate_stats *cs = sw_correlate_stats(cor);
 		const struct sw_match_stats *ms = sw_match_stats(m);
 
-		sum.limit_hits = ms->limit_hits;
+		sum.limit_hits = ms->limit_lines;
 		sum.connections = cs->connections - ds->outside;
 		sum.outside = ds->outside;
 		sum.failed = ds->failed;
@@ -459,12 +459,134 @@ out:
 	return rc;
 }
 
+/*
+ * `cause:` of the examples: each such line is analysed on its own, through
+ * format, match, correlate and diagnose, and must give exactly one failed
+ * login with that cause ("none": no failed login). This ties a rule's cause
+ * id, its priority against the inferred causes and the diagnoser's choices
+ * to a real line, which the matcher's self-test alone does not.
+ */
+struct sw_probe {
+	const char *cause[4];
+	size_t n;
+};
+
+static void
+sw_probe_finding(void *ctx, const struct sw_finding *f)
+{
+	struct sw_probe *p = ctx;
+
+	if (p->n < sizeof(p->cause) / sizeof(p->cause[0]))
+		p->cause[p->n] = f->cause->id;
+	p->n++;
+}
+
+/* 0, or -1 when the rule set lacks a cause the diagnoser needs. */
+static int
+sw_probe_line(const struct sw_rules *rs, const char *text, struct sw_probe *p)
+{
+	struct sw_diag *quiet = sw_diag_new(NULL, 1);
+	struct sw_format_opts fo = { 2026, 0 };
+	struct sw_format *fmt = sw_format_new(&fo, quiet);
+	struct sw_matcher *m = sw_matcher_new(rs, NULL);
+	struct sw_diagnoser *dg = sw_diagnoser_new(rs, sw_probe_finding, p,
+	    quiet);
+	struct sw_correlate_opts co;
+	struct sw_correlator *cor;
+	struct sw_buf buf;
+	struct sw_line line;
+	struct sw_record rec;
+	struct sw_event ev;
+
+	memset(p, 0, sizeof(*p));
+	if (dg == NULL) {
+		sw_matcher_free(m);
+		sw_format_free(fmt);
+		sw_diag_free(quiet);
+		return -1;
+	}
+	sw_correlate_opts_default(&co);
+	cor = sw_correlator_new(&co, sw_diagnose_conn, dg, quiet);
+	sw_buf_init(&buf, 4096);
+	memset(&line, 0, sizeof(line));
+	line.origin = "example";
+	line.lineno = 1;
+	line.text = sw_span_make(text, strlen(text));
+	if (sw_format_parse(fmt, &line, &rec) != SW_OK) {
+		/* A bare message: give it the header sshd's syslog line has. */
+		sw_buf_adds(&buf, "Jan  1 00:00:00 example sshd[1]: ");
+		sw_buf_adds(&buf, text);
+		line.text = sw_span_make(buf.p, buf.len);
+		if (sw_format_parse(fmt, &line, &rec) != SW_OK)
+			goto out;
+	}
+	if (sw_match_record(m, &rec, &ev) == SW_OK)
+		sw_correlate_event(cor, &ev);
+	else
+		sw_correlate_unmatched(cor, &rec);
+	sw_correlate_finish(cor);
+out:
+	sw_correlator_free(cor);
+	sw_buf_free(&buf);
+	sw_diagnoser_free(dg);
+	sw_matcher_free(m);
+	sw_format_free(fmt);
+	sw_diag_free(quiet);
+	return 0;
+}
+
+static unsigned
+sw_rules_test_causes(const struct sw_rules *rs, FILE *out, unsigned *checked)
+{
+	unsigned failures = 0;
+	size_t i, e;
+
+	*checked = 0;
+	for (i = 0; i < sw_rules_count(rs); i++) {
+		const struct sw_rule *r = sw_rules_get(rs, i);
+		for (e = 0; e < sw_rule_nexamples(r); e++) {
+			const char *want = sw_rule_example_cause(r, e);
+			const char *text, *got;
+			struct sw_probe p;
+			struct sw_buf esc;
+			int must;
+
+			if (want == NULL)
+				continue;
+			text = sw_rule_example(r, e, &must);
+			(*checked)++;
+			if (sw_probe_line(rs, text, &p) != 0) {
+				failures++;
+				fprintf(out, "%s: example of rule %s states "
+				    "cause %s, but the rules lack a cause the "
+				    "diagnoser needs (insufficient-logging, "
+				    "invalid-user, undetermined)\n",
+				    sw_rule_file(r), sw_rule_id(r), want);
+				continue;
+			}
+			got = p.n == 0 ? "none" : p.cause[0];
+			if (p.n <= 1 && strcmp(got, want) == 0)
+				continue;
+			failures++;
+			sw_buf_init(&esc, 1024);
+			sw_escape_text(&esc, sw_span_make(text, strlen(text)));
+			fprintf(out, "%s: example of rule %s states cause %s, "
+			    "the line alone gives %s%s\n    line: %s\n",
+			    sw_rule_file(r), sw_rule_id(r), want, got,
+			    p.n > 1 ? " (and more findings)" : "",
+			    esc.p ? esc.p : "");
+			sw_buf_free(&esc);
+		}
+	}
+	return failures;
+}
+
 int
 sw_run_rules_test(const char *rules_dir, FILE *out, FILE *err)
 {
 	struct sw_diag *diag = sw_diag_new(err, 1000);
 	struct sw_rules *rs = sw_rules_load(rules_dir, diag);
-	unsigned failures, checked = 0;
+	unsigned failures, checked = 0, cfail, cchecked = 0;
 	int rc;
 
 	if (rs == NULL) {
@@ -477,7 +599,10 @@ sw_run_rules_test(const char *rules_dir, FILE *out, FILE *err)
 	fprintf(out, "%zu rules, %u example lines: %u passed, %u failed\n",
 	    sw_rules_count(rs), checked, checked - (failures > checked ?
 	    checked : failures), failures);
-	rc = failures == 0 ? 0 : 1;
+	cfail = sw_rules_test_causes(rs, out, &cchecked);
+	fprintf(out, "%u examples state a cause: %u passed, %u failed\n",
+	    cchecked, cchecked - cfail, cfail);
+	rc = failures == 0 && cfail == 0 ? 0 : 1;
 	sw_rules_free(rs);
 	sw_diag_free(diag);
 	return rc;
@@ -510,8 +635,9 @@ sw_explain_all(const struct sw_rules *rs, FILE *out)
 	fprintf(out, "# Causes\n\n<!-- Generated by `sshwhy explain` from "
 	    "rules/: do not edit; run scripts/gen-causes.sh. -->\n\n"
 	    "Every cause sshwhy can name, with the rules (signatures) that "
-	    "name it, the lowest sshd LogLevel at which each signature's line "
-	    "appears, and real example lines. What each lab scenario logs at "
+	    "name it, each signature's priority (when several lines of one "
+	    "connection name a cause, the highest priority wins), the lowest "
+	    "sshd LogLevel at which its line appears, and real example lines. What each lab scenario logs at "
 	    "INFO, VERBOSE and DEBUG1 on a real OpenSSH 9.2 is in "
 	    "tests/lab/NOTES.md, and sshwhy's accuracy per cause and level "
 	    "in docs/lab.md.\n\n"
@@ -529,8 +655,10 @@ sw_explain_all(const struct sw_rules *rs, FILE *out)
 			const struct sw_cause *x = sw_rule_cause(r);
 			if (x == NULL || strcmp(x->id, c->id) != 0)
 				continue;
-			fprintf(out, "* `%s` (%s, from LogLevel %s)%s\n",
+			fprintf(out, "* `%s` (%s, priority %d, from LogLevel "
+			    "%s)%s\n",
 			    sw_rule_id(r), sw_meaning_name(sw_rule_meaning(r)),
+			    sw_rule_priority(r),
 			    sw_loglevel_name(sw_rule_level(r)),
 			    sw_rule_nexamples(r) ? ":" : ": inferred when the "
 			    "lines that would name another cause are missing");

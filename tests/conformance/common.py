@@ -7,9 +7,20 @@ why and exits 77, which CTest reports as SKIPPED.
 
 Misses that are understood (odd corpus lines, formats sshwhy does not read,
 design differences) are listed in expected-misses.tsv beside this file:
-suite, the corpus line (verbatim) and the reason, tab separated. Every other
-miss fails the test. The last line a test prints is "N passed, M failed",
-M being the unexplained misses.
+suite, the corpus line (verbatim), what the peer expects, what sshwhy
+reports and the reason, tab separated. An entry excuses only that exact
+pair: if sshwhy starts reporting something else for the line (another cause,
+another address), the miss is unexpected again. Every other miss fails the
+test, and so does an entry that no longer misses (a stale entry: remove it,
+so that the list only shrinks). Each suite also states how many checks it
+must at least make (a renamed corpus file or a do-nothing binary must not
+pass with "0 passed"). The last line a test prints is
+"N passed, A allowed, M failed": A the misses excused by an entry, M the
+unexplained misses plus stale entries plus a shortfall of checks.
+
+A missing corpus directory (../shared/corpus) skips the test (exit 77); the
+corpus present but one suite's folder or file missing fails it: that is a
+renamed or removed sample, not an absent corpus.
 """
 import ipaddress
 import json
@@ -28,10 +39,15 @@ def usage_and_dirs(doc, sub):
         sys.exit("usage: " + doc)
     binary, corpus = sys.argv[1], sys.argv[2]
     path = os.path.join(corpus, sub)
-    if not os.path.exists(path):
-        print(f"SKIPPED: {path} not found (the peers' corpus lives in "
+    if not os.path.isdir(corpus):
+        print(f"SKIPPED: {corpus} not found (the peers' corpus lives in "
               "../shared/corpus beside the checkout, as in CI)")
         sys.exit(SKIP)
+    if not os.path.exists(path):
+        print(f"FAILED: the corpus {corpus} is there but {path} is not "
+              "(renamed or removed?): no check of this suite could run")
+        print("0 passed, 0 allowed, 1 failed")
+        sys.exit(1)
     if not os.access(binary, os.X_OK):
         sys.exit(f"{binary}: not an executable")
     return binary, path
@@ -109,8 +125,11 @@ def same_address(finding, want, text):
     return want.lower() in text.lower()
 
 
+FIELDS = "suite, corpus line, expected, reported, reason"
+
+
 def load_expected(suite):
-    """The expected misses of one suite: {corpus line: reason}."""
+    """The expected misses of one suite: {(line, expected, reported): reason}."""
     known = {}
     path = os.path.join(HERE, "expected-misses.tsv")
     with open(path, encoding="utf-8") as f:
@@ -119,18 +138,42 @@ def load_expected(suite):
             if not raw or raw.startswith("#"):
                 continue
             parts = raw.split("\t")
-            if len(parts) != 3:
-                sys.exit(f"{path}:{n}: want 3 tab-separated fields (suite, line, reason)")
+            if len(parts) != 5 or not all(parts):
+                sys.exit(f"{path}:{n}: want 5 non-empty tab-separated fields ({FIELDS})")
             if parts[0] == suite:
-                known[parts[1]] = parts[2]
+                key = tuple(parts[1:4])
+                if key in known:
+                    sys.exit(f"{path}:{n}: duplicate entry")
+                known[key] = parts[4]
     return known
 
 
-class Tally:
-    """Collects checks; prints misses and the closing 'N passed, M failed'."""
+def reported(findings, user=False):
+    """What sshwhy reports for a line, as expected-misses.tsv spells it:
+    'no failed login', or each finding as 'CAUSE from ADDRESS' (with
+    `user`, 'CAUSE of USER from ADDRESS')."""
+    if not findings:
+        return "no failed login"
+    return "; ".join(f"{f['cause']}" + (f" of {f['user']!r}" if user else "")
+                     + f" from {f['source_ip'] or '-'}" for f in findings)
 
-    def __init__(self, suite):
+
+def unrecognised(summary):
+    """Why a line gave nothing, from the JSON summary."""
+    if summary["sshd_lines"] == 0:
+        return "unrecognised: not read as an sshd line"
+    if summary["unmatched_lines"] > 0:
+        return "unrecognised: no rule matches"
+    return "recognised, no failed login"
+
+
+class Tally:
+    """Collects checks; prints misses and the closing
+    'N passed, A allowed, M failed'."""
+
+    def __init__(self, suite, minimum):
         self.suite = suite
+        self.minimum = minimum
         self.expected = load_expected(suite)
         self.used = set()
         self.passed = 0
@@ -140,27 +183,44 @@ class Tally:
     def ok(self):
         self.passed += 1
 
-    def miss(self, line, why):
-        """A check that did not hold for corpus line `line`."""
-        if line in self.expected:
-            self.used.add(line)
-            self.explained.append((line, why, self.expected[line]))
+    def miss(self, line, why, expected, got):
+        """A check that did not hold for corpus line `line`: the peer
+        expected `expected`, sshwhy reported `got` (both short, stable
+        texts: the key of an expected-misses.tsv entry with the line)."""
+        key = (line, expected, got)
+        if key in self.expected:
+            self.used.add(key)
+            self.explained.append((key, why, self.expected[key]))
             return
         self.failed += 1
-        print(f"MISS  {why}\n      {line}")
+        print(f"MISS  {why}\n      {line}\n      entry: {self.suite}\t{line}\t"
+              f"{expected}\t{got}\t<reason>")
+
+    def checks(self):
+        return self.passed + self.failed + len(self.explained)
 
     def finish(self, extra_lines=()):
-        for line, why, reason in self.explained:
-            print(f"expected miss  {why}\n      {line}\n      reason: {reason}")
-        for line in self.expected:
-            if line not in self.used:
-                print(f"note: expected miss no longer missed (remove it from "
-                      f"expected-misses.tsv): {line}")
+        for (line, exp, got), why, reason in self.explained:
+            print(f"expected miss  {why}\n      {line}\n      expected {exp}, "
+                  f"reported {got}\n      reason: {reason}")
+        stale = [k for k in self.expected if k not in self.used]
+        for line, exp, got in stale:
+            print(f"STALE entry of expected-misses.tsv (no longer missed this "
+                  f"way: remove it, or explain the new miss):\n      {line}\n"
+                  f"      expected {exp}, reported {got}")
         for l in extra_lines:
             print(l)
-        print(f"{len(self.explained)} expected misses (explained in expected-misses.tsv)")
-        print(f"{self.passed} passed, {self.failed} failed")
-        sys.exit(1 if self.failed else 0)
+        failed = self.failed + len(stale)
+        n = self.checks()
+        if n < self.minimum:
+            print(f"FAILED: {n} checks made, this suite makes at least "
+                  f"{self.minimum} (corpus renamed or emptied, or sshwhy "
+                  "reported nothing?)")
+            failed += 1
+        print(f"{len(self.explained)} allowed misses (explained in "
+              f"expected-misses.tsv), {len(stale)} stale entries")
+        print(f"{self.passed} passed, {len(self.explained)} allowed, {failed} failed")
+        sys.exit(1 if failed else 0)
 
 
 def pct(a, b):

@@ -100,9 +100,14 @@ def annotations(folder, lines):
     return ann
 
 
+# Checks at least (the count when the test was written, 2026-12; fewer means a hub
+# test folder was renamed, emptied or misread).
+MINIMUM = 106
+
+
 def main():
     binary, path = common.usage_and_dirs("crowdsec.py SSHWHY CORPUS", "crowdsec-hub")
-    tally = common.Tally("crowdsec")
+    tally = common.Tally("crowdsec", MINIMUM)
     st = {"auth": 0, "auth_hit": 0, "scan": 0, "scan_hit": 0, "neg": 0, "neg_ok": 0}
     folders = sorted(d for d in os.listdir(path)
                      if os.path.isfile(os.path.join(path, d, "config.yaml")))
@@ -133,7 +138,8 @@ def main():
                 bad = [f for f in fs if only_negatives(f)]
                 if bad:
                     tally.miss(text, f"{where}: a failed login ({bad[0]['cause']}) "
-                               "rests on lines CrowdSec does not call a failure")
+                               "rests on lines CrowdSec does not call a failure",
+                               "no failure", common.reported(bad))
                 else:
                     st["neg_ok"] += 1
                     tally.ok()
@@ -150,17 +156,21 @@ def main():
                     tally.ok()
                 elif fs:
                     tally.miss(text, f"{where}: reported as {fs[0]['user']!r} from "
-                               f"{fs[0]['source_ip']}, CrowdSec says {user!r} from {addr}")
+                               f"{fs[0]['source_ip']}, CrowdSec says {user!r} from {addr}",
+                               f"failure of {user!r} from {addr}",
+                               common.reported(fs, user=True))
                 else:
                     tally.miss(text, f"{where}: no failed login reported (CrowdSec: "
-                               f"{lt} of {user!r} from {addr})")
+                               f"{lt} of {user!r} from {addr})",
+                               f"failure of {user!r} from {addr}", common.reported(fs))
                 continue
             st["scan"] += 1
             _, summary = common.run(binary, [text], year=2026, fmt="json")
             recognised = summary["sshd_lines"] == 1 and summary["unmatched_lines"] == 0
             if fs and addr and not any(common.same_address(f, addr, text) for f in fs):
                 tally.miss(text, f"{where}: failed login reported with address "
-                           f"{fs[0]['source_ip']}, CrowdSec says {addr}")
+                           f"{fs[0]['source_ip']}, CrowdSec says {addr}",
+                           f"{lt} from {addr}", common.reported(fs))
             elif recognised:
                 st["scan_hit"] += 1
                 tally.ok()
@@ -168,7 +178,8 @@ def main():
                 tally.miss(text, f"{where}: {lt} from {addr} without a user: line not "
                            "recognised (" + ("not read as an sshd line"
                                              if summary["sshd_lines"] == 0
-                                             else "no rule matches") + ")")
+                                             else "no rule matches") + ")",
+                           f"{lt} from {addr}", common.unrecognised(summary))
     tally.finish([
         f"crowdsec: {len(folders)} test folders; {st['auth']} failed-auth lines with a "
         f"user, {st['scan']} attack lines without one, {st['neg']} non-failures",

@@ -33,9 +33,14 @@ SSHD = re.compile(r"^[A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d \S+ sshd\[\d+\]: ")
 IP = re.compile(r"\b(\d{1,3}(?:\.\d{1,3}){3})\b")
 
 
+# Checks at least (the count when the test was written, 2026-12; fewer means
+# OpenSSH_2k.log was renamed, emptied or misread).
+MINIMUM = 2640
+
+
 def main():
     binary, path = common.usage_and_dirs("loghub.py SSHWHY CORPUS", "loghub")
-    tally = common.Tally("loghub")
+    tally = common.Tally("loghub", MINIMUM)
     with open(os.path.join(path, "OpenSSH_2k.log"), encoding="utf-8",
               errors="surrogateescape") as f:
         lines = f.read().splitlines()
@@ -83,7 +88,7 @@ def main():
                         f"unmatched, whole log {recognised} + {summary['unmatched_lines']}")
     accounted = len(sshd) if not problems else 0
     for p in problems:
-        tally.miss("(accounting)", p)
+        tally.miss("(accounting)", p, "every sshd line accounted for", p)
     tally.passed += accounted
 
     # Failed authentications by template.
@@ -101,7 +106,8 @@ def main():
         else:
             tally.miss(lines[i], f"line {i + 1} ({r['EventId']}): " + (
                 f"reported with address {fs[0]['source_ip']}" if fs
-                else "no failed login reported"))
+                else "no failed login reported"),
+                f"failure from {m.group(1) if m else '-'}", common.reported(fs))
 
     out = [
         f"loghub OpenSSH_2k.log: {len(lines)} lines, {summary['sshd_lines']} sshd lines: "

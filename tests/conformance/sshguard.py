@@ -34,6 +34,9 @@ AUTH = re.compile(
     r"Disconnecting (?:invalid|authenticating) user |"
     r"(?:Connection closed by|Connection reset by|Disconnected from) "
     r"(?:invalid|authenticating) user )")
+# Checks at least (the count when the test was written, 2026-12; fewer means
+# tests.txt was renamed, emptied or misread).
+MINIMUM = 70
 HEADER = re.compile(r"\bsshd(?:-session)?(?:\[\d+\]:?| \d+ )")
 
 
@@ -58,7 +61,7 @@ def triples(path):
 def main():
     binary, path = common.usage_and_dirs("sshguard.py SSHWHY CORPUS",
                                          "sshguard/tests.txt")
-    tally = common.Tally("sshguard")
+    tally = common.Tally("sshguard", MINIMUM)
     n_auth = hit_auth = n_scan = hit_scan = n_neg = ok_neg = 0
     for k, (n, text, want, mx, section) in enumerate(triples(path)):
         if section not in ("SSH", "Banner formats"):
@@ -75,7 +78,8 @@ def main():
             n_neg += 1
             if reported:
                 tally.miss(text, f"line {n}: not an attack for SSHGuard, but "
-                           f"sshwhy reports a failed login ({reported[0]['cause']})")
+                           f"sshwhy reports a failed login ({reported[0]['cause']})",
+                           "no failure", common.reported(reported))
             else:
                 ok_neg += 1
                 tally.ok()
@@ -89,20 +93,24 @@ def main():
                 tally.ok()
             elif reported:
                 tally.miss(text, f"line {n}: failed login reported with address "
-                           f"{reported[0]['source_ip']}, SSHGuard says {addr}")
+                           f"{reported[0]['source_ip']}, SSHGuard says {addr}",
+                           f"failure from {addr}", common.reported(reported))
             elif not recognised:
                 tally.miss(text, f"line {n}: authentication failure from {addr}: "
                            "line not recognised (" + (
                                "not read as an sshd line" if summary["sshd_lines"] == 0
-                               else "no rule matches") + ")")
+                               else "no rule matches") + ")",
+                           f"failure from {addr}", common.unrecognised(summary))
             else:
                 tally.miss(text, f"line {n}: authentication failure from {addr}: "
-                           "recognised, but no failed login reported")
+                           "recognised, but no failed login reported",
+                           f"failure from {addr}", common.unrecognised(summary))
         else:
             n_scan += 1
             if reported and not any(common.same_address(f, addr, text) for f in reported):
                 tally.miss(text, f"line {n}: failed login reported with address "
-                           f"{reported[0]['source_ip']}, SSHGuard says {addr}")
+                           f"{reported[0]['source_ip']}, SSHGuard says {addr}",
+                           f"attack from {addr}", common.reported(reported))
             elif recognised:
                 hit_scan += 1
                 tally.ok()
@@ -110,7 +118,8 @@ def main():
                 tally.miss(text, f"line {n}: attack without a user from {addr}: "
                            "line not recognised (" + (
                                "not read as an sshd line" if summary["sshd_lines"] == 0
-                               else "no rule matches") + ")")
+                               else "no rule matches") + ")",
+                           f"attack from {addr}", common.unrecognised(summary))
     tally.finish([
         f"sshguard: {n_auth} authentication failures, {n_scan} attacks without "
         f"a user, {n_neg} non-attacks (OpenSSH lines)",

@@ -3,6 +3,7 @@
  * bytes, one line per input, through the real rules directory.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,8 +29,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const char *dir = getenv("SSHWHY_RULES");
 		diag = sw_diag_new(NULL, 1);
 		rs = sw_rules_load(dir ? dir : SW_SOURCE_RULES_DIR, diag);
-		if (rs != NULL)
-			m = sw_matcher_new(rs, NULL);
+		/* Without rules the matcher would go untested, silently. */
+		if (rs == NULL) {
+			fprintf(stderr, "fuzz_format: the rules in %s do not "
+			    "load: the matcher cannot be fuzzed\n",
+			    dir ? dir : SW_SOURCE_RULES_DIR);
+			abort();
+		}
+		m = sw_matcher_new(rs, NULL);
 	}
 	f = sw_format_new(&fo, diag);
 	memset(&line, 0, sizeof(line));
@@ -39,7 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		line.text = sw_span_make((const char *)data + start, i - start);
 		line.lineno++;
-		if (sw_format_parse(f, &line, &rec) == SW_OK && m != NULL)
+		if (sw_format_parse(f, &line, &rec) == SW_OK)
 			(void)sw_match_record(m, &rec, &ev);
 		start = i + 1;
 	}

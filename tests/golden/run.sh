@@ -25,11 +25,28 @@ else
   TZ=UTC SSHWHY_RULES="$src/rules" "$bin" "${args[@]}" < /dev/null > "$out" 2> "$err"
 fi
 rc=$?
+# Live check: JSON and NDJSON output parses and has the keys docs/cli.md
+# documents (tests/check-json.py), whatever expected.out says.
+fmt=
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case ${args[i]} in
+    --format) fmt=${args[i+1]:-} ;;
+    --format=*) fmt=${args[i]#--format=} ;;
+  esac
+done
+json_ok=1
+case $fmt in
+  json|ndjson)
+    if ! python3 "$src/tests/check-json.py" "$src/docs/cli.md" --live "$fmt" "$out"; then
+      echo "live $fmt output of $(basename "$case") does not match docs/cli.md"; json_ok=0
+    fi ;;
+esac
 if [ "$update" = 1 ]; then
   cp "$out" "$case/expected.out"; cp "$err" "$case/expected.err"; echo "$rc" > "$case/expected.rc"
-  echo "updated $(basename "$case")"; exit 0
+  echo "updated $(basename "$case")"; [ "$json_ok" = 1 ] || exit 1; exit 0
 fi
 fail=0
+[ "$json_ok" = 1 ] || fail=1
 if ! diff -u "$case/expected.out" "$out"; then echo "stdout differs"; fail=1; fi
 if ! diff -u "$case/expected.err" "$err"; then echo "stderr differs"; fail=1; fi
 if [ "$(cat "$case/expected.rc")" != "$rc" ]; then echo "exit status $rc, expected $(cat "$case/expected.rc")"; fail=1; fi

@@ -7,9 +7,14 @@ Runs sshwhy (--format ndjson) over LABDIR/{info,verbose,debug}.log and their
 RFC 3339 twins, matches every finding to its attempt in LABDIR/labels.tsv by
 the client's pinned source port (or, when sshd logged no port, by user name
 in round order), and compares the cause with the label. A `success` label
-must produce no finding. Misses listed with a reason in known-misses.tsv
-beside this script are reported but allowed; any other miss fails the test.
-Prints the table cause x LogLevel -> correct/total.
+must produce no finding. A miss listed in known-misses.tsv beside this
+script (scenario, LogLevel, expected cause, reported cause or "no finding",
+reason) is allowed: only that exact answer for that scenario and level. Any
+other miss fails the test, and so does an entry no longer missed that way (a
+stale entry: remove it, the list only shrinks) and a labels.tsv with fewer
+than MINIMUM attempts (an empty or truncated ground truth checks nothing).
+Prints the table cause x LogLevel -> correct/total and, last,
+"N passed, A allowed, M failed" over both time-stamp variants.
 """
 import collections
 import json
@@ -18,6 +23,9 @@ import subprocess
 import sys
 
 LEVELS = [("INFO", "info"), ("VERBOSE", "verbose"), ("DEBUG1", "debug")]
+# Attempts labels.tsv holds at least (228 when this was written); fewer
+# means the ground truth was emptied or cut.
+MINIMUM = 228
 
 
 def load_labels(labdir):
@@ -31,14 +39,17 @@ def load_labels(labdir):
 
 
 def load_known(path):
+    """{(scenario, level, expected, reported): reason}"""
     known = {}
-    if os.path.exists(path):
-        with open(path) as f:
-            for line in f:
-                if line.startswith("#") or not line.strip():
-                    continue
-                scen, level, reason = line.rstrip("\n").split("\t", 2)
-                known[(scen, level)] = reason
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            if line.startswith("#") or not line.strip():
+                continue
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 5 or not all(parts):
+                sys.exit(f"{path}:{n}: want 5 non-empty tab-separated fields "
+                         "(scenario, LogLevel, expected, reported, reason)")
+            known[tuple(parts[:4])] = parts[4]
     return known
 
 
@@ -86,7 +97,8 @@ def main():
             if l == "# generated" and i + 1 < len(lines):
                 year = lines[i + 1][:4]
     table = collections.defaultdict(lambda: [0, 0])
-    unexpected, allowed, fixed = [], [], set()
+    unexpected, allowed, used = [], [], set()
+    passed = 0
     for level, stem in LEVELS:
         rows = [r for r in labels if r["loglevel"] == level]
         for variant in (stem + ".log", stem + "-rfc3339.log"):
@@ -95,10 +107,20 @@ def main():
             for r in rows:
                 want = r["expected_cause"]
                 have = got[id(r)] or "success"   # no finding
-                key = (r["scenario"], level)
+                key = (r["scenario"], level, want, shown(have))
                 ok = have == want
+                if ok:
+                    passed += 1
+                elif key in known:
+                    used.add(key)
                 if variant.endswith("-rfc3339.log"):
-                    if not ok and key not in known:
+                    if ok:
+                        pass
+                    elif key in known:
+                        allowed.append(f"{variant}: {r['scenario']} round "
+                                       f"{r['round']}: got {shown(have)}, "
+                                       f"want {want}")
+                    else:
                         unexpected.append(f"{variant}: {r['scenario']} "
                                           f"round {r['round']}: got {shown(have)}, "
                                           f"want {want}")
@@ -106,8 +128,6 @@ def main():
                 table[(want, level)][1] += 1
                 if ok:
                     table[(want, level)][0] += 1
-                    if key in known:
-                        fixed.add(key)
                 elif key in known:
                     allowed.append(f"{r['scenario']} at {level} round "
                                    f"{r['round']}: got {shown(have)}, want {want} "
@@ -134,13 +154,19 @@ def main():
           f"({100.0 * total[0] / max(total[1], 1):.1f}%)")
     for a in allowed:
         print("known miss:", a)
-    for k in sorted(fixed):
-        print(f"known miss now correct (remove it from known-misses.tsv): {k}")
+    stale = sorted(k for k in known if k not in used)
+    for k in stale:
+        print("STALE entry of known-misses.tsv (no longer missed this way: "
+              "remove it, or explain the new miss): " + "\t".join(k))
     for u in unexpected:
         print("MISS:", u)
-    passed = total[0] + len(allowed)
-    print(f"{passed} passed, {len(unexpected)} failed")
-    return 1 if unexpected else 0
+    failed = len(unexpected) + len(stale)
+    if len(labels) < MINIMUM:
+        print(f"FAILED: {len(labels)} attempts in labels.tsv, at least "
+              f"{MINIMUM} expected (emptied or cut?)")
+        failed += 1
+    print(f"{passed} passed, {len(allowed)} allowed, {failed} failed")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -22,6 +22,19 @@ static const struct esc_case esc_cases[] = {
 	{ "rlo\xe2\x80\xae", 6, "rlo\\u{202e}", "rlo\xe2\x80\xae" },
 	{ "c1\xc2\x9b", 4, "c1\\u{009b}", "c1\\u009b" },
 	{ "over\xc0\xaf", 6, "over\\xc0\\xaf", "over\\\\xc0\\\\xaf" },
+	/* D12 (issue 13): line/paragraph separators, ALM, word joiner, ZWSP. */
+	{ "a\xe2\x80\xa8" "b", 5, "a\\u{2028}b", "a\\u2028b" },
+	{ "a\xe2\x80\xa9" "b", 5, "a\\u{2029}b", "a\\u2029b" },
+	{ "a\xd8\x9c" "b", 4, "a\\u{061c}b", "a\xd8\x9c" "b" },
+	{ "a\xe2\x81\xa0" "b", 5, "a\\u{2060}b", "a\xe2\x81\xa0" "b" },
+	{ "a\xe2\x80\x8b" "b", 5, "a\\u{200b}b", "a\xe2\x80\x8b" "b" },
+	{ "a\xe2\x81\xa6" "b", 5, "a\\u{2066}b", "a\xe2\x81\xa6" "b" },
+	{ "a\xef\xbb\xbf" "b", 5, "a\\u{feff}b", "a\xef\xbb\xbf" "b" },
+	{ "a\xc2\xad" "b", 4, "a\\u{00ad}b", "a\xc2\xad" "b" },
+	{ "a\xf3\xa0\x80\x81" "b", 6, "a\\u{e0001}b", "a\xf3\xa0\x80\x81" "b" },
+	{ "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7", 10,
+	  "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7",
+	  "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7" },
 };
 
 Test(escape, table)
@@ -38,6 +51,67 @@ Test(escape, table)
 		cr_expect_str_eq(j.p, esc_cases[i].json, "json case %zu", i);
 		sw_buf_free(&t);
 		sw_buf_free(&j);
+	}
+}
+
+/* D11 (issue 13): entities, mentions, links, autolinks, emphasis, code
+ * and table pipes in Markdown inline text; invisible code points too. */
+static const struct { const char *in, *md; } md_cases[] = {
+	{ "bob", "bob" },
+	{ "admin&rlm;&ZeroWidthSpace;&lrm;x", "admin\\&rlm;\\&ZeroWidthSpace;\\&lrm;x" },
+	{ "&#x202E;gnp.exe&#x202C;", "\\&\\#x202E;gnp.exe\\&\\#x202C;" },
+	{ "@octocat", "`@`octocat" },
+	{ "http://evil.example/x", "http`://`evil.example/x" },
+	{ "see WWW.evil.example", "see WWW`.`evil.example" },
+	{ "<https://x>", "\\<https`://`x\\>" },
+	{ "a@b.example", "a`@`b.example" },
+	{ "a`b```c", "a\\`b\\`\\`\\`c" },
+	{ "x|y *z* _w_ [l](u) ~s~ $m$ #h !i", "x\\|y \\*z\\* \\_w\\_ \\[l\\](u) \\~s\\~ \\$m\\$ \\#h \\!i" },
+	{ "rlm\xe2\x80\x8f" "x\xe2\x80\xa8" "y", "rlm\\\\u{200f}x\\\\u{2028}y" },
+	{ "esc\x1b[31m", "esc\\\\x1b\\[31m" },
+};
+
+Test(escape, markdown)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(md_cases) / sizeof(md_cases[0]); i++) {
+		struct sw_buf b;
+		sw_buf_init(&b, 0);
+		sw_escape_markdown(&b, sw_span_make(md_cases[i].in,
+		    strlen(md_cases[i].in)));
+		cr_expect_str_eq(b.p ? b.p : "", md_cases[i].md, "md case %zu", i);
+		sw_buf_free(&b);
+	}
+}
+
+/* Every invisible or bidi code point of the list is escaped in text. */
+Test(escape, invisible_set_is_escaped)
+{
+	static const uint32_t cps[] = { 0x061c, 0x200b, 0x200c, 0x200d, 0x200e,
+	    0x200f, 0x2028, 0x2029, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e,
+	    0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x2066, 0x2067, 0x2068,
+	    0x2069, 0xfeff, 0x180e, 0x3164, 0xfe0f };
+	size_t i;
+
+	for (i = 0; i < sizeof(cps) / sizeof(cps[0]); i++) {
+		unsigned char u[3] = { (unsigned char)(0xe0 | (cps[i] >> 12)),
+		    (unsigned char)(0x80 | ((cps[i] >> 6) & 0x3f)),
+		    (unsigned char)(0x80 | (cps[i] & 0x3f)) };
+		struct sw_buf b;
+		char want[16];
+		size_t n = 3;
+
+		if (cps[i] < 0x800) {
+			u[0] = (unsigned char)(0xc0 | (cps[i] >> 6));
+			u[1] = (unsigned char)(0x80 | (cps[i] & 0x3f));
+			n = 2;
+		}
+		sw_buf_init(&b, 0);
+		sw_escape_text(&b, sw_span_make((const char *)u, n));
+		snprintf(want, sizeof(want), "\\u{%04x}", (unsigned)cps[i]);
+		cr_expect_str_eq(b.p ? b.p : "", want, "U+%04X", (unsigned)cps[i]);
+		sw_buf_free(&b);
 	}
 }
 

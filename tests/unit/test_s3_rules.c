@@ -1,7 +1,9 @@
 /* Unit tests for stage 3: loading rules (errors named precisely) and
  * matching (captures, hostile user names, PCRE2 limits). */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "rules_fixture.h"
 #include "s3_match.h"
@@ -31,6 +33,18 @@ static const struct bad_case bad_cases[] = {
 	{ "id: r\nmeaning: info\npriority: 1\nlevel: INFO\npatterns: ['^x']\nexamples: ['x']\ncolour: red\n",
 	  "r.yaml:7: error: unknown field 'colour'" },
 	{ "id: r\nmeaning: [info\n", "r.yaml:3: error: YAML:" },
+	/* D9 (issue 13): duplicate keys are refused, not last-one-wins. */
+	{ "id: r\nid: r\nmeaning: info\npriority: 1\nlevel: INFO\npatterns: ['^x']\nexamples: ['x']\n",
+	  "r.yaml:2: error: duplicate key 'id' (first at line 1)" },
+	{ "id: r\nmeaning: cause\npriority: 1\nlevel: INFO\npatterns: ['^x']\nexamples: ['x']\n"
+	  "cause: {id: c, title: t, title: u, explanation: e, fix: f}\n",
+	  "r.yaml:7: error: field 'cause': duplicate key 'title' (first at line 7)" },
+	{ "id: r\nmeaning: info\npriority: 1\nlevel: INFO\npatterns: ['^(?<user>x)']\n"
+	  "examples: [{line: x, captures: {user: x, user: y}}]\n",
+	  "field 'captures': duplicate key 'user'" },
+	{ "id: r\nmeaning: info\npriority: 1\nlevel: INFO\npatterns: ['^x']\n"
+	  "examples: [{line: x, line: y}]\n",
+	  "field 'examples': duplicate key 'line'" },
 };
 
 Test(rules, invalid_files_are_refused_with_file_line_and_field)
@@ -55,6 +69,145 @@ Test(rules, invalid_files_are_refused_with_file_line_and_field)
 		free(buf);
 		fixture_cleanup(dir);
 	}
+}
+
+/* Runs the loader over one generated file; returns its stderr and the
+ * number of lines in it. */
+static char *
+load_one(const char *name, const char *yaml, int *nlines)
+{
+	struct fixture_file f = { name, yaml };
+	char *dir = fixture_rules(&f, 1);
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *mem = open_memstream(&buf, &len);
+	struct sw_diag *d = sw_diag_new(mem, 10);
+	struct sw_rules *rs = sw_rules_load(dir, d);
+
+	fclose(mem);
+	cr_expect_null(rs);
+	sw_rules_free(rs);
+	sw_diag_free(d);
+	fixture_cleanup(dir);
+	*nlines = 0;
+	for (i = 0; i < len; i++)
+		*nlines += buf[i] == '\n';
+	return buf;
+}
+
+/* D13 (issue 13): 10 000 extra examples give one line with the count, not
+ * one line each; a flood of unknown keys is cut after 20 with a count. */
+Test(rules, too_many_entries_are_reported_once_with_the_count)
+{
+	struct sw_buf y;
+	char *out;
+	int n, i;
+
+	sw_buf_init(&y, 0);
+	sw_buf_adds(&y, "id: r\nmeaning: info\npriority: 1\nlevel: INFO\n"
+	    "patterns: ['^x']\nexamples:\n");
+	for (i = 0; i < 10000; i++)
+		sw_buf_addf(&y, "  - 'x %d'\n", i);
+	out = load_one("r.yaml", y.p, &n);
+	cr_expect_eq(n, 2, "%d lines: %s", n, out);
+	cr_expect(strstr(out, "10000 more lines make 10000 examples; at most 64") != NULL, "%s", out);
+	free(out);
+
+	sw_buf_reset(&y);
+	sw_buf_adds(&y, "id: r\nmeaning: info\npriority: 1\nlevel: INFO\n"
+	    "patterns: ['^x']\nexamples: [x]\n");
+	for (i = 0; i < 5000; i++)
+		sw_buf_addf(&y, "k%d: v\n", i);
+	out = load_one("r.yaml", y.p, &n);
+	cr_expect_eq(n, 21, "%d lines", n);
+	cr_expect(strstr(out, "4980 more errors in this file not shown") != NULL, "%s", out);
+	free(out);
+	sw_buf_free(&y);
+}
+
+/* A rule "file" that is a directory, and one over 1 MiB, get a clear
+ * message instead of "YAML: input error". */
+Test(rules, directory_and_oversized_rule_files_are_named)
+{
+	char *dir = fixture_rules(NULL, 0);
+	char *sub = NULL, *buf = NULL, *big;
+	size_t len = 0;
+	FILE *mem, *fp;
+	struct sw_diag *d;
+	struct sw_rules *rs;
+
+	sub = sw_xasprintf("%s/x.yaml", dir);
+	cr_assert_eq(mkdir(sub, 0700), 0);
+	mem = open_memstream(&buf, &len);
+	d = sw_diag_new(mem, 10);
+	rs = sw_rules_load(dir, d);
+	fclose(mem);
+	cr_expect_null(rs);
+	cr_expect(strstr(buf, "x.yaml: error: not a regular file") != NULL, "%s", buf);
+	free(buf);
+	sw_diag_free(d);
+	rmdir(sub);
+	fp = fopen(sub, "w");
+	cr_assert_not_null(fp);
+	big = calloc(1, 4096);
+	memset(big, '#', 4095);
+	for (int i = 0; i < 300; i++)
+		fprintf(fp, "%s\n", big);
+	fclose(fp);
+	free(big);
+	buf = NULL;
+	mem = open_memstream(&buf, &len);
+	d = sw_diag_new(mem, 10);
+	rs = sw_rules_load(dir, d);
+	fclose(mem);
+	cr_expect_null(rs);
+	cr_expect(strstr(buf, "1228800 bytes; a rule file may have at most 1048576") != NULL, "%s", buf);
+	free(buf);
+	sw_diag_free(d);
+	free(sub);
+	fixture_cleanup(dir);
+}
+
+/* D10 (issue 13): `rules test` plants an address in every example's user
+ * name; a rule that takes the address from a tail one sshd version does not
+ * write (the legacy "Too many authentication failures for USER") fails. */
+Test(rules, selftest_plants_an_address_in_user_names)
+{
+	struct fixture_file fs[] = {
+		{ "legacy.yaml", "id: legacy\nmeaning: close\npriority: 0\nlevel: INFO\n"
+		  "patterns: ['^Too many for (?<user>.*) from (?<ip>[0-9.]+) port (?<port>\\d+) ssh2$',"
+		  " '^Too many for (?<user>.*)$']\n"
+		  "examples: [{line: 'Too many for root', captures: {user: root}}]\n" },
+	};
+	struct fixture_file good = { "legacy.yaml",
+		  "id: legacy\nmeaning: close\npriority: 0\nlevel: INFO\n"
+		  "patterns: ['^Too many for (?<user>.*) from (?<claimed_ip>[0-9.]+) port (?<claimed_port>\\d+) ssh2$',"
+		  " '^Too many for (?<user>.*)$']\n"
+		  "examples: [{line: 'Too many for root', captures: {user: root}}]\n" };
+	char *dir = fixture_rules(fs, 1);
+	struct sw_diag *d = sw_diag_new(stderr, 10);
+	struct sw_rules *rs = sw_rules_load(dir, d);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	unsigned checked = 0, fails;
+
+	cr_assert_not_null(rs);
+	fails = sw_rules_selftest(rs, mem, &checked);
+	fclose(mem);
+	cr_expect_eq(fails, 1, "%u failures: %s", fails, buf);
+	cr_expect(strstr(buf, "a user name ending in ' from 6.6.6.6 port 6666 ssh2' sets the address") != NULL, "%s", buf);
+	free(buf);
+	sw_rules_free(rs);
+	fixture_cleanup(dir);
+
+	dir = fixture_rules(&good, 1);
+	rs = sw_rules_load(dir, d);
+	cr_assert_not_null(rs);
+	cr_expect_eq(sw_rules_selftest(rs, stderr, &checked), 0);
+	sw_rules_free(rs);
+	sw_diag_free(d);
+	fixture_cleanup(dir);
 }
 
 static struct sw_rules *
@@ -147,6 +300,43 @@ Test(match, pcre2_limits_stop_catastrophic_patterns)
 	msg[sizeof(msg) - 1] = '\0';
 	cr_expect_eq(match_msg(m, msg, &ev, &rec), SW_ERR_MATCHLIMIT);
 	cr_expect_eq(sw_match_stats(m)->limit_hits, 1);
+	sw_matcher_free(m);
+	sw_rules_free(rs);
+	sw_diag_free(d);
+	fixture_cleanup(dir);
+}
+
+/* D8 (issue 13): the summary counts lines a limit stopped, not patterns.
+ * Two catastrophic patterns stop one line: two PCRE2 calls, one line; a
+ * line that another rule matches after a limit is not counted. */
+Test(match, limit_counter_counts_lines_not_patterns)
+{
+	struct fixture_file fs[] = {
+		{ "evil.yaml", "id: evil\nmeaning: info\npriority: 0\nlevel: INFO\n"
+		  "patterns: ['^(a+)+$', '^(aa|a)+$']\nexamples: ['aa']\n" },
+		{ "plain.yaml", "id: plain\nmeaning: info\npriority: 0\nlevel: INFO\n"
+		  "patterns: ['^a+d$']\nexamples: ['ad']\n" },
+	};
+	char *dir = fixture_rules(fs, 2);
+	struct sw_diag *d = sw_diag_new(stderr, 10);
+	struct sw_rules *rs = sw_rules_load(dir, d);
+	struct sw_match_limits lim = { 10000, 100, 1024 };
+	struct sw_matcher *m;
+	struct sw_event ev;
+	struct sw_record rec;
+	char msg[41];
+
+	cr_assert_not_null(rs);
+	m = sw_matcher_new(rs, &lim);
+	memset(msg, 'a', sizeof(msg) - 1);
+	msg[sizeof(msg) - 2] = 'b';
+	msg[sizeof(msg) - 1] = '\0';
+	cr_expect_eq(match_msg(m, msg, &ev, &rec), SW_ERR_MATCHLIMIT);
+	cr_expect_eq(sw_match_stats(m)->limit_hits, 2);
+	cr_expect_eq(sw_match_stats(m)->limit_lines, 1);
+	msg[sizeof(msg) - 2] = 'd';
+	cr_expect_eq(match_msg(m, msg, &ev, &rec), SW_OK);
+	cr_expect_eq(sw_match_stats(m)->limit_lines, 1);
 	sw_matcher_free(m);
 	sw_rules_free(rs);
 	sw_diag_free(d);
