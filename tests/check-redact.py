@@ -61,11 +61,14 @@ for name in os.listdir(libdir):
 
 IP4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)")
 IP6 = re.compile(r"(?<![\w:.])[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")
-FP = re.compile(r"(?:SHA256|MD5):([A-Za-z0-9+/=:]{16,})")
+FP = re.compile(r"(?:SHA256|MD5):([A-Za-z0-9+/=:]{16,})|"
+                r"(?<![\w:])((?:[0-9a-f]{2}:){15}[0-9a-f]{2})(?![\w:])")
 HOME = re.compile(r"/(?:home|Users)/([^/\s'\":,;()\[\]<>`|&*?]+)")
 CERT = re.compile(r'certificate ID "([^"]*)"')
 AT = re.compile(r"[\w.-]+@([A-Za-z0-9][\w.-]*[A-Za-z0-9])")
-RHOST = re.compile(r"(?:getaddrinfo for (\S+) \[|maps to (\S+?),)")
+RHOST = re.compile(r"(?:getaddrinfo for (\S+) \[|maps to (\S+?),|"
+                   r'client host "([^"]+)")')
+CUSER = re.compile(r'client user "([^"]+)"')
 
 
 def values_of(doc):
@@ -94,8 +97,10 @@ def values_of(doc):
                 except ValueError:
                     pass
             for m in FP.findall(t):
-                vals.add(("fp", m.rstrip(":")))
+                vals.add(("fp", (m[0] or m[1]).rstrip(":")))
             for m in HOME.findall(t):
+                vals.add(("user", m))
+            for m in CUSER.findall(t):
                 vals.add(("user", m))
             for m in CERT.findall(t):
                 if m:

@@ -324,12 +324,14 @@ sw_rrender(struct sw_buf *out, int kind, uint32_t num, struct sw_span orig)
 		/* Keep the hash name ("SHA256:"), which says what kind of key. */
 		const char *colon = orig.p ? memchr(orig.p, ':', orig.len) : NULL;
 		size_t i, n = colon ? (size_t)(colon - orig.p) : 0;
-		int ok = n > 0 && n <= 10;
+		int ok = n > 0 && n <= 10 && orig.p[0] >= 'A' && orig.p[0] <= 'Z';
 		for (i = 0; ok && i < n; i++)
 			ok = (orig.p[i] >= 'A' && orig.p[i] <= 'Z') ||
 			    (orig.p[i] >= '0' && orig.p[i] <= '9');
 		if (ok)
 			sw_buf_add(out, orig.p, n);
+		else if (n == 2)
+			sw_buf_adds(out, "MD5");	/* legacy hex pairs */
 		else
 			sw_buf_adds(out, "SHA256");
 		if (num == 0)
@@ -526,6 +528,27 @@ sw_rscan_fp(const char *p, size_t i, size_t to)
 	return 0;
 }
 
+/* A legacy MD5 fingerprint, 16 hex pairs with colons, at p[i..to), or 0. */
+static size_t
+sw_rscan_hexfp(const char *p, size_t i, size_t to)
+{
+	size_t k, j = i;
+
+	if (i > 0 && (sw_rword((unsigned char)p[i - 1]) || p[i - 1] == ':'))
+		return 0;
+	for (k = 0; k < 16; k++) {
+		if (k > 0 && (j >= to || p[j++] != ':'))
+			return 0;
+		if (j + 2 > to || !sw_rhex((unsigned char)p[j]) ||
+		    !sw_rhex((unsigned char)p[j + 1]))
+			return 0;
+		j += 2;
+	}
+	if (j < to && (sw_rword((unsigned char)p[j]) || p[j] == ':'))
+		return 0;
+	return j - i;
+}
+
 static const char *const sw_home_prefixes[] = {
 	"/home/", "/Users/", "/var/home/", "/usr/home/", "/export/home/",
 };
@@ -548,6 +571,37 @@ sw_rscan_home(const char *p, size_t i, size_t to, size_t *plen)
 			*plen = n;
 			return j - i - n;
 		}
+	}
+	return 0;
+}
+
+/*
+ * sshd phrases that quote a name no rule captures on its own: hostbased
+ * authentication's client user and host. The prefix length in *plen, the
+ * kind in *kind; the name ends at the closing quote. 0 if none.
+ */
+static size_t
+sw_rscan_phrase(const char *p, size_t i, size_t to, size_t *plen, int *kind)
+{
+	static const struct { const char *prefix; int kind; } ph[] = {
+		{ "client user \"", SW_RK_USER },
+		{ "client host \"", SW_RK_ADDR },
+	};
+	size_t k, n, j;
+
+	if (p[i] != 'c')
+		return 0;
+	for (k = 0; k < sizeof(ph) / sizeof(ph[0]); k++) {
+		n = strlen(ph[k].prefix);
+		if (to - i <= n || memcmp(p + i, ph[k].prefix, n) != 0)
+			continue;
+		for (j = i + n; j < to && p[j] != '"'; j++)
+			;
+		if (j == i + n)
+			return 0;
+		*plen = n;
+		*kind = ph[k].kind;
+		return j - i;
 	}
 	return 0;
 }
@@ -607,16 +661,19 @@ sw_rmark(uint32_t *newpos, size_t from, size_t to, size_t at)
 
 /*
  * Appends p[from..to) redacted. `skip[k]` set: learned value k is not
- * looked for (it is a capture of this line, replaced by position).
+ * looked for where incap[i] is 0, the rule's literal text (k is a capture
+ * of this line, replaced by position); inside other captures (a reason, a
+ * method_info) it is.
  * `global`: also replace any word already known as a user or host name.
  * newpos[j] (if given) receives the output offset of input byte j.
  */
 static void
 sw_rscan(struct sw_redact *rd, struct sw_buf *out, const char *p, size_t len,
     size_t from, size_t to, uint32_t *newpos, const unsigned char *skip,
-    int global)
+    const unsigned char *incap, int global)
 {
 	size_t i = from, k, n, plen;
+	int kind;
 
 	while (i < to) {
 		size_t at = out->len;
@@ -640,7 +697,8 @@ sw_rscan(struct sw_redact *rd, struct sw_buf *out, const char *p, size_t len,
 			continue;
 		}
 		for (k = 0; k < rd->nvals; k++) {
-			if ((skip == NULL || !skip[k]) &&
+			if ((skip == NULL || !skip[k] ||
+			    (incap != NULL && incap[i])) &&
 			    sw_rvalue_at(p, i, to, &rd->vals[k])) {
 				best = &rd->vals[k];	/* longest first */
 				break;
@@ -671,7 +729,16 @@ sw_rscan(struct sw_redact *rd, struct sw_buf *out, const char *p, size_t len,
 			}
 			continue;
 		}
-		if ((n = sw_rscan_at(p, i, to, &plen)) > 0) {
+		if ((n = sw_rscan_phrase(p, i, to, &plen, &kind)) > 0) {
+			/* sshd's own words before a quoted name. */
+			sw_buf_add(out, p + i, plen);
+			if (kind == SW_RK_ADDR)
+				sw_rpseudo_addr(rd, out, sw_span_make(p + i + plen,
+				    n - plen));
+			else
+				sw_rpseudo(rd, out, kind, sw_span_make(p + i + plen,
+				    n - plen));
+		} else if ((n = sw_rscan_at(p, i, to, &plen)) > 0) {
 			/* name@host (a key comment, a mail address). */
 			sw_rpseudo(rd, out, SW_RK_USER, sw_span_make(p + i, plen));
 			sw_buf_addc(out, '@');
@@ -680,6 +747,9 @@ sw_rscan(struct sw_redact *rd, struct sw_buf *out, const char *p, size_t len,
 		} else if (sw_rdigit((unsigned char)p[i]) &&
 		    (n = sw_rscan_ip4(p, i, to)) > 0) {
 			sw_rpseudo(rd, out, SW_RK_IP4, sw_span_make(p + i, n));
+		} else if (sw_rhex((unsigned char)p[i]) &&
+		    (n = sw_rscan_hexfp(p, i, to)) > 0) {
+			sw_rpseudo(rd, out, SW_RK_FP, sw_span_make(p + i, n));
 		} else if ((sw_rhex((unsigned char)p[i]) || p[i] == ':') &&
 		    (n = sw_rscan_ip6(p, i, to)) > 0) {
 			sw_rpseudo(rd, out, SW_RK_IP6, sw_span_make(p + i, n));
@@ -689,7 +759,7 @@ sw_rscan(struct sw_redact *rd, struct sw_buf *out, const char *p, size_t len,
 		} else if (global && sw_rword((unsigned char)p[i]) &&
 		    (i == 0 || !sw_rword((unsigned char)p[i - 1]))) {
 			uint32_t num = UINT32_MAX;
-			int kind = SW_RK_USER;
+			int gkind = SW_RK_USER;
 			for (n = 0; i + n < to && (sw_rword((unsigned char)p[i + n]) ||
 			    p[i + n] == '-' || p[i + n] == '.'); n++)
 				;
@@ -697,12 +767,12 @@ sw_rscan(struct sw_redact *rd, struct sw_buf *out, const char *p, size_t len,
 				n--;
 			num = sw_rnum(rd, SW_RK_USER, sw_span_make(p + i, n), 0);
 			if (num == UINT32_MAX) {
-				kind = SW_RK_HOST;
+				gkind = SW_RK_HOST;
 				num = sw_rnum(rd, SW_RK_HOST,
 				    sw_span_make(p + i, n), 0);
 			}
 			if (num != UINT32_MAX)
-				sw_rrender(out, kind, num, sw_span_make(NULL, 0));
+				sw_rrender(out, gkind, num, sw_span_make(NULL, 0));
 			else
 				sw_buf_add(out, p + i, n);
 		} else {
@@ -719,7 +789,7 @@ void
 sw_redact_text(struct sw_redact *rd, struct sw_buf *out, struct sw_span s)
 {
 	if (s.p != NULL)
-		sw_rscan(rd, out, s.p, s.len, 0, s.len, NULL, NULL, 0);
+		sw_rscan(rd, out, s.p, s.len, 0, s.len, NULL, NULL, NULL, 0);
 }
 
 /* Learning a finding's values. */
@@ -783,6 +853,7 @@ sw_redact_evidence(struct sw_redact *rd, const struct sw_evidence *e,
 	struct sw_rcap caps[SW_EVIDENCE_MAX_NAMED];
 	unsigned char skip[SW_REDACT_MAX_VALUES];
 	uint32_t *newpos = sw_xcalloc(e->text_len + 1, sizeof(*newpos));
+	unsigned char *incap = sw_xcalloc(e->text_len + 1, 1);
 	size_t ncaps = 0, i, k, pos = 0, end = 0;
 	struct sw_buf b;
 
@@ -790,6 +861,9 @@ sw_redact_evidence(struct sw_redact *rd, const struct sw_evidence *e,
 	memset(skip, 0, sizeof(skip));
 	for (i = 0; i < e->nnamed; i++) {
 		int kind = sw_rcapture_kind(e->named[i].name);
+		if (e->named[i].set &&
+		    (size_t)e->named[i].off + e->named[i].len <= e->text_len)
+			memset(incap + e->named[i].off, 1, e->named[i].len);
 		if (kind < 0 || !e->named[i].set || e->named[i].len == 0 ||
 		    (size_t)e->named[i].off + e->named[i].len > e->text_len)
 			continue;
@@ -813,7 +887,7 @@ sw_redact_evidence(struct sw_redact *rd, const struct sw_evidence *e,
 		if (caps[i].off < end)
 			continue;	/* nested in or overlapping the last one */
 		sw_rscan(rd, &b, e->text, e->text_len, pos, caps[i].off, newpos,
-		    skip, 0);
+		    skip, incap, 0);
 		sw_rmark(newpos, caps[i].off, caps[i].off + caps[i].len, b.len);
 		if (caps[i].kind == SW_RK_ADDR)
 			sw_rpseudo_addr(rd, &b, v);
@@ -821,7 +895,8 @@ sw_redact_evidence(struct sw_redact *rd, const struct sw_evidence *e,
 			sw_rpseudo(rd, &b, caps[i].kind, v);
 		pos = end = caps[i].off + caps[i].len;
 	}
-	sw_rscan(rd, &b, e->text, e->text_len, pos, e->text_len, newpos, skip, 0);
+	sw_rscan(rd, &b, e->text, e->text_len, pos, e->text_len, newpos, skip,
+	    incap, 0);
 	newpos[e->text_len] = (uint32_t)b.len;
 	for (i = 0; i < e->nnamed; i++) {
 		uint32_t off = e->named[i].off, len = e->named[i].len;
@@ -838,6 +913,7 @@ sw_redact_evidence(struct sw_redact *rd, const struct sw_evidence *e,
 		re->origin = sw_rkeep(rd, &b);
 	}
 	free(newpos);
+	free(incap);
 }
 
 static char *
@@ -923,7 +999,7 @@ sw_rsummary_str(struct sw_redact *rd, const char *s)
 	if (s == NULL)
 		return NULL;
 	sw_buf_init(&b, 0);
-	sw_rscan(rd, &b, s, strlen(s), 0, strlen(s), NULL, NULL, 1);
+	sw_rscan(rd, &b, s, strlen(s), 0, strlen(s), NULL, NULL, NULL, 1);
 	return sw_rkeep(rd, &b);
 }
 

@@ -32,6 +32,10 @@ static const struct {
 	{ "/home/alice/.ssh/authorized_keys:3", "/home/user-1/.ssh/authorized_keys:3" },
 	{ "/root/.ssh/authorized_keys", "/root/.ssh/authorized_keys" },
 	{ "key (alice@laptop.example, x)", "key (user-1@host-1, x)" },
+	{ "RSA 8c:e3:aa:0f:64:51:02:f7:14:79:89:3f:65:84:7c:30, client user "
+	  "\"dan\", client host \"box.lan\"",
+	  "RSA MD5:redacted-1, client user \"user-1\", client host "
+	  "\"host-1\"" },
 	/* Not addresses: times, versions, a dotted quad inside a word. */
 	{ "Nov 25 01:53:20 at 12:34:56", "Nov 25 01:53:20 at 12:34:56" },
 	{ "OpenSSH_9.2p1 Debian-2+deb12u3", "OpenSSH_9.2p1 Debian-2+deb12u3" },
