@@ -1,55 +1,99 @@
 #!/usr/bin/env bash
-# Speed and memory of sshwhy against named peers on the same files:
-#   fail2ban-regex with fail2ban's own sshd filter (Python, regex per line),
-#   sshguard's sshg-parser (C, flex/bison grammar; its attack parser only),
-#   wc -l (a floor: reading the file once).
-# usage: bench/run.sh [LINES]   (root; installs fail2ban, sshguard, hyperfine
-#        without starting their services; results in bench/results.md)
+# One command: builds the inputs and prints one table of sshwhy and its
+# peers on them, all in this run (issue 9; docs/performance.md):
+#   sshg-parser      sshguard's attack parser (C, flex/bison; per line)
+#   fail2ban-regex   fail2ban's sshd filter (Python, regexes per line)
+#   logwatch         --service sshd (Perl, the daily report)
+#   grep -c sshd     a floor: reading the text once
+#   zcat, zstd -dc   a floor for compressed input: decompressing alone
+# Wall and CPU seconds (user + system) and peak RSS come from GNU time.
+#
+# usage: bench/run.sh [LINES]    (default 5000000; root: installs sshguard,
+#        fail2ban, logwatch and time with apt, starting no service)
+# Inputs go to $SSHWHY_BENCH_DIR (default /tmp/sshwhy-bench) and are reused
+# while they exist: delete the directory after changing bench/gen-input.py.
 set -eu
 cd "$(dirname "$0")/.."
-lines=${1:-1000000}
-# Inputs are regenerated when the generator changes: delete $work to force it.
-work=/tmp/sshwhy-bench
+lines=${1:-5000000}
+work=${SSHWHY_BENCH_DIR:-/tmp/sshwhy-bench}
 mkdir -p "$work"
+
 need=()
-for p in fail2ban sshguard hyperfine time; do
+for p in fail2ban sshguard logwatch time zstd; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then
-  # Install the peers as programs only: no service may start.
+  # Programs only: no service may start (policy-rc.d), and an existing
+  # policy-rc.d is put back as it was.
   saved=""
-  [ -e /usr/sbin/policy-rc.d ] && saved=$(mktemp) && cp -p /usr/sbin/policy-rc.d "$saved"
+  if [ -e /usr/sbin/policy-rc.d ]; then saved=$(mktemp); cp -p /usr/sbin/policy-rc.d "$saved"; fi
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   if [ -n "$saved" ]; then mv "$saved" /usr/sbin/policy-rc.d; else rm -f /usr/sbin/policy-rc.d; fi
 fi
-[ -x build/sshwhy ] || { cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null; cmake --build build -j"$(nproc)" >/dev/null; }
-in=$work/auth-$lines.log
-[ -f "$in" ] || python3 bench/gen-input.py "$lines" "$in"
-in4=$work/auth-$((lines * 4)).log
-[ -f "$in4" ] || python3 bench/gen-input.py $((lines * 4)) "$in4"
-parser=$(ls /usr/libexec/sshguard/sshg-parser 2>/dev/null || echo /usr/lib/x86_64-linux-gnu/sshg-parser)
-export TZ=UTC
-sshwhy="build/sshwhy --rules rules --year 2026 --format ndjson"
-hyperfine -i --warmup 1 --runs 5 --export-markdown "$work/speed.md" \
-  -n sshwhy "$sshwhy $in > /dev/null" \
-  -n fail2ban-regex "fail2ban-regex $in /etc/fail2ban/filter.d/sshd.conf > /dev/null" \
-  -n sshg-parser "$parser < $in > /dev/null" \
-  -n 'wc -l' "wc -l < $in"
-rss() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1; }
-m1=$(rss build/sshwhy --rules rules --year 2026 --format ndjson "$in")
-m4=$(rss build/sshwhy --rules rules --year 2026 --format ndjson "$in4")
-f1=$(build/sshwhy --rules rules --year 2026 --format ndjson "$in" | wc -l)
+[ -x build/sshwhy ] || { cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null; cmake --build build -j"$(nproc)" >/dev/null; }
+parser=$(ls /usr/libexec/sshguard/sshg-parser /usr/lib/x86_64-linux-gnu/sshg-parser 2>/dev/null | head -n 1)
+
+# Inputs.
+plain=$work/auth-$lines.log
+[ -f "$plain" ] || python3 bench/gen-input.py "$lines" "$plain"
+[ -f "$plain.gz" ] || gzip -6 -c "$plain" > "$plain.gz"
+[ -f "$plain.zst" ] || zstd -q -3 -c "$plain" > "$plain.zst"
+jlines=$(( lines < 1000000 ? lines : 1000000 ))
+export_in=$work/export-$jlines.txt
+[ -f "$export_in" ] || python3 bench/gen-input.py --export "$jlines" "$export_in"
+repeat=$work/repeat-200.log
+[ -f "$repeat" ] || python3 tests/stress/gen.py repeat 200 > "$repeat"
+mkdir -p "$work/logwatch"
+ln -sf "$plain" "$work/logwatch/auth.log"
+
+export TZ=UTC LC_ALL=C
+sshwhy="build/sshwhy --rules rules --year 2026"
+table=$work/table.tsv
+: > "$table"
+# run NAME INPUT_LABEL COMMAND...: stdout to /dev/null, one row.
+run() {
+  local name=$1 label=$2; shift 2
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time.out" "$@" > /dev/null 2> "$work/stderr.out" || true
+  read -r wall user sys rss < <(tail -n 1 "$work/time.out")
+  printf '%s\t%s\t%s\t%.2f\t%.1f\n' "$name" "$label" "$wall" "$(echo "$user + $sys" | bc)" \
+    "$(echo "scale=1; $rss / 1024" | bc)" >> "$table"
+  printf '%-28s %-22s wall %7s s\n' "$name" "$label" "$wall" >&2
+}
+P=$(basename "$plain")
+run "sshwhy" "$P" $sshwhy "$plain"
+run "sshwhy --format ndjson" "$P" $sshwhy --format ndjson "$plain"
+run "sshg-parser" "$P" sh -c "exec $parser < '$plain'"
+run "fail2ban-regex sshd" "$P" fail2ban-regex "$plain" /etc/fail2ban/filter.d/sshd.conf
+run "logwatch --service sshd" "$P" logwatch --service sshd --range All --detail High \
+  --logdir "$work/logwatch" --output stdout
+run "grep -c sshd" "$P" grep -c sshd "$plain"
+run "zcat" "$P.gz" zcat "$plain.gz"
+run "sshwhy" "$P.gz" $sshwhy "$plain.gz"
+run "zstd -dc" "$P.zst" zstd -dc "$plain.zst"
+run "sshwhy" "$P.zst" $sshwhy "$plain.zst"
+run "sshwhy" "$(basename "$export_in") (export)" $sshwhy "$export_in"
+run "sshwhy" "repeat-200.log" $sshwhy "$repeat"
+
+# The table, with ratios against sshwhy's own row on the same input.
+row() { awk -F'\t' -v n="$1" -v i="$2" '$1 == n && $2 == i { print $'"$3"' }' "$table"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "n/a" }'; }
 {
-  echo "# Benchmark ($(date -u +%Y-%m-%d), $(nproc) cores, $lines lines, $(du -h "$in" | cut -f1))"
+  echo "## Benchmark: $lines lines ($(du -h "$plain" | cut -f1)), $(nproc) cores, $(date -u +%Y-%m-%d)"
   echo
-  echo "Input: \`bench/gen-input.py $lines\` (the lab's real lines, repeated with shifted pids and clock)."
-  echo "sshwhy reported $f1 failed logins."
+  echo "Command: \`bench/run.sh $lines\`. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
-  cat "$work/speed.md"
+  echo "| program | input | wall s | CPU s | peak RSS MiB |"
+  echo "|---|---|---:|---:|---:|"
+  awk -F'\t' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$table"
   echo
-  echo "| sshwhy peak RSS | $lines lines | $((lines * 4)) lines |"
+  sw=$(row sshwhy "$P" 4); sww=$(row sshwhy "$P" 3)
+  echo "| ratio | wall | CPU |"
   echo "|---|---:|---:|"
-  echo "| KiB | $m1 | $m4 |"
+  echo "| sshg-parser / sshwhy (goal >= 10) | $(ratio "$(row sshg-parser "$P" 3)" "$sww") | $(ratio "$(row sshg-parser "$P" 4)" "$sw") |"
+  echo "| fail2ban-regex / sshwhy | $(ratio "$(row 'fail2ban-regex sshd' "$P" 3)" "$sww") | $(ratio "$(row 'fail2ban-regex sshd' "$P" 4)" "$sw") |"
+  echo "| logwatch / sshwhy | $(ratio "$(row 'logwatch --service sshd' "$P" 3)" "$sww") | $(ratio "$(row 'logwatch --service sshd' "$P" 4)" "$sw") |"
+  echo "| sshwhy .gz / zcat (goal <= 1.3) | $(ratio "$(row sshwhy "$P.gz" 3)" "$(row zcat "$P.gz" 3)") | $(ratio "$(row sshwhy "$P.gz" 4)" "$(row zcat "$P.gz" 4)") |"
+  echo "| sshwhy .zst / zstd -dc (goal <= 1.3) | $(ratio "$(row sshwhy "$P.zst" 3)" "$(row 'zstd -dc' "$P.zst" 3)") | $(ratio "$(row sshwhy "$P.zst" 4)" "$(row 'zstd -dc' "$P.zst" 4)") |"
 } > bench/results.md
 cat bench/results.md

@@ -125,10 +125,12 @@ def check_text(sp, fmt, text, where):
 
 def golden_format(args):
     for i, a in enumerate(args):
-        if a == "--format" and i + 1 < len(args):
+        if a in ("--format", "-f") and i + 1 < len(args):
             return args[i + 1]
         if a.startswith("--format="):
             return a.split("=", 1)[1]
+        if a.startswith("-f") and len(a) > 2 and not a.startswith("--"):
+            return a[2:]
     return None
 
 

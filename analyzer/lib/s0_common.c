@@ -226,12 +226,6 @@ sw_buf_reserve(struct sw_buf *b, size_t n)
 }
 
 void
-sw_buf_addc(struct sw_buf *b, char c)
-{
-	sw_buf_add(b, &c, 1);
-}
-
-void
 sw_buf_adds(struct sw_buf *b, const char *s)
 {
 	sw_buf_add(b, s, strlen(s));
@@ -680,4 +674,113 @@ sw_escape_json(struct sw_buf *out, struct sw_span s)
 			i += n;
 		}
 	}
+}
+
+/* Hash table. */
+
+uint64_t
+sw_hash_mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+uint64_t
+sw_hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ s[i]) * 1099511628211ULL;
+	return sw_hash_mix(h);
+}
+
+void
+sw_htab_init(struct sw_htab *t)
+{
+	t->s = NULL;
+	t->cap = 0;
+	t->n = 0;
+}
+
+void
+sw_htab_free(struct sw_htab *t)
+{
+	free(t->s);
+	sw_htab_init(t);
+}
+
+void *
+sw_htab_find(const struct sw_htab *t, uint64_t hash,
+    int (*eq)(const void *item, const void *key), const void *key)
+{
+	size_t mask, i;
+
+	if (t->cap == 0)
+		return NULL;
+	mask = t->cap - 1;
+	for (i = (size_t)hash & mask; t->s[i].item != NULL; i = (i + 1) & mask)
+		if (t->s[i].hash == hash && eq(t->s[i].item, key))
+			return t->s[i].item;
+	return NULL;
+}
+
+static void
+sw_htab_place(struct sw_hslot *s, size_t mask, uint64_t hash, void *item)
+{
+	size_t i;
+
+	for (i = (size_t)hash & mask; s[i].item != NULL; i = (i + 1) & mask)
+		;
+	s[i].hash = hash;
+	s[i].item = item;
+}
+
+void
+sw_htab_put(struct sw_htab *t, uint64_t hash, void *item)
+{
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64, i;
+		struct sw_hslot *s = sw_xcalloc(cap, sizeof(*s));
+
+		for (i = 0; i < t->cap; i++)
+			if (t->s[i].item != NULL)
+				sw_htab_place(s, cap - 1, t->s[i].hash,
+				    t->s[i].item);
+		free(t->s);
+		t->s = s;
+		t->cap = cap;
+	}
+	sw_htab_place(t->s, t->cap - 1, hash, item);
+	t->n++;
+}
+
+int
+sw_htab_del(struct sw_htab *t, uint64_t hash, const void *item)
+{
+	size_t mask, i, j, home;
+
+	if (t->cap == 0)
+		return 0;
+	mask = t->cap - 1;
+	for (i = (size_t)hash & mask; t->s[i].item != item; i = (i + 1) & mask)
+		if (t->s[i].item == NULL)
+			return 0;
+	/* Backward shift: move later members of the run into the hole. */
+	for (j = (i + 1) & mask; t->s[j].item != NULL; j = (j + 1) & mask) {
+		home = (size_t)t->s[j].hash & mask;
+		/* Movable when its home is not in (i, j], cyclically. */
+		if ((i <= j) ? (home <= i || home > j) : (home <= i && home > j)) {
+			t->s[i] = t->s[j];
+			i = j;
+		}
+	}
+	t->s[i].item = NULL;
+	t->s[i].hash = 0;
+	t->n--;
+	return 1;
 }

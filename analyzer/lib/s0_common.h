@@ -84,7 +84,17 @@ void sw_buf_init(struct sw_buf *b, size_t max);
 void sw_buf_free(struct sw_buf *b);
 void sw_buf_reset(struct sw_buf *b);
 void sw_buf_add(struct sw_buf *b, const void *p, size_t n);
-void sw_buf_addc(struct sw_buf *b, char c);
+/* One byte; inline while there is room (reports add text byte by byte). */
+static inline void
+sw_buf_addc(struct sw_buf *b, char c)
+{
+	if (b->len + 1 < b->cap && b->len < b->max) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+		return;
+	}
+	sw_buf_add(b, &c, 1);
+}
 /* Room for n more bytes without growing (b->p + b->len); -1 past max. */
 int sw_buf_reserve(struct sw_buf *b, size_t n);
 void sw_buf_adds(struct sw_buf *b, const char *s);
@@ -125,6 +135,37 @@ unsigned long sw_diag_count(const struct sw_diag *d, enum sw_diag_kind kind);
 int sw_diag_partial(const struct sw_diag *d);
 /* The last message text, for tests; borrowed until the next call. */
 const char *sw_diag_last(const struct sw_diag *d);
+
+/*
+ * One small hash table for the whole library (connections, noise history,
+ * shapes): open addressing with linear probing over (hash, item) pairs,
+ * grown by doubling at half load; deletion shifts the run back, so there
+ * are no tombstones. Items are the caller's; the table never frees them.
+ * Callers bound the number of items (each table has its own ceiling).
+ */
+struct sw_hslot {
+	uint64_t hash;
+	void *item;		/* NULL: empty */
+};
+
+struct sw_htab {
+	struct sw_hslot *s;
+	size_t cap;		/* a power of two, or 0 before the first put */
+	size_t n;
+};
+
+/* FNV-1a over bytes, then mixed so the low bits are usable. */
+uint64_t sw_hash_bytes(const void *p, size_t n);
+uint64_t sw_hash_mix(uint64_t h);
+
+void sw_htab_init(struct sw_htab *t);
+void sw_htab_free(struct sw_htab *t);
+/* The first item with this hash for which eq(item, key) is true, or NULL. */
+void *sw_htab_find(const struct sw_htab *t, uint64_t hash,
+    int (*eq)(const void *item, const void *key), const void *key);
+void sw_htab_put(struct sw_htab *t, uint64_t hash, void *item);
+/* Removes this very item (compared by address); 1 if it was there. */
+int sw_htab_del(struct sw_htab *t, uint64_t hash, const void *item);
 
 /*
  * Proleptic Gregorian calendar arithmetic (H. Hinnant's algorithms), so

@@ -1,7 +1,10 @@
 /*
- * s3_match.c: runs the compiled patterns over messages. Patterns that start
- * with a literal ("^Failed ") are filed under their first byte, so a line
- * is tried only against the patterns that can match it; each list keeps
+ * s3_match.c: runs the compiled patterns over messages. Dispatch before
+ * regex: a message's key is its first token once "error: ", "fatal: " or
+ * "debug1: " is stripped ("Failed", "PAM:"), and each key has the list of
+ * patterns that can match it (those whose literal start gives that key,
+ * plus the few without one), so a line no rule knows costs a hash lookup
+ * and a line a rule knows costs about one pcre2_match. Each list keeps
  * rule order so the result is deterministic. Every pcre2_match runs with
  * the match, depth and heap limits of the match context.
  */
@@ -16,11 +19,136 @@ struct sw_matcher {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit_stack;
 	pcre2_match_data *md;
-	/* For each first byte: the patterns to try, in rule order. */
-	const struct sw_pattern **bucket[256];
-	size_t nbucket[256];
+	struct sw_htab keys;		/* struct sw_dlist by (strip, token) */
+	struct sw_dlist *lists;
+	size_t nlists;
+	const struct sw_pattern **rest;	/* unkeyed patterns, rule order */
+	size_t nrest;
 	struct sw_match_stats stats;
 };
+
+/* The patterns to try for one key, in rule order. */
+struct sw_dlist {
+	int strip;
+	struct sw_span token;		/* into a pattern's token */
+	const struct sw_pattern **v;
+	size_t n;
+};
+
+struct sw_dkey {
+	int strip;
+	struct sw_span token;
+};
+
+static uint64_t
+sw_dkey_hash(int strip, struct sw_span token)
+{
+	return sw_hash_bytes(token.p, token.len) ^ (uint64_t)strip;
+}
+
+static int
+sw_dkey_eq(const void *item, const void *key)
+{
+	const struct sw_dlist *l = item;
+	const struct sw_dkey *k = key;
+
+	return l->strip == k->strip && sw_span_eq(l->token, k->token);
+}
+
+/* The message's key: strip class and first token, after [preauth] is off. */
+static struct sw_dkey
+sw_message_key(struct sw_span msg)
+{
+	struct sw_dkey k = { SW_STRIP_NONE, msg };
+	const char *sp;
+	int s;
+
+	for (s = 1; s < SW_STRIP_N; s++) {
+		size_t len = strlen(sw_strip_text[s]);
+		if (msg.len >= len && memcmp(msg.p, sw_strip_text[s], len) == 0) {
+			k.strip = s;
+			k.token = sw_span_make(msg.p + len, msg.len - len);
+			break;
+		}
+	}
+	if ((sp = memchr(k.token.p, ' ', k.token.len)) != NULL)
+		k.token.len = (size_t)(sp - k.token.p);
+	return k;
+}
+
+/* Whether pattern pt can match a message with key k. */
+static int
+sw_pattern_fits(const struct sw_pattern *pt, int strip, struct sw_span token)
+{
+	size_t i;
+
+	if (pt->nkeys == 0)
+		return 1;
+	if (!(pt->strip == strip || (pt->strip_opt && strip == SW_STRIP_NONE)))
+		return 0;
+	for (i = 0; i < pt->nkeys; i++)
+		if (sw_span_eq_str(token, pt->keys[i]) &&
+		    strlen(pt->keys[i]) == token.len)
+			return 1;
+	return 0;
+}
+
+static void
+sw_dispatch_add_key(struct sw_matcher *m, int strip, const char *token,
+    size_t len)
+{
+	struct sw_dkey k = { strip, { token, len } };
+
+	if (sw_htab_find(&m->keys, sw_dkey_hash(strip, k.token), sw_dkey_eq,
+	    &k) != NULL)
+		return;
+	/* lists is final before the table points into it: two passes. */
+	m->lists[m->nlists].strip = strip;
+	m->lists[m->nlists].token = k.token;
+	m->nlists++;
+	sw_htab_put(&m->keys, sw_dkey_hash(strip, k.token),
+	    &m->lists[m->nlists - 1]);
+}
+
+/* Files every pattern under the keys it can match, in rule order. */
+static void
+sw_dispatch_build(struct sw_matcher *m)
+{
+	const struct sw_rules *rs = m->rs;
+	size_t i, j, k, np = 0;
+
+	for (i = 0; i < rs->nrules; i++)
+		np += rs->rules[i]->npatterns;
+	m->lists = sw_xcalloc(2 * SW_MAX_KEYS * np + 1, sizeof(*m->lists));
+	sw_htab_init(&m->keys);
+	for (i = 0; i < rs->nrules; i++) {
+		for (j = 0; j < rs->rules[i]->npatterns; j++) {
+			const struct sw_pattern *pt = &rs->rules[i]->patterns[j];
+			for (k = 0; k < pt->nkeys; k++) {
+				sw_dispatch_add_key(m, pt->strip, pt->keys[k],
+				    strlen(pt->keys[k]));
+				if (pt->strip_opt)
+					sw_dispatch_add_key(m, SW_STRIP_NONE,
+					    pt->keys[k], strlen(pt->keys[k]));
+			}
+		}
+	}
+	m->rest = sw_xcalloc(np + 1, sizeof(*m->rest));
+	for (k = 0; k < m->nlists; k++)
+		m->lists[k].v = sw_xcalloc(np + 1, sizeof(*m->lists[k].v));
+	for (i = 0; i < rs->nrules; i++) {
+		for (j = 0; j < rs->rules[i]->npatterns; j++) {
+			const struct sw_pattern *pt = &rs->rules[i]->patterns[j];
+			if (pt->nkeys == 0)
+				m->rest[m->nrest++] = pt;
+			for (k = 0; k < m->nlists; k++) {
+				struct sw_dlist *l = &m->lists[k];
+				if (sw_pattern_fits(pt, l->strip, l->token))
+					l->v[l->n++] = pt;
+			}
+		}
+	}
+}
 
 struct sw_span
 sw_match_strip_preauth(struct sw_span msg, int *preauth)
@@ -41,7 +169,6 @@ sw_matcher_new(const struct sw_rules *rs, const struct sw_match_limits *limits)
 	struct sw_matcher *m = sw_xcalloc(1, sizeof(*m));
 	uint32_t maxgroups = 1;
 	size_t i, j;
-	int c;
 
 	m->rs = rs;
 	m->mctx = pcre2_match_context_create(NULL);
@@ -65,37 +192,42 @@ sw_matcher_new(const struct sw_rules *rs, const struct sw_match_limits *limits)
 		fprintf(stderr, "sshwhy: out of memory (PCRE2 match data)\n");
 		abort();
 	}
-	for (c = 0; c < 256; c++) {
-		for (i = 0; i < rs->nrules; i++) {
-			for (j = 0; j < rs->rules[i]->npatterns; j++) {
-				const struct sw_pattern *pt =
-				    &rs->rules[i]->patterns[j];
-				if (pt->prefix_len > 0 &&
-				    (unsigned char)pt->prefix[0] != c)
-					continue;
-				m->bucket[c] = sw_xreallocarray(m->bucket[c],
-				    m->nbucket[c] + 1, sizeof(*m->bucket[c]));
-				m->bucket[c][m->nbucket[c]++] = pt;
-			}
-		}
-	}
+	sw_dispatch_build(m);
 	return m;
 }
 
 void
 sw_matcher_free(struct sw_matcher *m)
 {
-	int c;
+	size_t k;
 
 	if (m == NULL)
 		return;
-	for (c = 0; c < 256; c++)
-		free(m->bucket[c]);
+	for (k = 0; k < m->nlists; k++)
+		free(m->lists[k].v);
+	free(m->lists);
+	free(m->rest);
+	sw_htab_free(&m->keys);
 	pcre2_match_data_free(m->md);
 	if (m->jit_stack != NULL)
 		pcre2_jit_stack_free(m->jit_stack);
 	pcre2_match_context_free(m->mctx);
 	free(m);
+}
+
+/* Whether s contains lit[0..n), n > 0 (memmem is a GNU extension). */
+static int
+sw_contains(struct sw_span s, const char *lit, size_t n)
+{
+	const char *p = s.p, *end = s.p + s.len;
+
+	while ((size_t)(end - p) >= n &&
+	    (p = memchr(p, lit[0], (size_t)(end - p) - n + 1)) != NULL) {
+		if (memcmp(p, lit, n) == 0)
+			return 1;
+		p++;
+	}
+	return 0;
 }
 
 /* Runs one pattern; fills ev on a match. */
@@ -114,6 +246,11 @@ sw_match_pattern(struct sw_matcher *m, const struct sw_pattern *pt,
 		return SW_ERR_NOMATCH;
 	if (pt->prefix_len > msg.len ||
 	    memcmp(pt->prefix, msg.p, pt->prefix_len) != 0) {
+		m->stats.skipped++;
+		return SW_ERR_NOMATCH;
+	}
+	if (pt->required_len > 0 && !sw_contains(msg, pt->required,
+	    pt->required_len)) {
 		m->stats.skipped++;
 		return SW_ERR_NOMATCH;
 	}
@@ -161,13 +298,18 @@ sw_match_record(struct sw_matcher *m, const struct sw_record *rec,
 {
 	struct sw_span msg;
 	const struct sw_pattern **list;
+	const struct sw_dlist *l;
+	struct sw_dkey k;
 	size_t i, n;
 	int preauth;
 	enum sw_status st, worst = SW_ERR_NOMATCH;
 
 	msg = sw_match_strip_preauth(rec->message, &preauth);
-	list = m->bucket[msg.len ? (unsigned char)msg.p[0] : 0];
-	n = m->nbucket[msg.len ? (unsigned char)msg.p[0] : 0];
+	k = sw_message_key(msg);
+	l = sw_htab_find(&m->keys, sw_dkey_hash(k.strip, k.token), sw_dkey_eq,
+	    &k);
+	list = l != NULL ? l->v : m->rest;
+	n = l != NULL ? l->n : m->nrest;
 	for (i = 0; i < n; i++) {
 		st = sw_match_pattern(m, list[i], msg, preauth, rec, ev);
 		if (st == SW_OK)
@@ -177,6 +319,30 @@ sw_match_record(struct sw_matcher *m, const struct sw_record *rec,
 	}
 	if (worst == SW_ERR_MATCHLIMIT)
 		m->stats.limit_lines++;
+	return worst;
+}
+
+enum sw_status
+sw_match_record_all(struct sw_matcher *m, const struct sw_record *rec,
+    struct sw_event *ev)
+{
+	struct sw_span msg;
+	size_t i, j;
+	int preauth;
+	enum sw_status st, worst = SW_ERR_NOMATCH;
+
+	msg = sw_match_strip_preauth(rec->message, &preauth);
+	for (i = 0; i < m->rs->nrules; i++) {
+		const struct sw_rule *r = m->rs->rules[i];
+		for (j = 0; j < r->npatterns; j++) {
+			st = sw_match_pattern(m, &r->patterns[j], msg, preauth,
+			    rec, ev);
+			if (st == SW_OK)
+				return SW_OK;
+			if (st == SW_ERR_MATCHLIMIT)
+				worst = st;
+		}
+	}
 	return worst;
 }
 
@@ -339,6 +505,20 @@ sw_rules_selftest(const struct sw_rules *rs, FILE *out, unsigned *checked)
 				failures++;
 				continue;
 			}
+			/*
+			 * Dispatch must reach the rule the pattern matches
+			 * (another rule matching instead is reported below).
+			 */
+			{
+				struct sw_event via;
+				if (sw_match_record(m, &rec, &via) !=
+				    SW_OK) {
+					sw_selftest_fail(out, r, ex,
+					    "dispatch does not reach rule %s "
+					    "(docs/rules.md, \"Dispatch\")", r->id);
+					failures++;
+				}
+			}
 			for (c = 0; c < ex->ncaps; c++) {
 				struct sw_span got = sw_event_named(&ev,
 				    ex->caps[c].name);
@@ -380,25 +560,28 @@ sw_rules_selftest(const struct sw_rules *rs, FILE *out, unsigned *checked)
 
 /* Drift shapes. */
 
-#define SW_SHAPE_SLOTS 4096	/* open addressing; > 2 x the max shapes */
+#define SW_SHAPES_MAX 100000	/* ceiling of the ceiling */
 
 struct sw_shapes {
 	struct sw_shape *v;
-	size_t n, max;
+	size_t n, cap, max;
 	uint64_t other;		/* lines whose shape did not fit the table */
-	int32_t slot[SW_SHAPE_SLOTS];	/* index into v + 1; 0 = empty */
+	struct sw_htab idx;	/* items: index into v + 1 */
 	struct sw_buf scratch;	/* reused: no allocation per line */
 	int sorted;		/* v was reordered: slots are stale */
 };
 
-static size_t
-sw_shape_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
+struct sw_shape_key {
+	const struct sw_shapes *t;
+	const char *s;
+};
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (size_t)(h % SW_SHAPE_SLOTS);
+static int
+sw_shape_eq(const void *item, const void *key)
+{
+	const struct sw_shape_key *k = key;
+
+	return strcmp(k->t->v[(uintptr_t)item - 1].shape, k->s) == 0;
 }
 
 struct sw_shapes *
@@ -408,8 +591,9 @@ sw_shapes_new(size_t max_shapes)
 
 	t->max = max_shapes ? max_shapes : 1000;
 	sw_buf_init(&t->scratch, 1024);
-	if (t->max > SW_SHAPE_SLOTS / 2)
-		t->max = SW_SHAPE_SLOTS / 2;
+	if (t->max > SW_SHAPES_MAX)
+		t->max = SW_SHAPES_MAX;
+	sw_htab_init(&t->idx);
 	return t;
 }
 
@@ -425,6 +609,7 @@ sw_shapes_free(struct sw_shapes *t)
 		free(t->v[i].origin);
 	}
 	free(t->v);
+	sw_htab_free(&t->idx);
 	sw_buf_free(&t->scratch);
 	free(t);
 }
@@ -502,6 +687,9 @@ void
 sw_shapes_add(struct sw_shapes *t, const struct sw_record *rec)
 {
 	struct sw_buf *b = &t->scratch;
+	struct sw_shape_key k = { t, NULL };
+	uintptr_t it;
+	uint64_t h;
 	size_t i;
 
 	sw_buf_reset(b);
@@ -510,34 +698,32 @@ sw_shapes_add(struct sw_shapes *t, const struct sw_record *rec)
 		sw_buf_addc(b, ' ');
 	if (t->sorted) {
 		/* Sorting moved the entries: index them again. */
-		memset(t->slot, 0, sizeof(t->slot));
-		for (i = 0; i < t->n; i++) {
-			size_t h = sw_shape_hash(t->v[i].shape);
-			while (t->slot[h] != 0)
-				h = (h + 1) % SW_SHAPE_SLOTS;
-			t->slot[h] = (int32_t)i + 1;
-		}
+		sw_htab_free(&t->idx);
+		for (i = 0; i < t->n; i++)
+			sw_htab_put(&t->idx, sw_hash_bytes(t->v[i].shape,
+			    strlen(t->v[i].shape)), (void *)(uintptr_t)(i + 1));
 		t->sorted = 0;
 	}
-	for (i = sw_shape_hash(b->p); t->slot[i] != 0;
-	    i = (i + 1) % SW_SHAPE_SLOTS) {
-		struct sw_shape *sh = &t->v[t->slot[i] - 1];
-		if (strcmp(sh->shape, b->p) == 0) {
-			sh->count++;
-			return;
-		}
+	h = sw_hash_bytes(b->p, strlen(b->p));	/* as the rebuild does */
+	k.s = b->p;
+	if ((it = (uintptr_t)sw_htab_find(&t->idx, h, sw_shape_eq, &k)) != 0) {
+		t->v[it - 1].count++;
+		return;
 	}
 	if (t->n >= t->max) {
 		t->other++;
 		return;
 	}
-	t->v = sw_xreallocarray(t->v, t->n + 1, sizeof(*t->v));
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->v = sw_xreallocarray(t->v, t->cap, sizeof(*t->v));
+	}
 	t->v[t->n].shape = sw_xstrndup(b->p, b->len);
 	t->v[t->n].count = 1;
 	t->v[t->n].origin = sw_xstrdup(rec->origin ? rec->origin : "");
 	t->v[t->n].lineno = rec->lineno;
 	t->n++;
-	t->slot[i] = (int32_t)t->n;
+	sw_htab_put(&t->idx, h, (void *)(uintptr_t)t->n);
 }
 
 static int

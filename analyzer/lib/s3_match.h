@@ -52,6 +52,13 @@ void sw_matcher_free(struct sw_matcher *m);
 enum sw_status sw_match_record(struct sw_matcher *m,
     const struct sw_record *rec, struct sw_event *ev);
 
+/*
+ * The same without dispatch: every pattern in rule order. For tests, which
+ * check that dispatch never changes a result.
+ */
+enum sw_status sw_match_record_all(struct sw_matcher *m,
+    const struct sw_record *rec, struct sw_event *ev);
+
 /* The message without a trailing " [preauth]"; *preauth says if it had one. */
 struct sw_span sw_match_strip_preauth(struct sw_span message, int *preauth);
 

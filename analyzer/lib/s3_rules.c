@@ -178,16 +178,17 @@ sw_valid_id(const char *s)
 	return s[0] != '-';
 }
 
-/* The literal text a "^..." pattern must start with, to skip it cheaply. */
-static void
-sw_pattern_prefix(struct sw_pattern *pt)
+/*
+ * Literal text at s (part of a pattern), into out[0..SW_MAX_PREFIX); *used
+ * is how many source bytes it took. Stops at the first metacharacter, or
+ * before a character a quantifier follows.
+ */
+static size_t
+sw_literal(const char *s, char *out, size_t *used)
 {
-	const char *s = pt->source;
+	const char *start = s;
 	size_t n = 0;
 
-	pt->prefix_len = 0;
-	if (*s++ != '^')
-		return;
 	while (*s != '\0' && n < SW_MAX_PREFIX - 1) {
 		char c = *s;
 		const char *next;
@@ -206,34 +207,226 @@ sw_pattern_prefix(struct sw_pattern *pt)
 			next = s + 1;
 		if (*next == '?' || *next == '*' || *next == '+' || *next == '{')
 			break;
-		pt->prefix[n++] = c;
+		out[n++] = c;
 		s = next;
 	}
-	/* An alternation anywhere at the top level makes a prefix unsafe. */
-	if (strchr(pt->source, '|') != NULL) {
-		int depth = 0;
-		for (s = pt->source; *s; s++) {
-			if (*s == '\\' && s[1]) {
-				s++;
-				continue;
-			}
-			if (*s == '[') {
-				while (*s && *s != ']')
-					s++;
-				if (!*s)
-					break;
-				continue;
-			}
-			if (*s == '(')
+	out[n] = '\0';
+	if (used != NULL)
+		*used = (size_t)(s - start);
+	return n;
+}
+
+/* Past the escape, class or plain byte at s. */
+static const char *
+sw_skip_atom(const char *s)
+{
+	if (*s == '\\' && s[1] != '\0')
+		return s + 2;
+	if (*s == '[') {
+		s++;
+		if (*s == '^')
+			s++;
+		if (*s == ']')
+			s++;
+		while (*s != '\0' && *s != ']')
+			s += (*s == '\\' && s[1] != '\0') ? 2 : 1;
+		return *s != '\0' ? s + 1 : s;
+	}
+	return s + 1;
+}
+
+/* Whether the pattern has an alternation at its top level. */
+static int
+sw_top_alternation(const char *s)
+{
+	int depth = 0;
+
+	while (*s) {
+		if (*s == '(')
+			depth++;
+		else if (*s == ')')
+			depth--;
+		else if (*s == '|' && depth == 0)
+			return 1;
+		s = sw_skip_atom(s);
+	}
+	return 0;
+}
+
+/* The first token of lit (up to its first space), if lit reaches past it. */
+static int
+sw_token_of(const char *lit, size_t n, char *out)
+{
+	const char *sp = memchr(lit, ' ', n);
+
+	if (sp == NULL || sp == lit)
+		return 0;
+	memcpy(out, lit, (size_t)(sp - lit));
+	out[sp - lit] = '\0';
+	return 1;
+}
+
+/*
+ * Keys from a leading group "(?:A|B)" or "(?<name>A|B)" at s: each
+ * alternative's token, from its own literal start or, when it is all
+ * literal, from it and the literal after the group. 0 if any is unknown.
+ */
+static size_t
+sw_group_keys(struct sw_pattern *pt, const char *s)
+{
+	char alt[256], lit[2 * SW_MAX_PREFIX + 1], after[SW_MAX_PREFIX];
+	const char *p = s, *a, *end;
+	size_t n = 0, used, len, an;
+	int depth = 0;
+
+	if (strncmp(p, "(?:", 3) == 0)
+		p += 3;
+	else if (strncmp(p, "(?<", 3) == 0 && p[3] != '=' && p[3] != '!') {
+		if ((p = strchr(p, '>')) == NULL)
+			return 0;
+		p++;
+	} else
+		return 0;
+	/* Find the group's end, then the literal after it. */
+	for (end = p; *end != '\0'; end = sw_skip_atom(end)) {
+		if (*end == '(')
+			depth++;
+		else if (*end == ')' && depth-- == 0)
+			break;
+	}
+	if (*end != ')' || strchr("?*+{", end[1]) != NULL)
+		return 0;
+	(void)sw_literal(end + 1, after, NULL);
+	for (a = p; a <= end; ) {
+		const char *q = a;
+		depth = 0;
+		while (q < end && !(*q == '|' && depth == 0)) {
+			if (*q == '(')
 				depth++;
-			else if (*s == ')')
+			else if (*q == ')')
 				depth--;
-			else if (*s == '|' && depth == 0)
-				n = 0;
+			q = sw_skip_atom(q);
+		}
+		len = (size_t)(q - a);
+		if (len == 0 || len >= sizeof(alt) || n == SW_MAX_KEYS)
+			return 0;
+		memcpy(alt, a, len);
+		alt[len] = '\0';
+		an = sw_literal(alt, lit, &used);
+		if (used == len) {
+			/* All literal: the token may run into what follows. */
+			size_t k = strlen(after);
+			if (an + k >= sizeof(lit))
+				k = sizeof(lit) - an - 1;
+			memcpy(lit + an, after, k);
+			an += k;
+			lit[an] = '\0';
+		}
+		if (an >= SW_MAX_TOKEN)
+			an = SW_MAX_TOKEN - 1;
+		if (!sw_token_of(lit, an, pt->keys[n]))
+			return 0;
+		n++;
+		a = q + 1;
+	}
+	return n;
+}
+
+/* The longest literal run at the top level: every match contains it. */
+static void
+sw_required_literal(struct sw_pattern *pt)
+{
+	const char *s = pt->source;
+	char run[SW_MAX_PREFIX];
+	size_t n, used;
+	int depth = 0;
+
+	pt->required_len = 0;
+	pt->required[0] = '\0';
+	while (*s) {
+		if (depth == 0 && strchr("^$.[]|()?*+{}", *s) == NULL) {
+			n = sw_literal(s, run, &used);
+			if (n > pt->required_len) {
+				memcpy(pt->required, run, n + 1);
+				pt->required_len = n;
+			}
+			if (used > 0) {
+				s += used;
+				continue;
+			}
+		}
+		if (*s == '(')
+			depth++;
+		else if (*s == ')')
+			depth--;
+		s = sw_skip_atom(s);
+	}
+}
+
+const char *const sw_strip_text[SW_STRIP_N] = {
+	"", "error: ", "fatal: ", "debug1: ",
+};
+
+/*
+ * The literal text a "^..." pattern must start with, to skip it cheaply,
+ * its dispatch keys (after an optional or required "error: ", "fatal: "
+ * or "debug1: ") and, for a pattern without keys, its required literal.
+ */
+static void
+sw_pattern_prefix(struct sw_pattern *pt)
+{
+	const char *s = pt->source, *rest, *p;
+	char lit[SW_MAX_PREFIX];
+	size_t n, k, len, used;
+
+	pt->prefix_len = 0;
+	pt->prefix[0] = '\0';
+	pt->nkeys = 0;
+	pt->strip = SW_STRIP_NONE;
+	pt->strip_opt = 0;
+	pt->required_len = 0;
+	pt->required[0] = '\0';
+	if (*s++ != '^' || sw_top_alternation(pt->source))
+		return;
+	n = sw_literal(s, pt->prefix, &used);
+	pt->prefix_len = n;
+	rest = s;
+	for (k = 1; k < SW_STRIP_N; k++) {
+		len = strlen(sw_strip_text[k]);
+		if (n == 0 && strncmp(s, "(?:", 3) == 0 &&
+		    strncmp(s + 3, sw_strip_text[k], len) == 0 &&
+		    strncmp(s + 3 + len, ")?", 2) == 0) {
+			pt->strip_opt = 1;	/* "(?:error: )?" */
+			pt->strip = (int)k;
+			rest = s + 3 + len + 2;
+			break;
+		}
+		if (n >= len && memcmp(pt->prefix, sw_strip_text[k], len) == 0) {
+			/* The source may spell it with escapes: walk it. */
+			size_t got = 0;
+			rest = s;
+			while (got < len) {
+				rest += rest[0] == '\\' ? 2 : 1;
+				got++;
+			}
+			pt->strip = (int)k;
+			break;
 		}
 	}
-	pt->prefix[n] = '\0';
-	pt->prefix_len = n;
+	/* Inline options ("(?i)", "(?x)") change what literal text means. */
+	for (p = pt->source; (p = strstr(p, "(?")) != NULL; p += 2)
+		if (strchr(":<!=>", p[2]) == NULL)
+			return;
+	n = sw_literal(rest, lit, &used);
+	if (sw_token_of(lit, n, pt->keys[0]))
+		pt->nkeys = 1;
+	else if (n == 0)
+		pt->nkeys = sw_group_keys(pt, rest);
+	if (pt->nkeys == 0) {
+		pt->strip_opt = 0;
+		pt->strip = SW_STRIP_NONE;
+		sw_required_literal(pt);
+	}
 }
 
 static int

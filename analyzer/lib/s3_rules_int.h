@@ -15,6 +15,8 @@
 #define SW_MAX_EXAMPLES 64	/* examples per rule */
 #define SW_MAX_RULES 1024	/* rule files per directory */
 #define SW_MAX_PREFIX 32	/* literal prefix used to skip patterns */
+#define SW_MAX_KEYS 8		/* dispatch keys per pattern */
+#define SW_MAX_TOKEN 48		/* bytes of a dispatch key, with its NUL */
 
 struct sw_pattern {
 	const struct sw_rule *rule;
@@ -27,7 +29,25 @@ struct sw_pattern {
 	int name_known[SW_MAX_NAMED];		/* enum sw_cap, or -1 */
 	char prefix[SW_MAX_PREFIX];		/* literal start after '^' */
 	size_t prefix_len;
+	/*
+	 * Dispatch keys (s3_match.c): the message's first token once one of
+	 * "error: ", "fatal: ", "debug1: " is stripped; one per alternative
+	 * of a leading group. nkeys = 0: the start is not literal enough and
+	 * the pattern is tried on every line, after its required literal.
+	 */
+	int strip;				/* enum sw_strip it requires */
+	int strip_opt;				/* or none: (?:error: )? */
+	size_t nkeys;
+	char keys[SW_MAX_KEYS][SW_MAX_TOKEN];	/* NUL-terminated tokens */
+	/* The longest literal every match contains, for unkeyed patterns. */
+	char required[SW_MAX_PREFIX];
+	size_t required_len;
 };
+
+/* The message prefixes stripped once before the dispatch token. */
+enum sw_strip { SW_STRIP_NONE, SW_STRIP_ERROR, SW_STRIP_FATAL,
+    SW_STRIP_DEBUG1, SW_STRIP_N };
+extern const char *const sw_strip_text[SW_STRIP_N];
 
 struct sw_example_cap {
 	char *name;

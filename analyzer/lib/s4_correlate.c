@@ -1,9 +1,17 @@
 /*
- * s4_correlate.c: the connection table. A chained hash on (host, pid) finds
+ * s4_correlate.c: the connection table. A hash on (host, pid) finds
  * the open connection of a line; a list in creation order hands finished
  * connections over in the order they started, so output is deterministic
  * and sorted by start time for time-ordered input. Only the list's head is
  * checked for expiry, which keeps every line O(1).
+ *
+ * Memory is bounded by design: the list (open connections and finished ones
+ * waiting for their turn) has a ceiling in nodes and in bytes, and a
+ * connection's evidence lines are packed into one arena per connection
+ * (one allocation, grown by doubling), unpacked only when it is handed over.
+ * Time may jump backwards (concatenated or repeated logs): a connection
+ * whose last line is more than the idle time away from the current line,
+ * in either direction, is over.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +19,31 @@
 #include "s4_correlate.h"
 
 #define SW_MAX_HOSTS 65536
+#define SW_MAX_BYTES_DEFAULT ((size_t)16 << 20)
+
+/*
+ * One evidence line packed in a connection's arena: this header, its set
+ * named captures, then the text and a NUL, padded to 8 bytes.
+ */
+struct sw_evrec {
+	const char *origin;
+	const struct sw_rule *rule;
+	uint64_t lineno;
+	int64_t time_us;
+	int32_t utc_off_min;
+	uint32_t text_len;
+	uint32_t nnamed;
+	uint32_t size;		/* the whole record */
+};
+
+struct sw_evnamed {
+	const char *name;
+	uint32_t off, len;
+};
 
 struct sw_host {
 	char *name;
 	enum sw_loglevel level;
-	struct sw_host *next;
 };
 
 struct sw_cnode {
@@ -27,11 +55,11 @@ struct sw_cnode {
 	int done;		/* finished: waiting only for its turn */
 	int decided;		/* success seen: lingers like a closed one */
 	int has_cause;		/* a line naming a cause was seen */
-	size_t evidence_cap;
+	char *ev;		/* evidence arena: packed struct sw_evrec */
+	uint32_t ev_len, ev_cap;
+	uint32_t ev_last;	/* offset of the newest record */
 	uint64_t child_pid;	/* "User child is on pid": an alias, or 0 */
 	int child_in_hash;
-	struct sw_cnode *hnext;	/* hash chain */
-	struct sw_cnode *anext;	/* alias chain (child pid) */
 	struct sw_cnode *prev, *next;	/* creation order */
 };
 
@@ -40,15 +68,16 @@ struct sw_correlator {
 	sw_conn_cb cb;
 	void *ctx;
 	struct sw_diag *diag;
-	struct sw_cnode **table;
-	size_t tsize;
-	struct sw_cnode *alias[1024];	/* by child pid: post-auth lines */
+	struct sw_htab table;	/* open connections by (host, pid) */
+	struct sw_htab alias;	/* by (host, child pid): post-auth lines */
 	size_t nopen;
 	struct sw_cnode *head, *tail;
-	struct sw_host *hosts[1024];
-	size_t nhosts;
+	struct sw_htab hosts;	/* interned names */
 	struct sw_correlate_stats stats;
 	int warned_full;
+	size_t nlist;		/* nodes in the creation list */
+	size_t bytes;		/* their memory, as counted by sw_node_bytes */
+	struct sw_evidence *scratch;	/* unpacked evidence, max_evidence */
 };
 
 const char *
@@ -70,42 +99,35 @@ sw_correlate_opts_default(struct sw_correlate_opts *o)
 	o->idle_us = (int64_t)900 * 1000000;	/* 15 min; LoginGraceTime is 2 */
 	o->linger_us = (int64_t)5 * 1000000;
 	o->max_evidence = 40;
+	o->max_bytes = SW_MAX_BYTES_DEFAULT;
 }
 
-static uint64_t
-sw_hash_bytes(const char *p, size_t n)
+static int
+sw_host_eq(const void *item, const void *key)
 {
-	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
-	size_t i;
+	const struct sw_host *h = item;
+	const struct sw_span *name = key;
 
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)p[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return strlen(h->name) == name->len && sw_span_eq_str(*name, h->name);
 }
 
 static struct sw_host *
 sw_intern_host(struct sw_correlator *c, struct sw_span name)
 {
-	size_t b = sw_hash_bytes(name.p, name.len) % 1024;
+	uint64_t hv = sw_hash_bytes(name.p, name.len);
 	struct sw_host *h;
 
-	for (h = c->hosts[b]; h != NULL; h = h->next)
-		if (sw_span_eq_str(name, h->name) && strlen(h->name) == name.len)
-			return h;
-	if (c->nhosts >= SW_MAX_HOSTS) {
+	if ((h = sw_htab_find(&c->hosts, hv, sw_host_eq, &name)) != NULL)
+		return h;
+	if (c->hosts.n >= SW_MAX_HOSTS) {
 		static char other_name[] = "(other hosts)";
-		static struct sw_host other = { other_name, SW_LEVEL_INFO,
-		    NULL };
+		static struct sw_host other = { other_name, SW_LEVEL_INFO };
 		return &other;
 	}
 	h = sw_xcalloc(1, sizeof(*h));
 	h->name = sw_span_dup(name);
 	h->level = SW_LEVEL_QUIET;
-	h->next = c->hosts[b];
-	c->hosts[b] = h;
-	c->nhosts++;
+	sw_htab_put(&c->hosts, hv, h);
 	return h;
 }
 
@@ -121,79 +143,75 @@ sw_correlator_new(const struct sw_correlate_opts *opts, sw_conn_cb cb,
 		sw_correlate_opts_default(&c->opts);
 	if (c->opts.max_evidence == 0)
 		c->opts.max_evidence = 1;
+	if (c->opts.max_evidence > 1024)
+		c->opts.max_evidence = 1024;
+	if (c->opts.max_bytes == 0)
+		c->opts.max_bytes = SW_MAX_BYTES_DEFAULT;
+	if (c->opts.max_connections == 0)
+		c->opts.max_connections = 1;
+	c->scratch = sw_xcalloc(c->opts.max_evidence, sizeof(*c->scratch));
 	c->cb = cb;
 	c->ctx = ctx;
 	c->diag = diag;
-	c->tsize = 1024;
-	c->table = sw_xcalloc(c->tsize, sizeof(*c->table));
+	sw_htab_init(&c->table);
+	sw_htab_init(&c->alias);
+	sw_htab_init(&c->hosts);
 	return c;
 }
 
-static size_t
-sw_slot(const struct sw_correlator *c, const struct sw_host *h, uint64_t pid)
+struct sw_conn_key {
+	const struct sw_host *h;
+	uint64_t pid;
+};
+
+static uint64_t
+sw_conn_hash(const struct sw_host *h, uint64_t pid)
 {
-	uint64_t k = (uint64_t)(uintptr_t)h * 0x9e3779b97f4a7c15ULL ^
-	    pid * 0xc2b2ae3d27d4eb4fULL;
-	return (size_t)(k ^ (k >> 29)) & (c->tsize - 1);
+	return sw_hash_mix((uint64_t)(uintptr_t)h * 0x9e3779b97f4a7c15ULL ^
+	    pid * 0xc2b2ae3d27d4eb4fULL);
 }
 
-static void
-sw_hash_grow(struct sw_correlator *c)
+static int
+sw_conn_eq(const void *item, const void *key)
 {
-	struct sw_cnode **old = c->table;
-	size_t oldsize = c->tsize, i;
+	const struct sw_cnode *n = item;
+	const struct sw_conn_key *k = key;
 
-	c->tsize *= 2;
-	c->table = sw_xcalloc(c->tsize, sizeof(*c->table));
-	for (i = 0; i < oldsize; i++) {
-		struct sw_cnode *n = old[i], *next;
-		for (; n != NULL; n = next) {
-			size_t s = sw_slot(c, n->hostref, n->c.pid);
-			next = n->hnext;
-			n->hnext = c->table[s];
-			c->table[s] = n;
-		}
-	}
-	free(old);
+	return n->hostref == k->h && n->c.pid == k->pid;
+}
+
+static int
+sw_alias_eq(const void *item, const void *key)
+{
+	const struct sw_cnode *n = item;
+	const struct sw_conn_key *k = key;
+
+	return n->hostref == k->h && n->child_pid == k->pid;
 }
 
 static struct sw_cnode *
 sw_lookup(struct sw_correlator *c, const struct sw_host *h, uint64_t pid)
 {
-	struct sw_cnode *n;
+	struct sw_conn_key k = { h, pid };
 
-	for (n = c->table[sw_slot(c, h, pid)]; n != NULL; n = n->hnext)
-		if (n->hostref == h && n->c.pid == pid)
-			return n;
-	return NULL;
+	return sw_htab_find(&c->table, sw_conn_hash(h, pid), sw_conn_eq, &k);
 }
 
 static void
 sw_unalias(struct sw_correlator *c, struct sw_cnode *n)
 {
-	struct sw_cnode **pp;
-
 	if (!n->child_in_hash)
 		return;
-	for (pp = &c->alias[n->child_pid % 1024]; *pp != NULL;
-	    pp = &(*pp)->anext) {
-		if (*pp == n) {
-			*pp = n->anext;
-			break;
-		}
-	}
+	sw_htab_del(&c->alias, sw_conn_hash(n->hostref, n->child_pid), n);
 	n->child_in_hash = 0;
 }
 
 static struct sw_cnode *
 sw_lookup_alias(struct sw_correlator *c, const struct sw_host *h, uint64_t pid)
 {
-	struct sw_cnode *n;
+	struct sw_conn_key k = { h, pid };
 
-	for (n = c->alias[pid % 1024]; n != NULL; n = n->anext)
-		if (n->hostref == h && n->child_pid == pid)
-			return n;
-	return NULL;
+	return sw_htab_find(&c->alias, sw_conn_hash(h, pid), sw_alias_eq, &k);
 }
 
 /*
@@ -234,34 +252,72 @@ sw_lookup_pam_helper(struct sw_correlator *c, const struct sw_host *h,
 static void
 sw_unhash(struct sw_correlator *c, struct sw_cnode *n)
 {
-	struct sw_cnode **pp;
-
 	sw_unalias(c, n);
 
 	if (!n->in_hash)
 		return;
-	for (pp = &c->table[sw_slot(c, n->hostref, n->c.pid)]; *pp != NULL;
-	    pp = &(*pp)->hnext) {
-		if (*pp == n) {
-			*pp = n->hnext;
-			break;
-		}
-	}
+	sw_htab_del(&c->table, sw_conn_hash(n->hostref, n->c.pid), n);
 	n->in_hash = 0;
 	c->nopen--;
 }
 
-static void
-sw_cnode_free(struct sw_cnode *n)
+/* What a node costs: the node, its arena, its strings (malloc rounding). */
+static size_t
+sw_node_bytes(const struct sw_cnode *n)
 {
-	size_t i;
+	return sizeof(*n) + 16 + n->ev_cap +
+	    (n->c.user != NULL ? strlen(n->c.user) + 24 : 0) +
+	    (n->c.ip != NULL ? strlen(n->c.ip) + 24 : 0);
+}
 
-	for (i = 0; i < n->c.nevidence; i++)
-		free(n->c.evidence[i].text);
-	free(n->c.evidence);
+static void
+sw_cnode_free(struct sw_correlator *c, struct sw_cnode *n)
+{
+	c->bytes -= sw_node_bytes(n);
+	c->nlist--;
+	free(n->ev);
 	free(n->c.user);
 	free(n->c.ip);
 	free(n);
+}
+
+static const struct sw_evrec *
+sw_evrec_at(const struct sw_cnode *n, uint32_t off)
+{
+	return (const struct sw_evrec *)(const void *)(n->ev + off);
+}
+
+/* Points c.evidence at the connection's lines, unpacked into scratch. */
+static void
+sw_unpack(struct sw_correlator *c, struct sw_cnode *n)
+{
+	uint32_t off = 0;
+	size_t i = 0, j;
+
+	while (off < n->ev_len && i < c->opts.max_evidence) {
+		const struct sw_evrec *r = sw_evrec_at(n, off);
+		const struct sw_evnamed *nm =
+		    (const struct sw_evnamed *)(const void *)(r + 1);
+		struct sw_evidence *e = &c->scratch[i++];
+
+		e->origin = r->origin;
+		e->lineno = r->lineno;
+		e->time_us = r->time_us;
+		e->utc_off_min = r->utc_off_min;
+		e->text = (const char *)(nm + r->nnamed);
+		e->text_len = r->text_len;
+		e->rule = r->rule;
+		e->nnamed = r->nnamed;
+		for (j = 0; j < r->nnamed; j++) {
+			e->named[j].name = nm[j].name;
+			e->named[j].off = nm[j].off;
+			e->named[j].len = nm[j].len;
+			e->named[j].set = 1;
+		}
+		off += r->size;
+	}
+	n->c.evidence = c->scratch;
+	n->c.nevidence = i;
 }
 
 static void
@@ -307,10 +363,11 @@ sw_emit_ready(struct sw_correlator *c)
 		if (n->context_only)
 			c->stats.connections--;	/* never became one */
 		else {
+			sw_unpack(c, n);
 			sw_decide(n);
 			c->cb(c->ctx, &n->c);
 		}
-		sw_cnode_free(n);
+		sw_cnode_free(c, n);
 	}
 }
 
@@ -332,9 +389,45 @@ sw_sweep(struct sw_correlator *c, int64_t now)
 		int64_t limit = (n->c.closed || n->decided) ?
 		    c->opts.linger_us : c->opts.idle_us;
 
-		if (!n->done && now - quiet_since <= limit)
+		/* Far in the future: time went back (a second copy of the
+		 * log, another host's file appended); this one is over. */
+		if (!n->done && now - quiet_since <= limit &&
+		    quiet_since - now <= c->opts.idle_us)
 			break;
 		sw_finish_node(c, n);
+		sw_emit_ready(c);
+	}
+}
+
+/*
+ * Over a ceiling (nodes, counting finished ones waiting for their turn, or
+ * bytes): the oldest connection is finished now, which also hands over the
+ * finished ones behind it. `keep` is never finished (the line's own).
+ */
+static void
+sw_shed(struct sw_correlator *c, const struct sw_cnode *keep,
+    const struct sw_record *rec, size_t adding)
+{
+	while (c->head != NULL && c->head != keep &&
+	    (c->nlist + adding > c->opts.max_connections ||
+	    c->bytes > c->opts.max_bytes)) {
+		int by_count = c->nlist + adding > c->opts.max_connections;
+
+		sw_finish_node(c, c->head);
+		c->stats.flushed_early++;
+		if (by_count && !(c->warned_full & 1)) {
+			c->warned_full |= 1;
+			sw_diag_printf(c->diag, SW_DIAG_WARNING, rec->origin,
+			    rec->lineno, "more than %zu connections open at "
+			    "once; the oldest are finished early "
+			    "(--max-connections)", c->opts.max_connections);
+		} else if (!by_count && !(c->warned_full & 2)) {
+			c->warned_full |= 2;
+			sw_diag_printf(c->diag, SW_DIAG_WARNING, rec->origin,
+			    rec->lineno, "open connections hold more than "
+			    "%zu MiB of evidence; the oldest are finished "
+			    "early", c->opts.max_bytes >> 20);
+		}
 		sw_emit_ready(c);
 	}
 }
@@ -345,28 +438,7 @@ sw_open_node(struct sw_correlator *c, const struct sw_host *h, uint64_t pid,
 {
 	struct sw_cnode *n;
 
-	if (c->nopen >= c->opts.max_connections && c->head != NULL) {
-		/* Over the ceiling: the oldest connection is finished now. */
-		struct sw_cnode *old = c->head;
-		while (old != NULL && old->done)
-			old = old->next;
-		if (old != NULL) {
-			sw_finish_node(c, old);
-			c->stats.flushed_early++;
-			if (!c->warned_full) {
-				c->warned_full = 1;
-				sw_diag_printf(c->diag, SW_DIAG_WARNING,
-				    rec->origin, rec->lineno,
-				    "more than %zu connections open at once; "
-				    "the oldest are finished early "
-				    "(--max-connections)",
-				    c->opts.max_connections);
-			}
-			sw_emit_ready(c);
-		}
-	}
-	if (c->nopen * 2 >= c->tsize && c->tsize < ((size_t)1 << 24))
-		sw_hash_grow(c);
+	sw_shed(c, NULL, rec, 1);
 	n = sw_xcalloc(1, sizeof(*n));
 	n->hostref = h;
 	n->c.host = h->name;
@@ -375,11 +447,7 @@ sw_open_node(struct sw_correlator *c, const struct sw_host *h, uint64_t pid,
 	n->c.utc_off_min = rec->utc_off_min;
 	n->c.level_seen = SW_LEVEL_QUIET;
 	n->in_hash = 1;
-	{
-		size_t s = sw_slot(c, h, pid);
-		n->hnext = c->table[s];
-		c->table[s] = n;
-	}
+	sw_htab_put(&c->table, sw_conn_hash(h, pid), n);
 	n->prev = c->tail;
 	if (c->tail != NULL)
 		c->tail->next = n;
@@ -387,6 +455,8 @@ sw_open_node(struct sw_correlator *c, const struct sw_host *h, uint64_t pid,
 		c->head = n;
 	c->tail = n;
 	c->nopen++;
+	c->nlist++;
+	c->bytes += sw_node_bytes(n);
 	c->stats.connections++;
 	if (c->nopen > c->stats.max_open)
 		c->stats.max_open = c->nopen;
@@ -398,49 +468,69 @@ sw_add_evidence(struct sw_correlator *c, struct sw_cnode *n,
     const struct sw_event *ev)
 {
 	struct sw_conn *cn = &n->c;
-	struct sw_evidence *e;
 	const struct sw_record *rec = ev->rec;
-	size_t i;
+	struct sw_evrec *r;
+	struct sw_evnamed *nm;
+	size_t i, k, nset = 0, need;
 
 	if (cn->nevidence >= c->opts.max_evidence) {
 		/* Full: a line naming a cause replaces the newest plain one. */
 		const struct sw_cause *cause = sw_rule_cause(ev->rule);
-		struct sw_evidence *last = &cn->evidence[cn->nevidence - 1];
+		const struct sw_evrec *last = sw_evrec_at(n, n->ev_last);
 		cn->evidence_dropped++;
 		if (cause == NULL || sw_rule_cause(last->rule) != NULL)
 			return;
-		free(last->text);
+		n->ev_len = n->ev_last;
 		cn->nevidence--;
 	}
-	if (cn->nevidence == n->evidence_cap) {
-		/* Grow by doubling up to the ceiling: most connections are short. */
-		size_t cap = n->evidence_cap ? n->evidence_cap * 2 : 8;
-		if (cap > c->opts.max_evidence)
-			cap = c->opts.max_evidence;
-		cn->evidence = sw_xreallocarray(cn->evidence, cap,
-		    sizeof(*cn->evidence));
-		n->evidence_cap = cap;
-	}
-	e = &cn->evidence[cn->nevidence++];
-	memset(e, 0, sizeof(*e));
-	e->origin = rec->origin;
-	e->lineno = rec->lineno;
-	e->time_us = rec->time_us;
-	e->utc_off_min = rec->utc_off_min;
-	e->text = sw_span_dup(rec->raw);
-	e->text_len = rec->raw.len;
-	e->rule = ev->rule;
 	for (i = 0; i < ev->nnamed && i < SW_EVIDENCE_MAX_NAMED; i++) {
 		const struct sw_span v = ev->named[i].value;
-		e->named[i].name = ev->named[i].name;
+		if (v.p != NULL && v.p >= rec->raw.p &&
+		    v.p + v.len <= rec->raw.p + rec->raw.len)
+			nset++;
+	}
+	need = (sizeof(*r) + nset * sizeof(*nm) + rec->raw.len + 1 + 7) &
+	    ~(size_t)7;
+	if (need > UINT32_MAX / 4 - n->ev_len) {
+		cn->evidence_dropped++;	/* only with a huge --max-line */
+		return;
+	}
+	if (n->ev_len + need > n->ev_cap) {
+		/* Doubling: most connections have a few short lines. */
+		size_t cap = n->ev_cap ? n->ev_cap : 256, old = n->ev_cap;
+		while (cap < n->ev_len + need)
+			cap *= 2;
+		n->ev = sw_xreallocarray(n->ev, cap, 1);
+		n->ev_cap = (uint32_t)cap;
+		c->bytes += cap - old;
+	}
+	n->ev_last = n->ev_len;
+	r = (struct sw_evrec *)(void *)(n->ev + n->ev_len);
+	nm = (struct sw_evnamed *)(void *)(r + 1);
+	r->origin = rec->origin;
+	r->rule = ev->rule;
+	r->lineno = rec->lineno;
+	r->time_us = rec->time_us;
+	r->utc_off_min = rec->utc_off_min;
+	r->text_len = (uint32_t)rec->raw.len;
+	r->nnamed = (uint32_t)nset;
+	r->size = (uint32_t)need;
+	for (i = k = 0; i < ev->nnamed && i < SW_EVIDENCE_MAX_NAMED; i++) {
+		const struct sw_span v = ev->named[i].value;
 		if (v.p != NULL && v.p >= rec->raw.p &&
 		    v.p + v.len <= rec->raw.p + rec->raw.len) {
-			e->named[i].off = (uint32_t)(v.p - rec->raw.p);
-			e->named[i].len = (uint32_t)v.len;
-			e->named[i].set = 1;
+			nm[k].name = ev->named[i].name;
+			nm[k].off = (uint32_t)(v.p - rec->raw.p);
+			nm[k].len = (uint32_t)v.len;
+			k++;
 		}
 	}
-	e->nnamed = i;
+	if (rec->raw.len > 0)
+		memcpy(nm + nset, rec->raw.p, rec->raw.len);
+	((char *)(nm + nset))[rec->raw.len] = '\0';
+	n->ev_len += (uint32_t)need;
+	cn->nevidence++;
+	sw_shed(c, n, rec, 0);
 }
 
 struct sw_span
@@ -456,7 +546,7 @@ sw_evidence_named(const struct sw_evidence *e, const char *name)
 }
 
 static void
-sw_set_str(char **dst, struct sw_span v, size_t max)
+sw_set_str(struct sw_correlator *c, char **dst, struct sw_span v, size_t max)
 {
 	struct sw_buf b;
 	size_t i;
@@ -467,6 +557,7 @@ sw_set_str(char **dst, struct sw_span v, size_t max)
 		v.len = max;
 	if (memchr(v.p, '\0', v.len) == NULL) {
 		*dst = sw_span_dup(v);
+		c->bytes += strlen(*dst) + 24;	/* as sw_node_bytes counts it */
 		return;
 	}
 	/*
@@ -483,6 +574,7 @@ sw_set_str(char **dst, struct sw_span v, size_t max)
 	}
 	*dst = sw_span_dup(sw_span_make(b.p, b.len));
 	sw_buf_free(&b);
+	c->bytes += strlen(*dst) + 24;
 }
 
 void
@@ -512,7 +604,7 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 		n = sw_open_node(c, h, pid, rec);
 		sw_unhash(c, n);
 		cn = &n->c;
-		sw_set_str(&cn->ip, ev->cap[SW_CAP_IP], 64);
+		sw_set_str(c, &cn->ip, ev->cap[SW_CAP_IP], 64);
 		if (ev->cap[SW_CAP_PORT].p != NULL &&
 		    sw_span_to_u64(ev->cap[SW_CAP_PORT], &v) == 0 && v <= 65535)
 			cn->port = (unsigned)v;
@@ -567,8 +659,8 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 	cn->last_us = rec->time_us;
 	if (sw_rule_level(ev->rule) > cn->level_seen)
 		cn->level_seen = sw_rule_level(ev->rule);
-	sw_set_str(&cn->user, ev->cap[SW_CAP_USER], 256);
-	sw_set_str(&cn->ip, ev->cap[SW_CAP_IP], 64);
+	sw_set_str(c, &cn->user, ev->cap[SW_CAP_USER], 256);
+	sw_set_str(c, &cn->ip, ev->cap[SW_CAP_IP], 64);
 	if (cn->port == 0 && ev->cap[SW_CAP_PORT].p != NULL &&
 	    sw_span_to_u64(ev->cap[SW_CAP_PORT], &v) == 0 && v <= 65535)
 		cn->port = (unsigned)v;
@@ -612,8 +704,7 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 	if (ev->cap[SW_CAP_CHILD_PID].p != NULL && !n->child_in_hash &&
 	    sw_span_to_u64(ev->cap[SW_CAP_CHILD_PID], &v) == 0 && v != pid) {
 		n->child_pid = v;
-		n->anext = c->alias[v % 1024];
-		c->alias[v % 1024] = n;
+		sw_htab_put(&c->alias, sw_conn_hash(h, v), n);
 		n->child_in_hash = 1;
 	}
 	/* Forced password change, chroot refused: "Accepted" is not the
@@ -669,17 +760,19 @@ sw_correlator_free(struct sw_correlator *c)
 		return;
 	for (n = c->head; n != NULL; n = next) {
 		next = n->next;
-		sw_cnode_free(n);
+		sw_cnode_free(c, n);
 	}
-	for (i = 0; i < 1024; i++) {
-		struct sw_host *h, *hn;
-		for (h = c->hosts[i]; h != NULL; h = hn) {
-			hn = h->next;
+	for (i = 0; i < c->hosts.cap; i++) {
+		struct sw_host *h = c->hosts.s[i].item;
+		if (h != NULL) {
 			free(h->name);
 			free(h);
 		}
 	}
-	free(c->table);
+	sw_htab_free(&c->hosts);
+	sw_htab_free(&c->table);
+	sw_htab_free(&c->alias);
+	free(c->scratch);
 	free(c);
 }
 

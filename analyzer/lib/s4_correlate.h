@@ -31,7 +31,8 @@ struct sw_evidence {
 	uint64_t lineno;
 	int64_t time_us;
 	int utc_off_min;
-	char *text;			/* owned copy of the whole line */
+	const char *text;		/* the whole line, in the connection's
+					   evidence arena */
 	size_t text_len;
 	const struct sw_rule *rule;	/* owned by the rule set */
 	size_t nnamed;
@@ -77,6 +78,8 @@ struct sw_correlate_opts {
 	int64_t idle_us;		/* an open connection this quiet ends */
 	int64_t linger_us;		/* a closed one waits this long for trailers */
 	size_t max_evidence;		/* lines kept per connection */
+	size_t max_bytes;		/* all open connections and their
+					   evidence; the oldest is flushed */
 };
 
 void sw_correlate_opts_default(struct sw_correlate_opts *o);
@@ -99,7 +102,7 @@ void sw_correlate_finish(struct sw_correlator *c);
 struct sw_correlate_stats {
 	uint64_t connections;
 	uint64_t max_open;
-	uint64_t flushed_early;		/* over max_connections */
+	uint64_t flushed_early;		/* over max_connections or max_bytes */
 	uint64_t orphan_lines;		/* context lines with no connection (yet) */
 };
 const struct sw_correlate_stats *sw_correlate_stats(

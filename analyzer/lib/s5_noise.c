@@ -2,7 +2,8 @@
  * s5_noise.c: per-address failure history in bounded tables. Each address
  * keeps the times of its last 5 failures and up to 3 invalid user names,
  * which is all the two noise rules need; memory is bounded by the address
- * ceiling, whatever the input size.
+ * ceiling, whatever the input size. Entries are one allocation each (the
+ * key inline) in the shared hash table of stage 0.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,26 +15,21 @@
 #define SW_NOISE_INVALID 3			/* distinct invalid names */
 #define SW_NOISE_MAX_IPS 200000
 #define SW_NOISE_MAX_COUNTED 20000
-#define SW_NOISE_BUCKETS 8192
 
 struct sw_ipstat {
-	char *ip;
 	int64_t times[SW_NOISE_BURST];	/* ring of the last failures */
-	unsigned ntimes, head;
-	uint64_t invalid_hash[SW_NOISE_INVALID];
-	unsigned ninvalid;
-	int noisy;
-	struct sw_ipstat *next;
+	uint32_t invalid_hash[SW_NOISE_INVALID];
+	uint8_t ntimes, head, ninvalid, noisy;
+	char ip[];			/* NUL-terminated */
 };
 
 struct sw_counted {
-	char *key;
 	uint64_t count;
-	struct sw_counted *next;
+	char key[];
 };
 
 struct sw_counter {
-	struct sw_counted *b[SW_NOISE_BUCKETS];
+	struct sw_htab t;
 	size_t n;
 	uint64_t overflow;
 	struct sw_noise_top *top;
@@ -41,7 +37,7 @@ struct sw_counter {
 };
 
 struct sw_noise {
-	struct sw_ipstat *b[SW_NOISE_BUCKETS];
+	struct sw_htab ips_seen;	/* struct sw_ipstat */
 	size_t nips;
 	uint64_t total;
 	struct sw_counter ips, users;
@@ -50,11 +46,30 @@ struct sw_noise {
 static uint64_t
 sw_fnv(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
+	return sw_hash_bytes(s, strlen(s));
+}
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+static int
+sw_ipstat_eq(const void *item, const void *key)
+{
+	return strcmp(((const struct sw_ipstat *)item)->ip, key) == 0;
+}
+
+static int
+sw_counted_eq(const void *item, const void *key)
+{
+	return strcmp(((const struct sw_counted *)item)->key, key) == 0;
+}
+
+/* Frees every item of a table whose items are plain allocations. */
+static void
+sw_htab_free_items(struct sw_htab *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->cap; i++)
+		free(t->s[i].item);
+	sw_htab_free(t);
 }
 
 struct sw_noise *
@@ -66,48 +81,25 @@ sw_noise_new(void)
 static void
 sw_counter_free(struct sw_counter *c)
 {
-	size_t i;
-
-	for (i = 0; i < SW_NOISE_BUCKETS; i++) {
-		struct sw_counted *e, *next;
-		for (e = c->b[i]; e != NULL; e = next) {
-			next = e->next;
-			free(e->key);
-			free(e);
-		}
-	}
+	sw_htab_free_items(&c->t);
 	free(c->top);
 }
 
 void
 sw_noise_free(struct sw_noise *n)
 {
-	size_t i;
-
 	if (n == NULL)
 		return;
-	for (i = 0; i < SW_NOISE_BUCKETS; i++) {
-		struct sw_ipstat *s, *next;
-		for (s = n->b[i]; s != NULL; s = next) {
-			next = s->next;
-			free(s->ip);
-			free(s);
-		}
-	}
+	sw_htab_free_items(&n->ips_seen);
 	sw_counter_free(&n->ips);
 	sw_counter_free(&n->users);
 	free(n);
 }
 
 static struct sw_ipstat *
-sw_ipstat(const struct sw_noise *n, const char *ip)
+sw_ipstat(const struct sw_noise *n, const char *ip, uint64_t h)
 {
-	struct sw_ipstat *s;
-
-	for (s = n->b[sw_fnv(ip) % SW_NOISE_BUCKETS]; s != NULL; s = s->next)
-		if (strcmp(s->ip, ip) == 0)
-			return s;
-	return NULL;
+	return sw_htab_find(&n->ips_seen, h, sw_ipstat_eq, ip);
 }
 
 void
@@ -116,17 +108,18 @@ sw_noise_observe(struct sw_noise *n, const struct sw_finding *f)
 	const struct sw_conn *c = f->conn;
 	struct sw_ipstat *s;
 	unsigned i, oldest;
+	uint64_t hip;
 
 	if (c->ip == NULL)
 		return;
-	if ((s = sw_ipstat(n, c->ip)) == NULL) {
-		size_t b = sw_fnv(c->ip) % SW_NOISE_BUCKETS;
+	hip = sw_fnv(c->ip);
+	if ((s = sw_ipstat(n, c->ip, hip)) == NULL) {
+		size_t len = strlen(c->ip);
 		if (n->nips >= SW_NOISE_MAX_IPS)
 			return;
-		s = sw_xcalloc(1, sizeof(*s));
-		s->ip = sw_xstrdup(c->ip);
-		s->next = n->b[b];
-		n->b[b] = s;
+		s = sw_xcalloc(1, sizeof(*s) + len + 1);
+		memcpy(s->ip, c->ip, len + 1);
+		sw_htab_put(&n->ips_seen, hip, s);
 		n->nips++;
 	}
 	s->times[s->head] = c->start_us;
@@ -139,7 +132,7 @@ sw_noise_observe(struct sw_noise *n, const struct sw_finding *f)
 		s->noisy = 1;
 	if (c->user_invalid && c->user != NULL &&
 	    s->ninvalid < SW_NOISE_INVALID) {
-		uint64_t h = sw_fnv(c->user);
+		uint32_t h = (uint32_t)sw_fnv(c->user);
 		for (i = 0; i < s->ninvalid && s->invalid_hash[i] != h; i++)
 			;
 		if (i == s->ninvalid)
@@ -162,7 +155,8 @@ sw_noise_is(const struct sw_noise *n, const char *ip, const char *cause,
 	const struct sw_ipstat *s;
 	size_t i;
 
-	if (ip == NULL || (s = sw_ipstat(n, ip)) == NULL || !s->noisy)
+	if (ip == NULL || (s = sw_ipstat(n, ip, sw_fnv(ip))) == NULL ||
+	    !s->noisy)
 		return 0;
 	if (invalid_user)
 		return 1;
@@ -175,23 +169,23 @@ sw_noise_is(const struct sw_noise *n, const char *ip, const char *cause,
 static void
 sw_counter_add(struct sw_counter *c, const char *key)
 {
-	size_t b = sw_fnv(key) % SW_NOISE_BUCKETS;
+	uint64_t h = sw_fnv(key);
 	struct sw_counted *e;
+	size_t len;
 
-	for (e = c->b[b]; e != NULL; e = e->next)
-		if (strcmp(e->key, key) == 0) {
-			e->count++;
-			return;
-		}
+	if ((e = sw_htab_find(&c->t, h, sw_counted_eq, key)) != NULL) {
+		e->count++;
+		return;
+	}
 	if (c->n >= SW_NOISE_MAX_COUNTED) {
 		c->overflow++;
 		return;
 	}
-	e = sw_xcalloc(1, sizeof(*e));
-	e->key = sw_xstrdup(key);
+	len = strlen(key);
+	e = sw_xcalloc(1, sizeof(*e) + len + 1);
+	memcpy(e->key, key, len + 1);
 	e->count = 1;
-	e->next = c->b[b];
-	c->b[b] = e;
+	sw_htab_put(&c->t, h, e);
 	c->n++;
 }
 
@@ -233,9 +227,9 @@ sw_counter_top(struct sw_counter *c, const struct sw_noise_top **out)
 
 	free(c->top);
 	c->top = sw_xcalloc(c->n + 1, sizeof(*c->top));
-	for (i = 0; i < SW_NOISE_BUCKETS; i++) {
-		struct sw_counted *e;
-		for (e = c->b[i]; e != NULL; e = e->next) {
+	for (i = 0; i < c->t.cap; i++) {
+		struct sw_counted *e = c->t.s[i].item;
+		if (e != NULL) {
 			c->top[k].key = e->key;
 			c->top[k].count = e->count;
 			k++;

@@ -30,8 +30,9 @@ rc=$?
 fmt=
 for ((i = 0; i < ${#args[@]}; i++)); do
   case ${args[i]} in
-    --format) fmt=${args[i+1]:-} ;;
+    --format|-f) fmt=${args[i+1]:-} ;;
     --format=*) fmt=${args[i]#--format=} ;;
+    -f?*) fmt=${args[i]#-f} ;;
   esac
 done
 json_ok=1

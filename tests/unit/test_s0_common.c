@@ -177,3 +177,49 @@ Test(calendar, round_trips_and_known_dates)
 		cr_assert_eq(sw_days_from_civil(y, m, d), day);
 	}
 }
+
+/* The shared hash table against a plain array, through puts, deletes
+ * (backward shifts over colliding runs) and growth. */
+static int
+htab_eq(const void *item, const void *key)
+{
+	return *(const unsigned *)item == *(const unsigned *)key;
+}
+
+Test(htab, matches_a_reference_through_deletes)
+{
+	static unsigned vals[3000];
+	static int in[3000];
+	struct sw_htab t;
+	unsigned i, k, round;
+
+	sw_htab_init(&t);
+	for (i = 0; i < 3000; i++)
+		vals[i] = i;
+	for (round = 0; round < 6; round++) {
+		for (i = 0; i < 3000; i++) {
+			/* Few distinct hashes: long runs, many collisions. */
+			uint64_t h = (uint64_t)(i % 97) * 0x9e3779b97f4a7c15ULL;
+			k = (i * 7 + round * 13) % 5;
+			if (k < 2 && !in[i]) {
+				sw_htab_put(&t, h, &vals[i]);
+				in[i] = 1;
+			} else if (k == 4 && in[i]) {
+				cr_assert_eq(sw_htab_del(&t, h, &vals[i]), 1);
+				in[i] = 0;
+			}
+		}
+		for (i = 0; i < 3000; i++) {
+			uint64_t h = (uint64_t)(i % 97) * 0x9e3779b97f4a7c15ULL;
+			void *got = sw_htab_find(&t, h, htab_eq, &vals[i]);
+			cr_assert_eq(got, in[i] ? (void *)&vals[i] : NULL,
+			    "round %u item %u", round, i);
+		}
+	}
+	k = 0;
+	for (i = 0; i < 3000; i++)
+		k += (unsigned)in[i];
+	cr_assert_eq(t.n, k);
+	cr_assert_eq(sw_htab_del(&t, 1, &k), 0);
+	sw_htab_free(&t);
+}

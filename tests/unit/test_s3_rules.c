@@ -428,3 +428,82 @@ Test(match, unmatched_lines_group_by_shape)
 	cr_expect_eq(v[0].count + v[1].count, 4);
 	sw_shapes_free(t);
 }
+
+/*
+ * Dispatch before regex never changes a result: every sshd message of the
+ * committed samples, as it is and behind "error: ", "fatal: ", "debug1: ",
+ * gets the same rule and captures through dispatch as when every pattern
+ * is tried in rule order.
+ */
+static unsigned
+dispatch_check_file(struct sw_matcher *m, const char *path, unsigned *matched)
+{
+	static const char *const pre[] = { "", "error: ", "fatal: ", "debug1: " };
+	FILE *fp = fopen(path, "r");
+	char line[8192], msg[8300];
+	unsigned n = 0;
+	size_t k;
+
+	if (fp == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		char *p = strstr(line, "]: ");
+		size_t len;
+		if (p == NULL)
+			continue;
+		p += 3;
+		len = strcspn(p, "\r\n");
+		p[len] = '\0';
+		for (k = 0; k < 4; k++) {
+			struct sw_record r1, r2;
+			struct sw_event e1, e2;
+			enum sw_status s1, s2;
+			size_t c;
+			snprintf(msg, sizeof(msg), "%s%s", pre[k], p);
+			memset(&r1, 0, sizeof(r1));
+			r1.message = r1.raw = sw_span_make(msg, strlen(msg));
+			r2 = r1;
+			s1 = sw_match_record(m, &r1, &e1);
+			s2 = sw_match_record_all(m, &r2, &e2);
+			cr_assert_eq(s1, s2, "%s: %s", path, msg);
+			n++;
+			if (s1 != SW_OK)
+				continue;
+			(*matched)++;
+			cr_assert_eq(e1.rule, e2.rule, "%s: %s", path, msg);
+			for (c = 0; c < SW_CAP_COUNT_; c++)
+				cr_assert(sw_span_eq(e1.cap[c], e2.cap[c]), "%s", msg);
+		}
+	}
+	fclose(fp);
+	return n;
+}
+
+Test(match, dispatch_gives_the_result_of_trying_every_pattern)
+{
+	static const char *const files[] = {
+		"samples/lab/info.log", "samples/lab/verbose.log",
+		"samples/lab/debug.log", "samples/debug3/auth.log",
+		"samples/hostile/auth.log",
+	};
+	struct sw_diag *d = sw_diag_new(stderr, 100);
+	struct sw_rules *rs = sw_rules_load(SW_TEST_SOURCE_DIR "/rules", d);
+	struct sw_matcher *m;
+	unsigned n = 0, matched = 0;
+	size_t i;
+	char path[1024];
+
+	cr_assert_not_null(rs);
+	m = sw_matcher_new(rs, NULL);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", SW_TEST_SOURCE_DIR,
+		    files[i]);
+		n += dispatch_check_file(m, path, &matched);
+	}
+	/* The samples are there and many of their lines are known. */
+	cr_assert_gt(n, 10000);
+	cr_assert_gt(matched, 1000);
+	sw_matcher_free(m);
+	sw_rules_free(rs);
+	sw_diag_free(d);
+}
