@@ -61,11 +61,38 @@ def spec(path):
         items[name] = [k.strip() for k in inner.split(",")]
     flat = re.sub(r"\([^()]*\)", "", para[len("`summary`:"):])
     summary = re.findall(r"`(\w+)`", flat)
+    flat_sec = sec.replace("\n", " ")
+
+    def keys_after(label):
+        m = re.search(re.escape(label) + r" keys, in order: ([^.]*)\.", flat_sec)
+        return re.findall(r"`(\w+)`", m.group(1)) if m else None
+    m = re.search(r"`summary` also has `(\w+)`.*?and `(\w+)`", flat_sec)
     return {"top": top, "finding": finding, "types": types, "causes": causes,
-            "evidence": evidence, "summary": summary, "items": items}
+            "evidence": evidence, "summary": summary, "items": items,
+            "success": keys_after("A successful login's"),
+            "connection": keys_after("A CONNECTION's"),
+            "event": keys_after("An event's"),
+            "summary_optional": list(m.groups()) if m else []}
+
+
+def check_connection(sp, c, where, bad):
+    if not isinstance(c, dict) or list(c) != sp["connection"]:
+        bad.append(f"{where}: connection keys "
+                   f"{list(c) if isinstance(c, dict) else c!r}, "
+                   f"documented {sp['connection']}")
+        return
+    for i, e in enumerate(c["events"]):
+        if list(e) != sp["event"]:
+            bad.append(f"{where}: event {i} keys {list(e)}, documented "
+                       f"{sp['event']}")
 
 
 def check_finding(sp, f, where, bad):
+    if f.get("outcome") == "success":
+        if list(f) != sp["success"]:
+            bad.append(f"{where}: success keys {list(f)}, documented "
+                       f"{sp['success']}")
+        return
     if list(f) != sp["finding"]:
         bad.append(f"{where}: keys {list(f)}, documented {sp['finding']}")
         return
@@ -94,12 +121,25 @@ def check_text(sp, fmt, text, where):
             findings = [json.loads(l) for l in text.split("\n") if l]
     except ValueError as e:
         return 0, [f"{where}: invalid {fmt}: {e}"]
+    # --timeline and --summary write documents of their own.
+    if fmt == "json" and isinstance(doc, dict) and "timeline" in doc:
+        for i, c in enumerate(doc["timeline"], 1):
+            check_connection(sp, c, f"{where}: connection {i}", bad)
+        return len(doc["timeline"]), bad
+    if fmt == "json" and isinstance(doc, dict) and doc.get("report") == "summary":
+        return 0, bad
+    if fmt == "ndjson" and findings and isinstance(findings[0], dict) and \
+            "events" in findings[0]:
+        for i, c in enumerate(findings, 1):
+            check_connection(sp, c, f"{where}: connection {i}", bad)
+        return len(findings), bad
     if fmt == "json":
         if not isinstance(doc, dict) or list(doc) != sp["top"]:
             return 0, [f"{where}: document keys {list(doc) if isinstance(doc, dict) else doc!r}, "
                        f"documented {sp['top']}"]
         if sp["causes"] is not None:
-            want = {f.get("cause") for f in findings if isinstance(f, dict)}
+            want = {f.get("cause") for f in findings if isinstance(f, dict)
+                    and f.get("outcome") != "success"}
             if set(doc["causes"]) != want:
                 bad.append(f"{where}: causes {sorted(doc['causes'])}, the findings' "
                            f"causes are {sorted(want)}")
@@ -109,7 +149,8 @@ def check_text(sp, fmt, text, where):
                                f"{list(c) if isinstance(c, dict) else c!r}, "
                                f"documented {sp['causes']}")
         summ = doc["summary"]
-        if sorted(summ) != sorted(sp["summary"]):
+        if sorted(k for k in summ if k not in sp["summary_optional"]) != \
+                sorted(sp["summary"]):
             bad.append(f"{where}: summary keys {sorted(summ)}, documented {sorted(sp['summary'])}")
         for name, keys in sp["items"].items():
             for i, item in enumerate(summ.get(name) or []):
@@ -138,7 +179,9 @@ def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     sp = spec(sys.argv[1])
-    if not (sp["finding"] and sp["evidence"] and sp["summary"] and sp["top"]):
+    if not (sp["finding"] and sp["evidence"] and sp["summary"] and sp["top"]
+            and sp["success"] and sp["connection"] and sp["event"]
+            and sp["summary_optional"]):
         sys.exit(f"{sys.argv[1]}: could not read the documented keys: {sp}")
     if sys.argv[2] == "--live":
         fmt, path = sys.argv[3], sys.argv[4]

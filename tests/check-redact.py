@@ -172,7 +172,7 @@ for case in cases:
         doc = json.loads(out)
     except ValueError:
         continue            # help, explain, rules test, usage errors
-    if not doc["findings"]:
+    if not isinstance(doc, dict) or not doc.get("findings"):
         continue
     vals = values_of(doc)
     outs = {}

@@ -27,6 +27,8 @@ enum {
 	SW_OPT_AUTHKEYS, SW_OPT_ALL, SW_OPT_NOEVIDENCE, SW_OPT_UNMATCHED,
 	SW_OPT_MAXLINE, SW_OPT_MAXCONN, SW_OPT_EXITCODE,
 	SW_OPT_REDACT, SW_OPT_REDACTKEY,
+	SW_OPT_USER, SW_OPT_FROM, SW_OPT_CAUSE, SW_OPT_TIMELINE, SW_OPT_SUMMARY,
+	SW_OPT_STATE,
 };
 
 struct sw_opt {
@@ -42,8 +44,14 @@ static const struct sw_opt sw_opts[] = {
 	{ "rules", SW_OPT_RULES, "DIR", "rules directory (default: the installed rules)" },
 	{ "year", SW_OPT_YEAR, "YYYY", "year of the first year-less syslog timestamp" },
 	{ "tz", SW_OPT_TZ, "ZONE", "time zone of timestamps without an offset (default: local)" },
-	{ "since", SW_OPT_SINCE, "WHEN", "report logins from WHEN on: 24h, 7d, today, yesterday, 2026-11-24[THH:MM[:SS]][Z]" },
+	{ "since", SW_OPT_SINCE, "WHEN", "report logins from WHEN on: -2h, 7d, now, today, yesterday, '2026-11-25 10:00', 2026-11-25T10:00:00+09:00" },
 	{ "until", SW_OPT_UNTIL, "WHEN", "report logins before WHEN (same forms)" },
+	{ "user", SW_OPT_USER, "NAME", "only logins of user NAME (repeatable: any of them)" },
+	{ "from", SW_OPT_FROM, "ADDR|CIDR", "only logins from this address or network, IPv4 or IPv6 (repeatable)" },
+	{ "cause", SW_OPT_CAUSE, "ID", "only failed logins with this cause (repeatable; sshwhy explain lists them)" },
+	{ "timeline", SW_OPT_TIMELINE, NULL, "every selected connection in time order: start, attempts, result, end" },
+	{ "summary", SW_OPT_SUMMARY, NULL, "the daily report; prints nothing when there is nothing new (for cron)" },
+	{ "state", SW_OPT_STATE, "FILE", "incremental runs: read only what is new since the run that wrote FILE" },
 	{ "authorized-keys", SW_OPT_AUTHKEYS, "[USER=]PATH", "check refused keys against these authorized_keys (file or directory; repeatable)" },
 	{ "all", SW_OPT_ALL, NULL, "list every failed login, attack noise included" },
 	{ "no-evidence", SW_OPT_NOEVIDENCE, NULL, "text and markdown: leave out the evidence lines" },
@@ -105,92 +113,6 @@ sw_parse_uint(const char *s, unsigned long long max, unsigned long long *out)
 	if (errno != 0 || *end != '\0' || v > max)
 		return -1;
 	*out = v;
-	return 0;
-}
-
-static int
-sw_digits_at(const char *s, size_t n, int *out)
-{
-	int v = 0;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-/*
- * --since/--until: "24h", "7d", "30m", "today", "yesterday", or
- * "YYYY-MM-DD[THH:MM[:SS]][Z]" (local time unless Z). Microseconds since
- * the epoch in *out; -1 if the text is none of these.
- */
-static int
-sw_parse_when(const char *s, int64_t *out)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-	size_t n = strlen(s);
-	int y, mo, d, h = 0, mi = 0, se = 0, utc = 0;
-	unsigned long long v;
-	time_t t;
-
-	if (n >= 2 && strchr("smhd", s[n - 1]) != NULL) {
-		char num[24];
-		int64_t unit = s[n - 1] == 's' ? 1 : s[n - 1] == 'm' ? 60 :
-		    s[n - 1] == 'h' ? 3600 : 86400;
-		if (n - 1 >= sizeof(num))
-			return -1;
-		memcpy(num, s, n - 1);
-		num[n - 1] = '\0';
-		if (sw_parse_uint(num, 36500ULL * 86400, &v) != 0)
-			return -1;
-		*out = ((int64_t)now - (int64_t)v * unit) * 1000000;
-		return 0;
-	}
-	localtime_r(&now, &tm);
-	if (strcmp(s, "today") == 0 || strcmp(s, "yesterday") == 0) {
-		tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-		if (s[0] == 'y')
-			tm.tm_mday--;
-		tm.tm_isdst = -1;
-		*out = (int64_t)mktime(&tm) * 1000000;
-		return 0;
-	}
-	if (n > 0 && s[n - 1] == 'Z') {
-		utc = 1;
-		n--;
-	}
-	if ((n != 10 && n != 16 && n != 19) || s[4] != '-' || s[7] != '-' ||
-	    sw_digits_at(s, 4, &y) || sw_digits_at(s + 5, 2, &mo) ||
-	    sw_digits_at(s + 8, 2, &d))
-		return -1;
-	if (n >= 16 && ((s[10] != 'T' && s[10] != ' ') || s[13] != ':' ||
-	    sw_digits_at(s + 11, 2, &h) || sw_digits_at(s + 14, 2, &mi)))
-		return -1;
-	if (n == 19 && (s[16] != ':' || sw_digits_at(s + 17, 2, &se)))
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
-		return -1;
-	if (utc) {
-		*out = (sw_days_from_civil(y, mo, d) * 86400 + h * 3600 +
-		    mi * 60 + se) * 1000000;
-		return 0;
-	}
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	tm.tm_isdst = -1;
-	if ((t = mktime(&tm)) == (time_t)-1)
-		return -1;
-	*out = (int64_t)t * 1000000;
 	return 0;
 }
 
@@ -358,6 +280,7 @@ main(int argc, char **argv)
 	unsigned closed = sw_fill_std_fds();
 	int i, rc, ch, exit_code = 0;
 	const char *since = NULL, *until = NULL;
+	struct sw_incr *pending = NULL;
 
 	sw_run_opts_default(&ro);
 	lopts = sw_xcalloc(SW_NOPTS + 1, sizeof(*lopts));
@@ -442,6 +365,28 @@ main(int argc, char **argv)
 		case SW_OPT_ALL:
 			ro.all = 1;
 			break;
+		case SW_OPT_USER:
+		case SW_OPT_FROM:
+		case SW_OPT_CAUSE:
+			if (sw_run_add_filter(&ro, ch == SW_OPT_USER ? 'u' :
+			    ch == SW_OPT_FROM ? 'f' : 'c', val) != 0) {
+				fprintf(stderr, "sshwhy: --%s: cannot use '%s'%s\n",
+				    ch == SW_OPT_USER ? "user" : ch == SW_OPT_FROM ?
+				    "from" : "cause", val, ch == SW_OPT_FROM ?
+				    " (try 203.0.113.7, 203.0.113.0/24 or "
+				    "2001:db8::/32)" : "");
+				goto usage;
+			}
+			break;
+		case SW_OPT_TIMELINE:
+			ro.timeline = 1;
+			break;
+		case SW_OPT_SUMMARY:
+			ro.summary = 1;
+			break;
+		case SW_OPT_STATE:
+			ro.state = val;
+			break;
 		case SW_OPT_NOEVIDENCE:
 			ro.no_evidence = 1;
 			break;
@@ -496,14 +441,26 @@ main(int argc, char **argv)
 	}
 	for (i = optind; i < argc; i++)
 		paths[npaths++] = argv[i];
-	if (since != NULL && sw_parse_when(since, &ro.since_us) != 0) {
-		fprintf(stderr, "sshwhy: --since: cannot read '%s' (try 24h, "
-		    "7d, yesterday or 2026-11-24)\n", since);
+	if (ro.redact && (ro.timeline || ro.summary)) {
+		/* Those reports are written past the report stage, where
+		 * s6_redact sits: refused rather than leaking. */
+		fprintf(stderr, "sshwhy: --redact does not cover --%s yet\n",
+		    ro.timeline ? "timeline" : "summary");
 		goto usage;
 	}
-	if (until != NULL && sw_parse_when(until, &ro.until_us) != 0) {
-		fprintf(stderr, "sshwhy: --until: cannot read '%s' (try 24h, "
-		    "7d, yesterday or 2026-11-24)\n", until);
+	if (ro.timeline && ro.summary) {
+		fprintf(stderr, "sshwhy: --timeline and --summary are two "
+		    "different reports: choose one\n");
+		goto usage;
+	}
+	if (since != NULL && sw_run_parse_when(since, &ro.since_us) != 0) {
+		fprintf(stderr, "sshwhy: --since: cannot read '%s' (try -2h, "
+		    "7d, yesterday, '2026-11-24 10:00' or 2026-11-24T10:00+09:00)\n", since);
+		goto usage;
+	}
+	if (until != NULL && sw_run_parse_when(until, &ro.until_us) != 0) {
+		fprintf(stderr, "sshwhy: --until: cannot read '%s' (try -2h, "
+		    "7d, yesterday, '2026-11-24 10:00' or 2026-11-24T10:00+09:00)\n", until);
 		goto usage;
 	}
 
@@ -550,23 +507,36 @@ main(int argc, char **argv)
 			rc = SW_EXIT_USAGE;
 			goto done;
 		}
+		ro.commit = ro.state != NULL ? &pending : NULL;
 		rc = sw_run_analyze(&ro, rules_dir, paths, npaths, out,
 		    stderr);
 		/* Status 1 only when asked for, as git diff --exit-code. */
 		if (!exit_code)
 			rc &= ~SW_EXIT_FOUND;
 		rc = sw_output_close(out, output, tmp, rc);
+		/* The state moves on only once the report is out. */
+		if (pending != NULL) {
+			if (rc == SW_EXIT_USAGE) {
+				fprintf(stderr, "sshwhy: the state file %s is "
+				    "left as it was\n", ro.state);
+				sw_run_discard(pending);
+			} else if (sw_run_commit(pending, stderr) != 0)
+				rc = SW_EXIT_USAGE;
+			pending = NULL;
+		}
 	}
 	free(rules_dir);
 done:
 	free(paths);
 	free(lopts);
 	free(ro.authorized_keys);
+	sw_run_opts_free(&ro);
 	return rc;
 usage:
 	fprintf(stderr, "Try 'sshwhy --help'.\n");
 	free(paths);
 	free(lopts);
 	free(ro.authorized_keys);
+	sw_run_opts_free(&ro);
 	return SW_EXIT_USAGE;
 }

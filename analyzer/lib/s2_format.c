@@ -39,6 +39,7 @@ struct sw_format {
 	int future_warned;	/* once per source */
 	/* --year mode: rolling year state across the whole stream. */
 	int roll_year, roll_prev_mon;
+	int resume_mon;		/* sw_format_resume_year */
 	/* Local-time cache: start of the hour for (year, mon, mday, hour). */
 	int cache_key[4];
 	int64_t cache_epoch;
@@ -379,9 +380,11 @@ static void
 sw_infer_year(struct sw_format *f, const struct sw_line *line, struct sw_tm *tm)
 {
 	if (f->opts.year > 0) {
-		if (f->roll_year == 0)
+		if (f->roll_year == 0) {
 			f->roll_year = f->opts.year;
-		else if (tm->mon + 6 < f->roll_prev_mon)
+			f->roll_prev_mon = f->resume_mon;
+		}
+		if (tm->mon + 6 < f->roll_prev_mon)
 			f->roll_year++;	/* Dec -> Jan */
 		f->roll_prev_mon = tm->mon;
 		tm->year = f->roll_year;
@@ -410,6 +413,13 @@ sw_infer_year(struct sw_format *f, const struct sw_line *line, struct sw_tm *tm)
 			    "the current date");
 		}
 	}
+}
+
+void
+sw_format_resume_year(struct sw_format *f, int year, int mon)
+{
+	f->opts.year = year;
+	f->resume_mon = mon;
 }
 
 int

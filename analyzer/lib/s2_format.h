@@ -41,6 +41,13 @@ struct sw_format *sw_format_new(const struct sw_format_opts *opts,
 void sw_format_free(struct sw_format *f);
 
 /*
+ * --state: year-less timestamps start in `year`, and `mon` (1-12) is the
+ * month of the line read before, so a January line after a December one
+ * rolls the year on. Call before the first line.
+ */
+void sw_format_resume_year(struct sw_format *f, int year, int mon);
+
+/*
  * Parses one line. SW_OK: an sshd-family record in *out. SW_ERR_NOMATCH: a
  * valid line of another program, or a blank or journal meta line (skip).
  * SW_ERR_PARSE: no format recognises the line; it is counted, and the first

@@ -24,6 +24,8 @@ struct sw_diagnoser {
 	const struct sw_rules *rs;
 	sw_finding_cb cb;
 	void *ctx;
+	sw_success_cb success_cb;
+	void *success_ctx;
 	struct sw_diag *diag;
 	const struct sw_rule *r_insufficient, *r_invalid, *r_undetermined;
 	const struct sw_rule *r_malformed, *r_unknown_key;
@@ -211,6 +213,48 @@ sw_best_cause(const struct sw_conn *c, const char *skip_id)
 }
 
 void
+sw_diagnoser_set_success(struct sw_diagnoser *d, sw_success_cb cb, void *ctx)
+{
+	d->success_cb = cb;
+	d->success_ctx = ctx;
+}
+
+/* The Accepted line's method and key, handed to the success callback. */
+static void
+sw_diagnose_success(struct sw_diagnoser *d, const struct sw_conn *c)
+{
+	struct sw_success s;
+	char method[48], key[SW_KEY_FP_SIZE + 64];
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	s.conn = c;
+	snprintf(method, sizeof(method), "%s", c->method[0] ? c->method :
+	    "unknown");
+	for (i = 0; i < c->nevidence; i++) {
+		const struct sw_evidence *e = &c->evidence[i];
+		struct sw_span m, kt, fp;
+
+		if (sw_rule_meaning(e->rule) != SW_MEANING_SUCCESS)
+			continue;
+		s.line = e;
+		m = sw_evidence_named(e, "method");
+		kt = sw_evidence_named(e, "key_type");
+		fp = sw_evidence_named(e, "fingerprint");
+		if (m.len > 0 && m.len < sizeof(method))
+			snprintf(method, sizeof(method), "%.*s", (int)m.len, m.p);
+		if (fp.len > 0 && fp.len + kt.len + 2 < sizeof(key)) {
+			snprintf(key, sizeof(key), "%.*s%s%.*s", (int)kt.len,
+			    kt.p ? kt.p : "", kt.len ? " " : "", (int)fp.len,
+			    fp.p);
+			s.key = key;
+		}
+	}
+	s.method = method;
+	d->success_cb(d->success_ctx, &s);
+}
+
+void
 sw_diagnose_conn(void *arg, const struct sw_conn *c)
 {
 	struct sw_diagnoser *d = arg;
@@ -232,6 +276,8 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 	case SW_OUTCOME_SUCCESS:
 		d->stats.succeeded++;
 		sw_known_learn(d, c);
+		if (d->success_cb != NULL)
+			sw_diagnose_success(d, c);
 		return;
 	case SW_OUTCOME_NOAUTH:
 		d->stats.noauth++;

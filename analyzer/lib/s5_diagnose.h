@@ -28,6 +28,16 @@ struct sw_finding {
 
 typedef void (*sw_finding_cb)(void *ctx, const struct sw_finding *f);
 
+/* A successful login. Valid during the callback only. */
+struct sw_success {
+	const struct sw_conn *conn;
+	const char *method;		/* "publickey", "password", ... */
+	const char *key;		/* "ED25519 SHA256:..." or NULL */
+	const struct sw_evidence *line;	/* the Accepted line, or NULL */
+};
+
+typedef void (*sw_success_cb)(void *ctx, const struct sw_success *s);
+
 struct sw_diagnoser;
 
 /*
@@ -45,6 +55,10 @@ void sw_diagnoser_free(struct sw_diagnoser *d);
  * works?). `k` is borrowed and must outlive the diagnoser; NULL: none.
  */
 void sw_diagnoser_set_keys(struct sw_diagnoser *d, const struct sw_keys *k);
+
+/* Successful logins in the time window go to `cb` too (NULL: nowhere). */
+void sw_diagnoser_set_success(struct sw_diagnoser *d, sw_success_cb cb,
+    void *ctx);
 
 /* Feed every finished connection (an sw_conn_cb). */
 void sw_diagnose_conn(void *diagnoser, const struct sw_conn *c);

@@ -261,6 +261,8 @@ static const char sw_html_css[] =
 "th{background:#eef1f4;font-weight:600}"
 "td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
 "tr.success td{background:#e6f6ea}"
+".callouts pre{background:#e6f6ea;border-left:4px solid #1a7f37;"
+"white-space:pre-wrap;overflow-wrap:anywhere}"
 "tr.success td:first-child{border-left:4px solid #1a7f37}"
 ".ok{color:#1a7f37;font-weight:600}"
 ".swatch{display:inline-block;width:11px;height:11px;border-radius:2px;"
@@ -720,6 +722,20 @@ sw_html_summary(struct sw_report *r, const struct sw_summary *s)
 			sw_buf_adds(b, "</td></tr>\n");
 		}
 		sw_buf_adds(b, "</tbody></table>\n");
+	}
+	if (s->callouts != NULL && s->callouts[0] != '\0') {
+		/* Successful logins after failures: the break-in signal. */
+		const char *p = s->callouts, *nl;
+		sw_buf_adds(b, "<div class=\"callouts\"><pre>");
+		for (; *p != '\0'; p = *nl ? nl + 1 : nl) {
+			nl = strchr(p, '\n');
+			if (nl == NULL)
+				nl = p + strlen(p);
+			sw_html_escape(b, sw_span_make(p, (size_t)(nl - p)));
+			if (*nl == '\n')
+				sw_buf_addc(b, '\n');
+		}
+		sw_buf_adds(b, "</pre></div>\n");
 	}
 	if (s->noise > 0) {
 		sw_buf_addf(b, "<p>Attack noise: %llu failed login%s from %zu "

@@ -163,7 +163,13 @@ sw_json_end(struct sw_report *r, const struct sw_summary *s)
 		sw_buf_addf(b, ",\"line\":%llu}",
 		    (unsigned long long)s->shapes[i].lineno);
 	}
-	sw_buf_adds(b, "],\"sources\":[");
+	if (s->filter != NULL && *s->filter) {
+		sw_buf_adds(b, "],");
+		sw_json_span(b, "filter", sw_cstr(s->filter));
+		sw_buf_addf(b, ",\"filtered_out\":%llu,\"sources\":[",
+		    (unsigned long long)s->filtered_out);
+	} else
+		sw_buf_adds(b, "],\"sources\":[");
 	for (i = 0; i < s->nsources; i++) {
 		sw_buf_adds(b, i ? ",\"" : "\"");
 		sw_escape_json(b, sw_cstr(s->sources[i]));

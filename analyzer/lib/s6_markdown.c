@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "s6_report_int.h"
+#include "s6_summary.h"
 
 /* Untrusted bytes as inline Markdown text (sw_escape_markdown: no
  * emphasis, link, autolink, mention, entity, HTML or math can form);
@@ -112,6 +113,10 @@ sw_md_begin(struct sw_report *r, const struct sw_summary *s)
 		sw_buf_addf(b, " %llu more started outside the time window.",
 		    (unsigned long long)s->outside);
 	sw_buf_adds(b, "\n");
+	if (s->filter != NULL && *s->filter) {
+		sw_buf_adds(b, "\n");
+		sw_summary_text_extra(b, s, 0);
+	}
 	if (s->ncauses > 0) {
 		sw_buf_adds(b, "\n| failed logins | cause | what it means |\n"
 		    "|---:|---|---|\n");

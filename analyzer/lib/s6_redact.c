@@ -1017,6 +1017,9 @@ sw_redact_summary(struct sw_redact *rd, struct sw_summary *s)
 			rd->sources[i] = sw_rsummary_str(rd, s->sources[i]);
 		s->sources = (const char *const *)rd->sources;
 	}
+	/* Successes after failures: names and addresses seen before. */
+	if (s->callouts != NULL)
+		s->callouts = sw_rsummary_str(rd, s->callouts);
 	if (s->nshapes > 0) {
 		free(rd->shapes);
 		rd->shapes = sw_xcalloc(s->nshapes, sizeof(*rd->shapes));

@@ -204,8 +204,10 @@ sw_report_render(struct sw_report *r, FILE *fp, int recheck_noise)
 	r->nth_in_group = 0;
 	sw_buf_reset(&r->prev_fix);
 	while ((rc = sw_spool_read(r, fp, &raw, &rawlen)) == 1) {
-		if (recheck_noise)
+		if (recheck_noise) {
 			r->rec.noise = sw_rec_is_noise(r, &r->rec);
+			sw_success_emit(r, r->rec.start_us);
+		}
 		r->w->rec(r, &r->rec);
 		r->nth++;
 		r->nth_in_group++;
@@ -254,6 +256,8 @@ sw_report_end(struct sw_report *r, struct sw_summary *s)
 		if (sw_report_render(r, r->spool, 1) != 0)
 			rc = -1;
 	}
+	if (!r->w->grouped)
+		sw_success_emit(r, INT64_MAX);
 	if (r->w->end != NULL)
 		r->w->end(r, s);
 	sw_report_flush(r);
@@ -284,5 +288,6 @@ sw_report_free(struct sw_report *r)
 	sw_buf_free(&r->enc);
 	sw_buf_free(&r->dec);
 	sw_buf_free(&r->prev_fix);
+	sw_success_free(r);
 	free(r);
 }

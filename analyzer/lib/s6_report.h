@@ -41,6 +41,10 @@ struct sw_summary {
 	size_t noise_addresses;
 	size_t ntop_ips, ntop_users;
 	const struct sw_noise_top *top_ips, *top_users;
+	/* Issue 10 (s5_filter.c, s6_summary.c). */
+	const char *filter;		/* what --user/--from/--cause selected, or NULL */
+	uint64_t filtered_out;		/* connections the filter left out */
+	const char *callouts;		/* text: successes after failures, or NULL */
 };
 
 struct sw_report_opts {
@@ -67,6 +71,10 @@ struct sw_report *sw_report_new(const char *format, FILE *out,
     const struct sw_report_opts *opts, struct sw_noise *noise);
 int sw_report_known(const char *format);
 void sw_report_finding(struct sw_report *r, const struct sw_finding *f);
+/* A successful login: listed by json and ndjson among the findings, in
+ * time order, as {"outcome": "success", "method", "key", ...}; text and
+ * markdown count them in the summary only. */
+void sw_report_success(struct sw_report *r, const struct sw_success *s);
 /* Writes the spooled findings and the summary. `s` is completed with the
  * noise figures and `listed`. Returns 0, or -1 if the spool could not be
  * written or read back (some findings are then missing). */

@@ -83,6 +83,10 @@ struct sw_report {
 	struct sw_redact *redact;	/* --redact, or NULL */
 	void *wstate;			/* a writer's own state (html) */
 	void (*wstate_free)(void *);
+	/* Issue 10: successful logins for json/ndjson (s6_success.c). */
+	FILE *succ;			/* "TIME_US JSON\n" lines, time order */
+	char *succ_line;		/* the next one read back, or NULL */
+	size_t succ_cap;
 };
 
 /* Output buffer. */
@@ -103,6 +107,11 @@ int sw_spool_read(struct sw_report *r, FILE *fp, const char **raw,
     size_t *rawlen);
 /* Sets the noise byte of the record in r->dec (before copying it). */
 void sw_spool_mark_noise(struct sw_report *r, int noise);
+
+/* Successful logins (s6_success.c): written out among the findings, in
+ * time order, by the time-ordered writers; freed with the report. */
+void sw_success_emit(struct sw_report *r, int64_t before_us);
+void sw_success_free(struct sw_report *r);
 
 /* Helpers shared by writers. */
 static inline struct sw_span

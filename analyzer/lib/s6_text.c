@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "s6_report_int.h"
+#include "s6_summary.h"
 
 #define SW_INDENT 12
 
@@ -212,6 +213,7 @@ sw_text_end(struct sw_report *r, const struct sw_summary *s)
 	    s->connections == 1 ? "" : "s",
 	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth,
 	    (unsigned long long)s->unknown);
+	sw_summary_text_extra(b, s, 1);
 	if (s->outside > 0)
 		sw_buf_addf(b, "%llu more connection%s started outside the "
 		    "time window (--since/--until) and %s not reported.\n",

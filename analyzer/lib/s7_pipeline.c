@@ -10,15 +10,21 @@
 #include <time.h>
 #include <unistd.h>
 #include <string.h>
+#include <time.h>
 
+#include "s0_time.h"
 #include "s1_input.h"
 #include "s2_format.h"
 #include "s3_match.h"
 #include "s3_rules.h"
 #include "s4_correlate.h"
 #include "s5_diagnose.h"
+#include "s5_filter.h"
 #include "s5_noise.h"
 #include "s6_report.h"
+#include "s6_summary.h"
+#include "s6_timeline.h"
+#include "s7_incr.h"
 #include "s7_pipeline.h"
 
 #define SW_MAX_CAUSE_IDS 512
@@ -28,6 +34,22 @@ struct sw_run {
 	uint64_t unmatched;
 	struct sw_cause_count causes[SW_MAX_CAUSE_IDS];
 	size_t ncauses;
+	/* Issue 10: filters, successes, timeline, --state. */
+	const struct sw_run_opts *o;
+	struct sw_diagnoser *dg;
+	struct sw_noise *noise;
+	struct sw_digest *digest;
+	struct sw_timeline *tl;
+	struct sw_incr *incr;
+	int64_t newest_us, idle_us;
+	int at_finish;
+	int conn_pass;			/* this connection passes --user/--from */
+	int selected;			/* its failure passed --cause */
+	const struct sw_cause *cause;	/* its failure cause */
+	uint64_t conns, failed, succeeded, unknown, noauth, filtered_out;
+	uint64_t deferred;
+	int64_t first_us, last_us;
+	int utc_off_min;
 };
 
 void
@@ -37,6 +59,51 @@ sw_run_opts_default(struct sw_run_opts *o)
 	o->format = "text";
 	o->max_line = SW_INPUT_MAX_LINE_DEFAULT;
 	o->max_connections = 50000;
+}
+
+int
+sw_run_add_filter(struct sw_run_opts *o, int kind, const char *value)
+{
+	if (o->filter == NULL)
+		o->filter = sw_filter_new();
+	switch (kind) {
+	case 'u':
+		return sw_filter_add_user(o->filter, value);
+	case 'f':
+		return sw_filter_add_from(o->filter, value);
+	case 'c':
+		return sw_filter_add_cause(o->filter, value);
+	default:
+		return -1;
+	}
+}
+
+void
+sw_run_opts_free(struct sw_run_opts *o)
+{
+	sw_filter_free(o->filter);
+	o->filter = NULL;
+}
+
+int
+sw_run_parse_when(const char *s, int64_t *out)
+{
+	return sw_time_parse(s, (int64_t)time(NULL), out);
+}
+
+int
+sw_run_commit(struct sw_incr *in, FILE *err)
+{
+	int rc = sw_incr_commit(in, err) == 0 ? 0 : SW_EXIT_USAGE;
+
+	sw_incr_free(in);
+	return rc;
+}
+
+void
+sw_run_discard(struct sw_incr *in)
+{
+	sw_incr_free(in);
 }
 
 int
@@ -54,6 +121,18 @@ sw_run_finding(void *ctx, const struct sw_finding *f)
 	struct sw_run *run = ctx;
 	size_t i;
 
+	run->cause = f->cause;
+	if (!run->conn_pass || !sw_filter_cause(run->o->filter, f->cause->id) ||
+	    run->report == NULL) {
+		/* Noise is judged over every failure, selected or not. */
+		sw_noise_observe(run->noise, f);
+		if (!run->conn_pass || !sw_filter_cause(run->o->filter,
+		    f->cause->id))
+			return;
+	}
+	run->selected = 1;
+	sw_digest_failure(run->digest, f);
+
 	for (i = 0; i < run->ncauses; i++)
 		if (strcmp(run->causes[i].id, f->cause->id) == 0)
 			break;
@@ -65,7 +144,83 @@ sw_run_finding(void *ctx, const struct sw_finding *f)
 	}
 	if (i < run->ncauses)
 		run->causes[i].count++;
-	sw_report_finding(run->report, f);
+	if (run->report != NULL)
+		sw_report_finding(run->report, f);
+}
+
+static void
+sw_run_success(void *ctx, const struct sw_success *s)
+{
+	struct sw_run *run = ctx;
+
+	if (!run->conn_pass || sw_filter_has_cause(run->o->filter))
+		return;
+	sw_digest_success(run->digest, s);
+	if (run->report != NULL)
+		sw_report_success(run->report, s);
+}
+
+/*
+ * Every finished connection: kept for the next run (--state, still open
+ * at the end), then diagnosed (which calls the two callbacks above), then
+ * counted and shown in the timeline when selected.
+ */
+static void
+sw_run_conn(void *ctx, const struct sw_conn *c)
+{
+	struct sw_run *run = ctx;
+	const struct sw_run_opts *o = run->o;
+	int sel;
+
+	if (run->at_finish && run->incr != NULL &&
+	    sw_incr_defer(run->incr, c, run->newest_us, run->idle_us)) {
+		run->deferred++;
+		return;
+	}
+	run->conn_pass = sw_filter_conn(o->filter, c);
+	run->selected = 0;
+	run->cause = NULL;
+	sw_diagnose_conn(run->dg, c);
+	if ((o->since_us != 0 && c->start_us < o->since_us) ||
+	    (o->until_us != 0 && c->start_us >= o->until_us))
+		return;
+	sel = run->conn_pass && (!sw_filter_has_cause(o->filter) ||
+	    (c->outcome == SW_OUTCOME_FAILURE && run->selected));
+	if (!sel) {
+		run->filtered_out++;
+		return;
+	}
+	run->conns++;
+	switch (c->outcome) {
+	case SW_OUTCOME_SUCCESS: run->succeeded++; break;
+	case SW_OUTCOME_FAILURE: run->failed++; break;
+	case SW_OUTCOME_UNKNOWN: run->unknown++; break;
+	case SW_OUTCOME_NOAUTH: run->noauth++; break;
+	}
+	if (run->first_us == 0 || c->start_us < run->first_us)
+		run->first_us = c->start_us;
+	if (c->start_us > run->last_us) {
+		run->last_us = c->start_us;
+		run->utc_off_min = c->utc_off_min;
+	}
+	/* Scanners that never named a user only when an address is asked. */
+	if (run->tl != NULL && (c->outcome != SW_OUTCOME_NOAUTH ||
+	    sw_filter_active(o->filter)))
+		sw_timeline_conn(run->tl, c, c->outcome == SW_OUTCOME_FAILURE ?
+		    run->cause : NULL);
+}
+
+static void
+sw_run_new_name(void *ctx, int is_user, const char *name)
+{
+	struct sw_run *run = ctx;
+
+	if (run->incr == NULL)
+		return;
+	if (is_user)
+		sw_state_add_user(sw_incr_next(run->incr), name);
+	else
+		sw_state_add_cause(sw_incr_next(run->incr), name);
 }
 
 static int
@@ -87,10 +242,20 @@ sw_cause_cmp(const void *a, const void *b)
  * one parsed record, whose bytes stay valid until that stream advances.
  */
 struct sw_stream {
-	struct sw_input *in;
+	struct sw_input *in;		/* NULL: the lines replayed from --state */
 	struct sw_format *fmt;
 	struct sw_record rec;
 	int have;
+	/* --state */
+	struct sw_incr *incr;
+	const char *set;		/* the set's first path */
+	size_t *entry;			/* per source: sw_incr_skip_line cache */
+	size_t nentry;
+	const struct sw_state *replay;
+	size_t rpos;
+	struct sw_line rline;
+	int64_t last_us;		/* last record read, for the year */
+	int last_off;
 };
 
 struct sw_streams {
@@ -119,15 +284,15 @@ sw_same_set(const char *a, const char *b)
 static void
 sw_streams_open(struct sw_streams *ss, const char *const *paths, size_t npaths,
     const struct sw_input_opts *io, const struct sw_format_opts *fo,
-    struct sw_diag *diag)
+    struct sw_diag *diag, struct sw_incr *incr)
 {
 	const char **group = sw_xcalloc(npaths + 1, sizeof(*group));
 	int *taken = sw_xcalloc(npaths + 1, sizeof(*taken));
 	size_t i, j, k;
 
 	memset(ss, 0, sizeof(*ss));
-	ss->v = sw_xcalloc(npaths + 1, sizeof(*ss->v));
-	ss->heap = sw_xcalloc(npaths + 1, sizeof(*ss->heap));
+	ss->v = sw_xcalloc(npaths + 2, sizeof(*ss->v));
+	ss->heap = sw_xcalloc(npaths + 2, sizeof(*ss->heap));
 	for (i = 0; i < npaths; i++) {
 		if (taken[i])
 			continue;
@@ -140,10 +305,64 @@ sw_streams_open(struct sw_streams *ss, const char *const *paths, size_t npaths,
 		}
 		ss->v[ss->n].in = sw_input_new(group, k, io, diag);
 		ss->v[ss->n].fmt = sw_format_new(fo, diag);
+		if (incr != NULL) {
+			int y, mon;
+			ss->v[ss->n].incr = incr;
+			ss->v[ss->n].set = paths[i];
+			sw_incr_year(incr, paths[i], &y, &mon);
+			if (y > 0 && fo->year == 0)
+				sw_format_resume_year(ss->v[ss->n].fmt, y, mon);
+		}
 		ss->n++;
+	}
+	if (incr != NULL && sw_incr_old(incr)->npending > 0) {
+		/* Connections the last run left open: their lines again. */
+		struct sw_stream *r = &ss->v[ss->n++];
+		int64_t secs = sw_incr_old(incr)->pending[0].time_us / 1000000;
+		int64_t y;
+		int m, d;
+
+		r->replay = sw_incr_old(incr);
+		r->fmt = sw_format_new(fo, diag);
+		sw_civil_from_days(secs / 86400, &y, &m, &d);
+		if (fo->year == 0 && y >= 1970 && y <= 9999)
+			sw_format_resume_year(r->fmt, (int)y, 0);
 	}
 	free(group);
 	free(taken);
+}
+
+/* --state: was this line read by an earlier run? */
+static int
+sw_stream_skip(struct sw_stream *s, const struct sw_line *line)
+{
+	if (line->source >= s->nentry) {
+		size_t i, n = (size_t)line->source + 16;
+		s->entry = sw_xreallocarray(s->entry, n, sizeof(*s->entry));
+		for (i = s->nentry; i < n; i++)
+			s->entry[i] = SIZE_MAX - 1;
+		s->nentry = n;
+	}
+	return sw_incr_skip_line(s->incr, sw_input_source_name(s->in,
+	    line->source), &s->entry[line->source], line);
+}
+
+/* The next line kept by the last run (--state). */
+static int
+sw_stream_replay(struct sw_stream *s)
+{
+	while (s->rpos < s->replay->npending) {
+		const struct sw_state_line *l = &s->replay->pending[s->rpos++];
+		memset(&s->rline, 0, sizeof(s->rline));
+		s->rline.text = sw_span_make(l->text, strlen(l->text));
+		s->rline.origin = l->origin;
+		s->rline.lineno = l->lineno;
+		if (sw_format_parse(s->fmt, &s->rline, &s->rec) == SW_OK) {
+			s->rec.time_us = l->time_us;
+			return s->have = 1;
+		}
+	}
+	return s->have = 0;
 }
 
 /* Reads the stream's next sshd record; 0 when the stream is done. */
@@ -153,8 +372,18 @@ sw_stream_fill(struct sw_stream *s)
 	struct sw_line line;
 
 	s->have = 0;
+	if (s->in == NULL)
+		return sw_stream_replay(s);
 	while (sw_input_next(s->in, &line) == SW_OK) {
+		if (s->incr != NULL && sw_stream_skip(s, &line))
+			continue;
 		if (sw_format_parse(s->fmt, &line, &s->rec) == SW_OK) {
+			if (s->incr != NULL) {
+				if (sw_incr_skip_entry(s->incr, &line, &s->rec))
+					continue;
+				s->last_us = s->rec.time_us;
+				s->last_off = s->rec.utc_off_min;
+			}
 			s->have = 1;
 			break;
 		}
@@ -168,6 +397,9 @@ sw_stream_before(const struct sw_streams *ss, size_t a, size_t b)
 {
 	if (ss->v[a].rec.time_us != ss->v[b].rec.time_us)
 		return ss->v[a].rec.time_us < ss->v[b].rec.time_us;
+	/* Lines replayed from --state were read before: they go first. */
+	if ((ss->v[a].in == NULL) != (ss->v[b].in == NULL))
+		return ss->v[a].in == NULL;
 	return a < b;
 }
 
@@ -225,6 +457,7 @@ sw_streams_free(struct sw_streams *ss)
 	for (i = 0; i < ss->n; i++) {
 		sw_input_free(ss->v[i].in);
 		sw_format_free(ss->v[i].fmt);
+		free(ss->v[i].entry);
 	}
 	free(ss->v);
 	free(ss->heap);
@@ -337,9 +570,17 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	const char **sources = NULL;
 	int rc = SW_EXIT_USAGE;
 	size_t i, j;
+	struct sw_buf callouts;
+	const char *const *rpaths = paths;
+	size_t nrpaths = npaths;
+	int wrote = 1;
 
 	memset(&run, 0, sizeof(run));
 	memset(&ss, 0, sizeof(ss));
+	sw_buf_init(&callouts, (size_t)1 << 20);
+	run.o = o;
+	run.noise = noise;
+	run.digest = sw_digest_new();
 	sw_diag_set_quiet(diag, o->quiet);
 	if ((rs = sw_rules_load(rules_dir, diag)) == NULL) {
 		fprintf(err, "sshwhy: the rules directory %s is invalid; "
@@ -353,10 +594,28 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	ro.redact = o->redact || o->redact_key != NULL;
 	ro.redact_key = o->redact_key;
 	ro.width = sw_run_width(out);
-	if ((run.report = sw_report_new(o->format, out, &ro, noise)) == NULL)
+	for (i = 0; i < sw_filter_ncauses(o->filter); i++) {
+		const char *id = sw_filter_cause_at(o->filter, i);
+		if (sw_rules_find_cause(rs, id) == NULL) {
+			fprintf(err, "sshwhy: --cause: no cause '%s' (sshwhy "
+			    "explain lists them)\n", id);
+			goto out;
+		}
+	}
+	if (o->timeline) {
+		if ((run.tl = sw_timeline_new(o->format, out)) == NULL)
+			goto out;
+	} else if (!o->summary &&
+	    (run.report = sw_report_new(o->format, out, &ro, noise)) == NULL)
 		goto out;
 	if ((dg = sw_diagnoser_new(rs, sw_run_finding, &run, diag)) == NULL)
 		goto out;
+	run.dg = dg;
+	sw_diagnoser_set_success(dg, sw_run_success, &run);
+	if (o->state != NULL) {
+		run.incr = sw_incr_new(o->state, paths, npaths, err, o->quiet);
+		rpaths = sw_incr_paths(run.incr, &nrpaths);
+	}
 	sw_diagnoser_set_window(dg, o->since_us, o->until_us);
 	if (o->nauthorized_keys > 0) {
 		size_t k;
@@ -376,14 +635,17 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	fo.year = o->year;
 	sw_correlate_opts_default(&co);
 	co.max_connections = o->max_connections;
-	cor = sw_correlator_new(&co, sw_diagnose_conn, dg, diag);
-	sw_streams_open(&ss, paths, npaths, &io, &fo, diag);
+	run.idle_us = co.idle_us;
+	cor = sw_correlator_new(&co, sw_run_conn, &run, diag);
+	sw_streams_open(&ss, rpaths, nrpaths, &io, &fo, diag, run.incr);
 	sw_streams_start(&ss);
 	sw_progress_init(&prog, err, o->quiet);
 
 	while ((rec = sw_streams_peek(&ss)) != NULL) {
 		struct sw_event ev;
 
+		if (rec->time_us > run.newest_us)
+			run.newest_us = rec->time_us;
 		sw_progress_tick(&prog);
 		if (sw_match_record(m, rec, &ev) == SW_OK)
 			sw_correlate_event(cor, &ev);
@@ -394,7 +656,12 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		}
 		sw_streams_pop(&ss);
 	}
+	run.at_finish = 1;
 	sw_correlate_finish(cor);
+	for (i = 0; run.incr != NULL && i < ss.n; i++)
+		if (ss.v[i].in != NULL && ss.v[i].last_us != 0)
+			sw_incr_saw(run.incr, ss.v[i].set, ss.v[i].last_us,
+			    ss.v[i].last_off);
 	sw_progress_done(&prog);
 
 	memset(&sum, 0, sizeof(sum));
@@ -410,7 +677,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		const struct sw_match_stats *ms = sw_match_stats(m);
 
 		sum.limit_hits = ms->limit_lines;
-		sum.connections = cs->connections - ds->outside;
+		sum.connections = cs->connections - ds->outside - run.deferred;
 		sum.outside = ds->outside;
 		sum.failed = ds->failed;
 		sum.succeeded = ds->succeeded;
@@ -425,24 +692,80 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	sum.causes = run.causes;
 	sum.ncauses = run.ncauses;
 	for (i = 0; i < ss.n; i++)
-		sum.nsources += sw_input_nsources(ss.v[i].in);
+		if (ss.v[i].in != NULL)
+			sum.nsources += sw_input_nsources(ss.v[i].in);
 	sources = sw_xcalloc(sum.nsources + 1, sizeof(*sources));
 	for (i = 0, sum.nsources = 0; i < ss.n; i++)
-		for (j = 0; j < sw_input_nsources(ss.v[i].in); j++)
+		for (j = 0; ss.v[i].in != NULL &&
+		    j < sw_input_nsources(ss.v[i].in); j++)
 			sources[sum.nsources++] =
 			    sw_input_source_name(ss.v[i].in, (unsigned)j);
 	sum.sources = sources;
+	if (sw_filter_active(o->filter)) {
+		sum.connections = run.conns;
+		sum.failed = run.failed;
+		sum.succeeded = run.succeeded;
+		sum.unknown = run.unknown;
+		sum.noauth = run.noauth;
+		sum.filter = sw_filter_describe(o->filter);
+		sum.filtered_out = run.filtered_out;
+	}
+	sw_digest_callouts(run.digest, &callouts);
+	sum.callouts = callouts.len > 0 ? callouts.p : NULL;
 	sw_diag_finish(diag);
 	sum.partial = sw_diag_partial(diag);
-	if (sw_report_end(run.report, &sum) != 0) {
+	if (run.report != NULL && sw_report_end(run.report, &sum) != 0) {
 		fprintf(err, "sshwhy: could not read back the report spool "
 		    "(temporary file): some findings are missing\n");
 		sum.partial = 1;
 	}
+	if (run.tl != NULL)
+		sw_timeline_end(run.tl, sum.filter);
+	if (o->summary || run.incr != NULL) {
+		struct sw_digest_totals t;
+		struct sw_digest_known k;
+		const struct sw_state *old = run.incr ?
+		    sw_incr_old(run.incr) : NULL;
 
-	rc = sum.failed > 0 ? SW_EXIT_FOUND : SW_EXIT_NONE;
+		memset(&t, 0, sizeof(t));
+		t.connections = sum.connections;
+		t.failed = sum.failed;
+		t.succeeded = sum.succeeded;
+		t.noauth = sum.noauth;
+		t.lines = sum.lines;
+		t.first_us = run.first_us;
+		t.last_us = run.last_us;
+		t.utc_off_min = run.utc_off_min;
+		t.partial = sum.partial;
+		t.filter = sum.filter;
+		memset(&k, 0, sizeof(k));
+		if (old != NULL) {
+			k.have = sw_incr_had_state(run.incr);
+			k.causes = old->causes;
+			k.ncauses = old->ncauses;
+			k.users = old->users;
+			k.nusers = old->nusers;
+		}
+		wrote = sw_digest_report(run.digest, o->summary ? out : NULL,
+		    o->format, noise, &t, old ? &k : NULL, sw_run_new_name,
+		    &run);
+	}
+
+	rc = sum.failed > 0 && (!o->summary || wrote) ? SW_EXIT_FOUND :
+	    SW_EXIT_NONE;
 	if (sum.partial)
 		rc |= SW_EXIT_PARTIAL;
+	if (run.incr != NULL) {
+		if (o->commit != NULL) {
+			*o->commit = run.incr;
+			run.incr = NULL;
+		} else if (fflush(out) != 0 || ferror(out)) {
+			fprintf(err, "sshwhy: the report could not be written; "
+			    "the state file is left as it was\n");
+			rc = SW_EXIT_USAGE;
+		} else if (sw_incr_commit(run.incr, err) != 0)
+			rc = SW_EXIT_USAGE;
+	}
 out:
 	free(sources);
 	sw_shapes_free(shapes);
@@ -456,6 +779,10 @@ out:
 	sw_report_free(run.report);
 	sw_rules_free(rs);
 	sw_diag_free(diag);
+	sw_timeline_free(run.tl);
+	sw_digest_free(run.digest);
+	sw_incr_free(run.incr);
+	sw_buf_free(&callouts);
 	return rc;
 }
 

@@ -37,9 +37,36 @@ struct sw_run_opts {
 	int64_t since_us, until_us;	/* report window; 0: unbounded */
 	const char **authorized_keys;	/* --authorized-keys specs */
 	size_t nauthorized_keys;
+	/* Issue 10. */
+	struct sw_filter *filter;	/* --user/--from/--cause; NULL: none */
+	int timeline;			/* --timeline instead of the report */
+	int summary;			/* --summary: the daily report */
+	const char *state;		/* --state FILE; NULL: none */
+	struct sw_incr **commit;	/* with state: the caller commits it
+					   (sw_run_commit) once the report is
+					   out; NULL: committed by the run */
 };
 
+struct sw_filter;
+struct sw_incr;
+
 void sw_run_opts_default(struct sw_run_opts *o);
+/*
+ * --user, --from, --cause (kind 'u', 'f', 'c'): 0, or -1 for a bad value
+ * (an address or CIDR that does not parse). The filter is created on first
+ * use; free it with sw_run_opts_free.
+ */
+int sw_run_add_filter(struct sw_run_opts *o, int kind, const char *value);
+void sw_run_opts_free(struct sw_run_opts *o);
+/*
+ * Writes the state of an incremental run after its report was written
+ * (and frees it). 0, or SW_EXIT_USAGE with a message on err.
+ */
+int sw_run_commit(struct sw_incr *in, FILE *err);
+/* Frees it unwritten (the report failed: the next run repeats this one). */
+void sw_run_discard(struct sw_incr *in);
+/* Parses a --since/--until value (s0_time.h): 0, or -1. */
+int sw_run_parse_when(const char *s, int64_t *out);
 /* 0 if `name` is a known report format (and sets it), -1 otherwise. */
 int sw_run_set_format(struct sw_run_opts *o, const char *name);
 

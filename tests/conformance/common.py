@@ -71,10 +71,14 @@ def run(binary, lines, year="2005", fmt="ndjson", extra=()):
     if p.returncode not in (0, 1, 4, 5):
         sys.exit(f"sshwhy exited {p.returncode}:\n{p.stderr.decode(errors='replace')}")
     out = p.stdout.decode("utf-8", "replace")
+    # Successful logins are listed too ("outcome": "success"): only the
+    # failed logins are findings for these suites.
     if fmt == "json":
         doc = json.loads(out)
-        return doc["findings"], doc["summary"]
-    return [json.loads(l) for l in out.splitlines() if l.strip()], None
+        return [f for f in doc["findings"]
+                if f.get("outcome") != "success"], doc["summary"]
+    return [f for f in (json.loads(l) for l in out.splitlines() if l.strip())
+            if f.get("outcome") != "success"], None
 
 
 def by_line(findings):

@@ -59,7 +59,8 @@ def run_sshwhy(binary, path, year):
                        capture_output=True, env=env, check=False)
     if p.returncode not in (0, 1):
         sys.exit(f"sshwhy exited {p.returncode} on {path}:\n{p.stderr.decode()}")
-    return [json.loads(l) for l in p.stdout.decode().splitlines() if l.strip()]
+    return [f for f in (json.loads(l) for l in p.stdout.decode().splitlines()
+                        if l.strip()) if f.get("outcome") != "success"]
 
 
 def shown(cause):
