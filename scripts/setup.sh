@@ -6,7 +6,7 @@ pkgs=(build-essential cmake pkg-config libpcre2-dev libzstd-dev zlib1g-dev
       libyaml-dev libcriterion-dev gzip zstd python3
       libjansson-dev libsystemd-dev liblzma-dev libbz2-dev liblz4-dev
       libarchive-dev systemd xz-utils bzip2 lz4
-      libssl-dev openssh-client cmark-gfm valgrind)
+      libssl-dev openssh-client cmark-gfm valgrind chromium)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

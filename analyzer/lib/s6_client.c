@@ -292,7 +292,7 @@ sw_md_blob(const struct sw_report *r, const struct sw_client_finding *cf,
 	if (!cf->alone) {
 		if (cf->note != NULL) {
 			sw_buf_adds(b, "- **Client note:** ");
-			sw_cm_prose(b, sw_cstr(cf->note));
+			sw_md_value(b, sw_cstr(cf->note));
 			sw_buf_adds(b, "\n");
 		}
 		sw_buf_addf(b, "- **Fix side:** the fix above is for the %s's "
@@ -300,7 +300,7 @@ sw_md_blob(const struct sw_report *r, const struct sw_client_finding *cf,
 	}
 	if (cf->alone && cf->confirm != NULL) {
 		sw_buf_adds(b, "- **Server evidence that would confirm it:** ");
-		sw_cm_prose(b, sw_cstr(cf->confirm));
+		sw_md_value(b, sw_cstr(cf->confirm));
 		sw_buf_adds(b, " (ask the server's admin for the auth.log lines "
 		    "at that time, or run sshwhy on them)\n");
 	}

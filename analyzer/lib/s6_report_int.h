@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "s6_redact.h"
 #include "s6_report.h"
 
 struct sw_rec_ev {
@@ -87,6 +88,9 @@ struct sw_report {
 	uint64_t nth;			/* records rendered so far */
 	uint64_t nth_in_group;
 	struct sw_buf prev_fix;		/* text/markdown: "same as above" */
+	struct sw_redact *redact;	/* --redact, or NULL */
+	void *wstate;			/* a writer's own state (html) */
+	void (*wstate_free)(void *);
 	/* Issue 10: successful logins for json/ndjson (s6_success.c). */
 	FILE *succ;			/* "TIME_US JSON\n" lines, time order */
 	char *succ_line;		/* the next one read back, or NULL */
@@ -153,5 +157,6 @@ extern const struct sw_writer sw_writer_text;
 extern const struct sw_writer sw_writer_json;
 extern const struct sw_writer sw_writer_ndjson;
 extern const struct sw_writer sw_writer_markdown;
+extern const struct sw_writer sw_writer_html;
 
 #endif

@@ -99,6 +99,17 @@ sw_spool_encode(struct sw_report *r, const struct sw_finding *f,
 		struct sw_buf blob;
 		sw_buf_init(&blob, (size_t)16 << 20);
 		sw_client_blob(r, f, &blob);
+		if (r->redact != NULL && blob.len > 0) {
+			/* The client's view names the same user, hosts,
+			 * addresses, key files and fingerprints. */
+			struct sw_buf red;
+			sw_buf_init(&red, (size_t)16 << 20);
+			sw_redact_text(r->redact, &red, sw_span_make(blob.p,
+			    blob.len));
+			sw_buf_reset(&blob);
+			sw_buf_add(&blob, red.p ? red.p : "", red.len);
+			sw_buf_free(&red);
+		}
 		sw_put_span(b, blob.len > 0 ? blob.p : NULL, blob.len);
 		sw_buf_free(&blob);
 	}

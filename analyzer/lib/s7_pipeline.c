@@ -644,6 +644,8 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	ro.no_evidence = o->no_evidence;
 	ro.unmatched = o->unmatched;
 	ro.all = o->all;
+	ro.redact = o->redact || o->redact_key != NULL;
+	ro.redact_key = o->redact_key;
 	ro.width = sw_run_width(out);
 	for (i = 0; i < sw_filter_ncauses(o->filter); i++) {
 		const char *id = sw_filter_cause_at(o->filter, i);
