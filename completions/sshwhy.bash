@@ -6,7 +6,7 @@ _sshwhy()
     _init_completion || return
     case $prev in
         --format|-f)
-            COMPREPLY=($(compgen -W 'text json ndjson ecs markdown' -- "$cur"))
+            COMPREPLY=($(compgen -W 'text json ndjson ecs markdown html' -- "$cur"))
             return ;;
         --output|-o)
             _filedir
@@ -41,6 +41,9 @@ _sshwhy()
         --authorized-keys)
             _filedir
             return ;;
+        --redact-key)
+            :
+            return ;;
         --max-line)
             :
             return ;;
@@ -62,7 +65,7 @@ _sshwhy()
             return ;;
     esac
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--format --output --rules --year --tz --since --until --user --from --cause --timeline --summary --state --authorized-keys --all --no-evidence --unmatched --max-line --max-connections --exit-code --lang --quiet --help --version -f -o -q -h -V' -- "$cur"))
+        COMPREPLY=($(compgen -W '--format --output --rules --year --tz --since --until --user --from --cause --timeline --summary --state --authorized-keys --all --no-evidence --unmatched --redact --redact-key --max-line --max-connections --exit-code --lang --quiet --help --version -f -o -q -h -V' -- "$cur"))
         return
     fi
     [[ $cword -eq 1 ]] && COMPREPLY=($(compgen -W 'rules explain' -- "$cur"))

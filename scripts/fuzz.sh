@@ -6,7 +6,8 @@
 # (the committed seeds and past findings stay untouched); crashes, leaks and
 # timeouts are written to build-fuzz/findings/TARGET/. The last lines of
 # the log give the executions ("stat::number_of_executed_units").
-# Runs under nice -n 19 with one worker: the machine is shared.
+# Runs under nice -n 19 with one worker: the machine is shared. Fork mode
+# with -ignore_crashes keeps fuzzing for the whole time after a finding.
 set -eu
 cd "$(dirname "$0")/.."
 t=${1:?usage: scripts/fuzz.sh TARGET [SECONDS]}
@@ -32,4 +33,5 @@ export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 exec nice -n 19 "build-fuzz/tests/fuzz_$t" "$work" \
   ${dict:+-dict=$dict} -max_total_time="$secs" -max_len=8192 -timeout=30 \
-  -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$found/"
+  -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$found/" \
+  -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1

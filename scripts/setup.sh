@@ -6,7 +6,7 @@ pkgs=(build-essential cmake pkg-config libpcre2-dev libzstd-dev zlib1g-dev
       libyaml-dev libcriterion-dev gzip zstd python3
       libjansson-dev libsystemd-dev liblzma-dev libbz2-dev liblz4-dev
       libarchive-dev systemd xz-utils bzip2 lz4
-      libssl-dev openssh-client gettext cmark-gfm
+      libssl-dev openssh-client gettext cmark-gfm valgrind chromium
       debhelper dpkg-dev fakeroot lintian man-db groff-base bash-completion zsh
       rsyslog)
 missing=()

@@ -23,7 +23,7 @@ if [ -f /usr/share/bash-completion/bash_completion ]; then
     comp sshwhy explain unknown-
   ' _ "$src/completions/sshwhy.bash" 2>&1)
   echo "$res"
-  for want in "sshwhy --for=> --format" "sshwhy -f => text json ndjson ecs markdown" \
+  for want in "sshwhy --for=> --format" "sshwhy -f => text json ndjson ecs markdown html" \
       "sshwhy --lang => en ja" "sshwhy rul=> rules" "sshwhy rules => test" \
       "sshwhy explain unknown-=> unknown-key"; do
     grep -qxF -- "$want" <<<"$res" || { echo "bash completion: expected '$want'"; fail=1; }

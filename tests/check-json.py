@@ -17,7 +17,8 @@ import json
 import re
 import sys
 
-TYPES = {"string": str, "number": int, "bool": bool, "array": list}
+TYPES = {"string": str, "number": int, "bool": bool, "array": list,
+         "object": dict}
 ITEM_TYPES = {"array of strings": str}
 
 
@@ -36,7 +37,7 @@ def spec(path):
     m = re.search(r"`causes`: .*?`\{([^}]*)\}`", sec, re.S)
     if m:
         causes = [k.strip() for k in m.group(1).split(",")]
-    finding, types, evidence = [], {}, []
+    finding, types, evidence, optional = [], {}, [], set()
     table = sec[sec.index("A FINDING has these keys"):]
     for row in table.splitlines()[1:]:
         if not row.startswith("|"):
@@ -49,6 +50,9 @@ def spec(path):
             continue
         for n in names:
             finding.append(n)
+            # "only with ...": present in some findings only (docs/client.md)
+            if cells[2].startswith("only with"):
+                optional.add(n)
             types[n] = ([TYPES[t] for t in TYPES if re.search(rf"\b{t}\b", cells[1])],
                         "null" in cells[1],
                         next((ITEM_TYPES[t] for t in ITEM_TYPES if t in cells[1]), None))
@@ -67,7 +71,8 @@ def spec(path):
         m = re.search(re.escape(label) + r" keys, in order: ([^.]*)\.", flat_sec)
         return re.findall(r"`(\w+)`", m.group(1)) if m else None
     m = re.search(r"`summary` also has `(\w+)`.*?and `(\w+)`", flat_sec)
-    return {"top": top, "finding": finding, "types": types, "causes": causes,
+    return {"top": top, "finding": finding, "optional": optional,
+            "types": types, "causes": causes,
             "evidence": evidence, "summary": summary, "items": items,
             "success": keys_after("A successful login's"),
             "connection": keys_after("A CONNECTION's"),
@@ -93,8 +98,9 @@ def check_finding(sp, f, where, bad):
             bad.append(f"{where}: success keys {list(f)}, documented "
                        f"{sp['success']}")
         return
-    if list(f) != sp["finding"]:
-        bad.append(f"{where}: keys {list(f)}, documented {sp['finding']}")
+    want = [k for k in sp["finding"] if k not in sp["optional"] or k in f]
+    if list(f) != want:
+        bad.append(f"{where}: keys {list(f)}, documented {want}")
         return
     for k, v in f.items():
         kinds, nullable, item = sp["types"][k]

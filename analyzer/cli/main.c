@@ -27,6 +27,7 @@ enum {
 	SW_OPT_RULES = 256, SW_OPT_YEAR, SW_OPT_TZ, SW_OPT_SINCE, SW_OPT_UNTIL,
 	SW_OPT_AUTHKEYS, SW_OPT_ALL, SW_OPT_NOEVIDENCE, SW_OPT_UNMATCHED,
 	SW_OPT_MAXLINE, SW_OPT_MAXCONN, SW_OPT_EXITCODE,
+	SW_OPT_REDACT, SW_OPT_REDACTKEY,
 	SW_OPT_USER, SW_OPT_FROM, SW_OPT_CAUSE, SW_OPT_TIMELINE, SW_OPT_SUMMARY,
 	SW_OPT_STATE, SW_OPT_LANG,
 };
@@ -39,7 +40,7 @@ struct sw_opt {
 };
 
 static const struct sw_opt sw_opts[] = {
-	{ "format", 'f', "FMT", SW_N_("report format: text (default), json, ndjson, ecs, markdown") },
+	{ "format", 'f', "FMT", SW_N_("report format: text (default), json, ndjson, ecs, markdown, html") },
 	{ "output", 'o', "FILE", SW_N_("write the report to FILE (atomically: the old file stays if writing fails)") },
 	{ "rules", SW_OPT_RULES, "DIR", SW_N_("rules directory (default: the installed rules)") },
 	{ "year", SW_OPT_YEAR, "YYYY", SW_N_("year of the first year-less syslog timestamp") },
@@ -56,6 +57,8 @@ static const struct sw_opt sw_opts[] = {
 	{ "all", SW_OPT_ALL, NULL, SW_N_("list every failed login, attack noise included") },
 	{ "no-evidence", SW_OPT_NOEVIDENCE, NULL, SW_N_("text and markdown: leave out the evidence lines") },
 	{ "unmatched", SW_OPT_UNMATCHED, NULL, SW_N_("list the sshd lines no rule knows, by shape") },
+	{ "redact", SW_OPT_REDACT, NULL, SW_N_("replace user names, addresses, host names, home directories and key fingerprints by pseudonyms") },
+	{ "redact-key", SW_OPT_REDACTKEY, "KEY", SW_N_("derive the pseudonyms from KEY, so they are the same in every report (implies --redact)") },
 	{ "max-line", SW_OPT_MAXLINE, "BYTES", SW_N_("longest line kept (default 65536)") },
 	{ "max-connections", SW_OPT_MAXCONN, "N", SW_N_("open connections tracked at once (default 50000)") },
 	{ "exit-code", SW_OPT_EXITCODE, NULL, SW_N_("exit with status 1 when failed logins were found (as git diff --exit-code)") },
@@ -452,6 +455,18 @@ main(int argc, char **argv)
 		case SW_OPT_UNMATCHED:
 			ro.unmatched = 1;
 			break;
+		case SW_OPT_REDACT:
+			ro.redact = 1;
+			break;
+		case SW_OPT_REDACTKEY:
+			if (val[0] == '\0') {
+				fprintf(stderr, "sshwhy: --redact-key wants a "
+				    "non-empty key\n");
+				goto usage;
+			}
+			ro.redact = 1;
+			ro.redact_key = val;
+			break;
 		case SW_OPT_MAXLINE:
 			if (sw_parse_uint(val, 1 << 24, &v) || v < 256) {
 				fprintf(stderr, SW_("sshwhy: --max-line wants 256 "
@@ -488,6 +503,13 @@ main(int argc, char **argv)
 	}
 	for (i = optind; i < argc; i++)
 		paths[npaths++] = argv[i];
+	if (ro.redact && (ro.timeline || ro.summary)) {
+		/* Those reports are written past the report stage, where
+		 * s6_redact sits: refused rather than leaking. */
+		fprintf(stderr, "sshwhy: --redact does not cover --%s yet\n",
+		    ro.timeline ? "timeline" : "summary");
+		goto usage;
+	}
 	if (ro.timeline && ro.summary) {
 		fprintf(stderr, SW_("sshwhy: --timeline and --summary are two "
 		    "different reports: choose one\n"));

@@ -197,6 +197,9 @@ sw_buf_add(struct sw_buf *b, const void *p, size_t n)
 		while (cap < want)
 			cap = cap > SIZE_MAX / 2 ? want : cap * 2;
 		b->p = sw_xreallocarray(b->p, cap, 1);
+		/* Defined bytes past the end: PCRE2's JIT reads ahead of a
+		 * subject within its buffer, which valgrind would flag. */
+		memset(b->p + b->cap, 0, cap - b->cap);
 		b->cap = cap;
 	}
 	if (n > 0)

@@ -94,8 +94,10 @@ sw_text_sniff(const char *p, size_t n)
  * A log truncated while a writer kept its offset (copytruncate) or cut by a
  * crash starts with a run of NULs, often longer than the sniffing window
  * (issue 13, D6): the run is skipped and reported, and the bytes after it
- * are judged text or binary.
+ * are judged text or binary. The run is as long as the file was when it
+ * was truncated; past SW_NUL_HEAD_MAX it is taken for a bomb.
  */
+#define SW_NUL_HEAD_MAX	((uint64_t)256 << 20)
 static enum sw_status
 sw_text_init(struct sw_input *in)
 {
@@ -108,8 +110,16 @@ sw_text_init(struct sw_input *in)
 			rd->dpos++;
 			nul++;
 		}
-		if (rd->dpos < rd->dlen || nul == 0 ||
-		    sw_rd_refill(in) != SW_OK)
+		if (rd->dpos < rd->dlen || nul == 0)
+			break;
+		/* A decompression bomb of NULs is not read to its end. */
+		if (nul > SW_NUL_HEAD_MAX) {
+			rd->dlen = rd->dpos = 0;
+			return sw_rd_fail(in, SW_ERR_UNSUPPORTED, "more than "
+			    "%llu MiB of NUL bytes at the start, not a text "
+			    "log", (unsigned long long)(SW_NUL_HEAD_MAX >> 20));
+		}
+		if (sw_rd_refill(in) != SW_OK)
 			break;
 	}
 	if (nul > 0 && rd->dpos >= rd->dlen) {

@@ -69,7 +69,9 @@ sw_input_new(const char *const *paths, size_t npaths,
 
 	sw_plan_build(in, paths, npaths);
 	in->rd.inb = sw_xmalloc(SW_IN_BUFSZ);
-	in->rd.d = sw_xmalloc(SW_DEC_BUFSZ);
+	/* Zeroed, as every buffer a line is matched in: PCRE2's JIT reads
+	 * ahead of the subject within the buffer (valgrind, issue 13). */
+	in->rd.d = sw_xcalloc(1, SW_DEC_BUFSZ);
 	sw_jentry_init(&in->rd.je);
 	sw_buf_init(&in->rd.synth, 0);
 	return in;
@@ -377,6 +379,7 @@ sw_lb_add(struct sw_input *in, const char *p, size_t n, size_t max)
 		while (cap < want)
 			cap = cap > max / 2 ? max : cap * 2;
 		rd->lb = sw_xreallocarray(rd->lb, cap, 1);
+		memset(rd->lb + rd->lb_cap, 0, cap - rd->lb_cap);
 		rd->lb_cap = cap;
 	}
 	memcpy(rd->lb + rd->lb_len, p, n);

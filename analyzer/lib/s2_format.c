@@ -10,7 +10,20 @@
 #include <string.h>
 #include <time.h>
 
+#include "s2_client.h"
 #include "s2_format.h"
+#include "s2_months.h"
+
+/* A headerless debug line that only sshd writes. */
+static int
+sw_bare_is_sshd(const char *p, size_t n)
+{
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
+	    p[n - 1] == '\r'))
+		n--;
+	return (n >= 10 && memcmp(p + n - 10, " [preauth]", 10) == 0) ||
+	    (n >= 20 && memcmp(p, "debug1: sshd version", 20) == 0);
+}
 
 struct sw_tm {
 	int year, mon, mday, hour, min, sec;	/* mon 1-12 */
@@ -37,6 +50,10 @@ struct sw_format {
 	int have_source;
 	int year_warned;
 	int future_warned;	/* once per source */
+	int client_in_source;	/* client output seen in the current source */
+	int bare_in_source;	/* headerless sshd lines seen in it */
+	int64_t last_time_us;	/* of the last timestamped record */
+	int last_off_min;
 	/* --year mode: rolling year state across the whole stream. */
 	int roll_year, roll_prev_mon;
 	int resume_mon;		/* sw_format_resume_year */
@@ -45,6 +62,7 @@ struct sw_format {
 	int64_t cache_epoch;
 	int cache_off_min;
 	int cache_valid;
+	int64_t last_us;	/* time of the source's last record (bare lines) */
 };
 
 static const char *const sw_months[12] = {
@@ -102,44 +120,101 @@ sw_parse_clock(const char *p, size_t n, struct sw_tm *tm, size_t *used)
 	return 0;
 }
 
+/*
+ * A month name: English as syslog writes it, else any locale's abbreviation
+ * as journalctl prints it under that locale (strftime %b: "11月", "feb",
+ * "Mär", "févr."), ASCII case folded. p[0..n) is the whole token.
+ */
 static int
-sw_month_index(const char *p, size_t n)
+sw_month_lookup(const char *p, size_t n)
 {
-	int m;
+	char key[32];
+	size_t i, lo = 0, hi = sizeof(sw_month_names) / sizeof(sw_month_names[0]);
 
-	if (n < 3)
+	if (n == 3)
+		for (i = 0; i < 12; i++)
+			if (memcmp(p, sw_months[i], 3) == 0)
+				return (int)i + 1;
+	if (n == 0 || n >= sizeof(key))
 		return -1;
-	for (m = 0; m < 12; m++)
-		if (memcmp(p, sw_months[m], 3) == 0)
-			return m + 1;
+	for (i = 0; i < n; i++)
+		key[i] = (p[i] >= 'A' && p[i] <= 'Z') ? (char)(p[i] + 32) : p[i];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct sw_month_name *e = &sw_month_names[mid];
+		size_t k = e->len < n ? e->len : n;
+		int c = memcmp(key, e->name, k);
+		if (c == 0)
+			c = n < e->len ? -1 : n > e->len ? 1 : 0;
+		if (c == 0)
+			return e->mon;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return -1;
 }
 
-/* Traditional and journalctl short/short-precise: "Nov 25 10:00:00[.ffffff]" */
+/*
+ * Traditional and journalctl short/short-precise: "Nov 25 10:00:00[.ffffff]",
+ * with a localized month ("11月 25 ...", ja_JP's " 1月 05 ...") and any
+ * number of spaces between the fields.
+ */
 static int
 sw_parse_bsd(const char *p, size_t n, struct sw_tm *tm, size_t *used)
 {
-	size_t i, u;
+	size_t i = 0, j, u;
 
 	memset(tm, 0, sizeof(*tm));
-	if (n < 16 || p[3] != ' ')
+	if (n < 14)
 		return -1;
-	if ((tm->mon = sw_month_index(p, n)) < 0)
+	if (p[0] == ' ' && p[1] >= '0' && p[1] <= '9')
+		i = 1;		/* ja_JP and ko_KR pad " 1月" */
+	for (j = i; j < n && j - i < 32 && p[j] != ' '; j++)
+		;
+	if (j >= n || p[j] != ' ' || (tm->mon = sw_month_lookup(p + i,
+	    j - i)) < 0)
 		return -1;
-	i = 4;
-	if (p[i] == ' ')
+	i = j;
+	while (i < n && p[i] == ' ')
 		i++;
-	if (p[i] < '0' || p[i] > '9')
+	if (i >= n || p[i] < '0' || p[i] > '9')
 		return -1;
 	tm->mday = p[i++] - '0';
 	if (i < n && p[i] >= '0' && p[i] <= '9')
 		tm->mday = tm->mday * 10 + (p[i++] - '0');
 	if (tm->mday < 1 || tm->mday > 31 || i >= n || p[i] != ' ')
 		return -1;
-	i++;
+	while (i < n && p[i] == ' ')
+		i++;
 	if (sw_parse_clock(p + i, n - i, tm, &u))
 		return -1;
 	*used = i + u;
+	return 0;
+}
+
+/* BusyBox/OpenWrt logread (ctime): "Thu Nov 25 10:00:00 2026" */
+static int
+sw_parse_ctime(const char *p, size_t n, struct sw_tm *tm, size_t *used)
+{
+	static const char *const days[] = {
+		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
+	};
+	size_t u;
+	int d, ok = 0, year;
+
+	if (n < 25 || p[3] != ' ')
+		return -1;
+	for (d = 0; d < 7; d++)
+		if (memcmp(p, days[d], 3) == 0)
+			ok = 1;
+	if (!ok || sw_parse_bsd(p + 4, n - 4, tm, &u) || 4 + u + 5 > n ||
+	    p[4 + u] != ' ' || sw_digits(p + 5 + u, n - 5 - u, 4, &year))
+		return -1;
+	tm->year = year;
+	tm->has_year = 1;
+	*used = 4 + u + 5;
 	return 0;
 }
 
@@ -334,6 +409,7 @@ static const struct sw_format_row sw_format_rows[] = {
 	{ "syslog", sw_parse_bsd },
 	{ "rfc3339", sw_parse_iso },
 	{ "journal-short-full", sw_parse_full },
+	{ "logread", sw_parse_ctime },
 };
 #define SW_NFORMATS (sizeof(sw_format_rows) / sizeof(sw_format_rows[0]))
 
@@ -521,10 +597,55 @@ sw_is_tag(const char *p, size_t n)
 	return i > d && i + 2 == n && p[i] == ']' && p[i + 1] == ':';
 }
 
+/*
+ * BusyBox syslogd and OpenWrt logread write the facility and priority
+ * before the tag: "auth.info", "authpriv.notice", "local7.debug".
+ */
+static int
+sw_is_facility_priority(const char *p, size_t n)
+{
+	static const char *const fac[] = {
+		"kern", "user", "mail", "daemon", "auth", "syslog", "lpr",
+		"news", "uucp", "cron", "authpriv", "ftp", "local0", "local1",
+		"local2", "local3", "local4", "local5", "local6", "local7",
+	};
+	static const char *const pri[] = {
+		"emerg", "alert", "crit", "err", "error", "warn", "warning",
+		"notice", "info", "debug",
+	};
+	const char *dot = memchr(p, '.', n);
+	size_t i, fl;
+	int ok = 0;
+
+	if (dot == NULL)
+		return 0;
+	fl = (size_t)(dot - p);
+	for (i = 0; i < sizeof(fac) / sizeof(fac[0]) && !ok; i++)
+		ok = strlen(fac[i]) == fl && memcmp(p, fac[i], fl) == 0;
+	if (!ok)
+		return 0;
+	for (i = 0; i < sizeof(pri) / sizeof(pri[0]); i++)
+		if (strlen(pri[i]) == n - fl - 1 &&
+		    memcmp(dot + 1, pri[i], n - fl - 1) == 0)
+			return 1;
+	return 0;
+}
+
+/* Length of the token at p[0..n) (up to a space). */
+static size_t
+sw_token(const char *p, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && p[i] != ' ')
+		i++;
+	return i;
+}
+
 static int
 sw_parse_tail(const char *p, size_t n, struct sw_record *r)
 {
-	size_t i = 0, h, t, tag_end;
+	size_t i = 0, h, t, tag_end, k;
 
 	if (i >= n || p[i] != ' ')
 		return -1;
@@ -535,13 +656,22 @@ sw_parse_tail(const char *p, size_t n, struct sw_record *r)
 		i++;
 	if (i == h || i >= n)
 		return -1;
-	if (sw_is_tag(p + h, i - h)) {
-		/* No host field (some syslogds, BSD, "logger" output). */
+	if (sw_is_tag(p + h, i - h) ||
+	    sw_is_facility_priority(p + h, i - h)) {
+		/* No host field (some syslogds, BSD, "logger" output,
+		 * OpenWrt logread). */
 		r->host = sw_span_make(p + h, 0);
 		i = h;
 	} else {
 		r->host = sw_span_make(p + h, i - h);
-		i++;
+		while (i < n && p[i] == ' ')
+			i++;
+	}
+	k = sw_token(p + i, n - i);
+	if (k > 0 && i + k < n && sw_is_facility_priority(p + i, k)) {
+		i += k;		/* BusyBox: "host auth.info sshd[1]: " */
+		while (i < n && p[i] == ' ')
+			i++;
 	}
 	t = i;
 	/* The program name ends at '[' or ':'. */
@@ -563,11 +693,51 @@ sw_parse_tail(const char *p, size_t n, struct sw_record *r)
 	if (i >= n || p[i] != ':')
 		return -1;
 	tag_end = i + 1;
-	if (tag_end < n && p[tag_end] == ' ')
+	/* sshd's messages never start or end with blanks: extra spaces and
+	 * trailing whitespace come from copying and pasting. */
+	while (tag_end < n && (p[tag_end] == ' ' || p[tag_end] == '\t'))
 		tag_end++;
+	while (n > tag_end && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
 	r->message = sw_span_make(p + tag_end, n - tag_end);
 	sw_unwrap_repeated(&r->message);
 	sw_strip_solaris_id(&r->message);
+	return 0;
+}
+
+/*
+ * A line with no header at all, as `sshd -d`, `sshd -e` and `journalctl
+ * -o cat` print and as people paste into tickets: read as an sshd message
+ * of unknown time, host and pid. Only text that starts with a letter and
+ * has no control bytes qualifies; the rest stays unparsed.
+ */
+static int
+sw_parse_bare(const char *p, size_t n, struct sw_record *r)
+{
+	static const char sshd[] = "sshd";
+	size_t i;
+
+	if (n == 0 || !((p[0] >= 'a' && p[0] <= 'z') ||
+	    (p[0] >= 'A' && p[0] <= 'Z')))
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 && p[i] != '\t')
+			return -1;
+	/* A header that failed to parse (bad hour, bad pid) is not bare. */
+	i = sw_token(p, n);
+	if (sw_month_lookup(p, i) > 0 || (i == 3 && n > 4 && p[4] >= '0' &&
+	    p[4] <= '9'))
+		return -1;
+	for (i = 0; i + 2 < n && i < 128; i++)
+		if (p[i] == ']' && p[i + 1] == ':' && i > 0 &&
+		    p[i - 1] >= '0' && p[i - 1] <= '9')
+			return -1;	/* "prog[pid]:" */
+	while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		n--;
+	r->host = sw_span_make(p, 0);
+	r->program = sw_span_make(sshd, sizeof(sshd) - 1);
+	r->pid = 0;
+	r->message = sw_span_make(p, n);
 	return 0;
 }
 
@@ -587,6 +757,9 @@ sw_format_parse(struct sw_format *f, const struct sw_line *line,
 		f->have_source = 1;
 		f->cur_source = line->source;
 		f->future_warned = 0;
+		f->client_in_source = 0;
+		f->bare_in_source = 0;
+		f->last_us = 0;
 	}
 	if (n == 0 || (n >= 3 && memcmp(p, "-- ", 3) == 0)) {
 		/* Blank lines and journalctl's "-- Boot ... --" markers. */
@@ -606,6 +779,48 @@ sw_format_parse(struct sw_format *f, const struct sw_line *line,
 			r.format = sw_format_rows[row].name;
 			break;
 		}
+	}
+	/*
+	 * "debugN: " lines are written by both ssh -v and sshd -d: such a
+	 * line is sshd's when it says so ([preauth], "sshd version"), else
+	 * the client's (a pasted sshd -d shows its other debug lines as
+	 * unrecognised, never as a wrong finding).
+	 */
+	if (k == SW_NFORMATS && !(n >= 5 && memcmp(p, "debug", 5) == 0 &&
+	    !f->client_in_source && sw_bare_is_sshd(p, n)) &&
+	    sw_client_line(line->text, &r.message)) {
+		/* ssh -v output: no time of its own, so it keeps the stream's
+		 * order; the join with server lines needs none. */
+		f->client_in_source = 1;
+		r.format = "ssh-client";
+		r.client = 1;
+		r.time_us = f->last_time_us;
+		r.utc_off_min = f->last_off_min;
+		r.program = sw_span_make("ssh", 3);
+		r.raw = line->text;
+		r.origin = line->origin;
+		r.lineno = line->lineno;
+		f->stats.client_lines++;
+		*out = r;
+		return SW_OK;
+	}
+	if (k == SW_NFORMATS && sw_parse_bare(p, n, &r) == 0) {
+		/* Keeps the order of the lines around it. */
+		r.format = "bare";
+		f->bare_in_source = 1;
+		r.time_us = f->last_us;
+		r.utc_off_min = 0;
+		r.raw = line->text;
+		r.origin = line->origin;
+		r.lineno = line->lineno;
+		f->stats.sshd_lines++;
+		*out = r;
+		return SW_OK;
+	}
+	if (k == SW_NFORMATS && f->client_in_source) {
+		/* Other lines of a pasted client session (motd, prompts). */
+		f->stats.other_lines++;
+		return SW_ERR_NOMATCH;
 	}
 	if (k == SW_NFORMATS) {
 		f->stats.unparsed++;
@@ -644,6 +859,9 @@ sw_format_parse(struct sw_format *f, const struct sw_line *line,
 	}
 	r.time_us = secs * 1000000 + tm.usec;
 	r.utc_off_min = off;
+	f->last_time_us = r.time_us;
+	f->last_off_min = off;
+	f->last_us = r.time_us;
 	r.raw = line->text;
 	r.origin = line->origin;
 	r.lineno = line->lineno;

@@ -3,7 +3,9 @@
  * sshd's messages arrive in (traditional BSD syslog, RFC 3339 and
  * high-precision rsyslog, journalctl short, short-iso, short-precise,
  * short-iso-precise, short-full), splits time, host, program, pid and
- * message, and drops lines of other programs cheaply. Includes stages 0-1.
+ * message, and drops lines of other programs cheaply. OpenSSH client
+ * output (`ssh -v`, no header) is recognised by s2_client and returned as
+ * records with `client` set. Includes stages 0-1.
  */
 #ifndef SW_S2_FORMAT_H
 #define SW_S2_FORMAT_H
@@ -31,6 +33,10 @@ struct sw_record {
 	const char *origin;	/* borrowed from sw_line: valid to sw_input_free */
 	uint64_t lineno;
 	const char *format;	/* static name of the format that parsed it */
+	int client;		/* a line of OpenSSH client output (ssh -v):
+				   no header, so host and program are empty,
+				   pid 0, time that of the last timestamped
+				   line of the stream (0 if none) */
 };
 
 struct sw_format;
@@ -61,6 +67,7 @@ struct sw_format_stats {
 	uint64_t sshd_lines;	/* records returned */
 	uint64_t other_lines;	/* other programs, blank and meta lines */
 	uint64_t unparsed;	/* no format recognised */
+	uint64_t client_lines;	/* records of ssh client output */
 	int year_guessed;	/* a year-less timestamp needed a guessed year */
 };
 const struct sw_format_stats *sw_format_stats(const struct sw_format *f);

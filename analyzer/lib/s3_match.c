@@ -25,6 +25,7 @@ struct sw_matcher {
 	const struct sw_pattern **rest;	/* unkeyed patterns, rule order */
 	size_t nrest;
 	struct sw_match_stats stats;
+	struct sw_buf variant;	/* "error: " + message, reused */
 };
 
 /* The patterns to try for one key, in rule order. */
@@ -171,6 +172,7 @@ sw_matcher_new(const struct sw_rules *rs, const struct sw_match_limits *limits)
 	size_t i, j;
 
 	m->rs = rs;
+	sw_buf_init(&m->variant, 1024);
 	m->mctx = pcre2_match_context_create(NULL);
 	if (m->mctx == NULL) {
 		fprintf(stderr, "sshwhy: out of memory (PCRE2 context)\n");
@@ -212,6 +214,7 @@ sw_matcher_free(struct sw_matcher *m)
 	if (m->jit_stack != NULL)
 		pcre2_jit_stack_free(m->jit_stack);
 	pcre2_match_context_free(m->mctx);
+	sw_buf_free(&m->variant);
 	free(m);
 }
 
@@ -232,17 +235,18 @@ sw_contains(struct sw_span s, const char *lit, size_t n)
 
 /* Runs one pattern; fills ev on a match. */
 static enum sw_status
-sw_match_pattern(struct sw_matcher *m, const struct sw_pattern *pt,
-    struct sw_span msg, int preauth, const struct sw_record *rec,
-    struct sw_event *ev)
+sw_match_pattern_relaxed(struct sw_matcher *m, const struct sw_pattern *pt,
+    struct sw_span msg, int preauth, int relax_preauth,
+    const struct sw_record *rec, struct sw_event *ev)
 {
 	const struct sw_rule *r = pt->rule;
 	PCRE2_SIZE *ov;
 	size_t i;
 	int rc;
 
-	if ((r->preauth == SW_PREAUTH_YES && !preauth) ||
-	    (r->preauth == SW_PREAUTH_NO && preauth))
+	if ((r->preauth == SW_PREAUTH_YES && !preauth && !relax_preauth) ||
+	    (r->preauth == SW_PREAUTH_NO && preauth) ||
+	    r->side != (rec->client ? SW_SIDE_CLIENT : SW_SIDE_SERVER))
 		return SW_ERR_NOMATCH;
 	if (pt->prefix_len > msg.len ||
 	    memcmp(pt->prefix, msg.p, pt->prefix_len) != 0) {
@@ -292,31 +296,203 @@ sw_match_pattern(struct sw_matcher *m, const struct sw_pattern *pt,
 	return SW_OK;
 }
 
+static enum sw_status
+sw_match_pattern(struct sw_matcher *m, const struct sw_pattern *pt,
+    struct sw_span msg, int preauth, const struct sw_record *rec,
+    struct sw_event *ev)
+{
+	return sw_match_pattern_relaxed(m, pt, msg, preauth, 0, rec, ev);
+}
+
+/* Tries every pattern the dispatch files under msg's key. */
+static enum sw_status
+sw_match_list(struct sw_matcher *m, struct sw_span msg, int preauth,
+    int relax, const struct sw_record *rec, struct sw_event *ev,
+    enum sw_status *worst)
+{
+	struct sw_dkey k = sw_message_key(msg);
+	const struct sw_dlist *l = sw_htab_find(&m->keys,
+	    sw_dkey_hash(k.strip, k.token), sw_dkey_eq, &k);
+	const struct sw_pattern **list = l != NULL ? l->v : m->rest;
+	size_t i, n = l != NULL ? l->n : m->nrest;
+
+	for (i = 0; i < n; i++) {
+		enum sw_status st = sw_match_pattern_relaxed(m, list[i], msg,
+		    preauth, relax, rec, ev);
+		if (st == SW_OK)
+			return SW_OK;
+		if (st == SW_ERR_MATCHLIMIT)
+			*worst = st;
+	}
+	return SW_ERR_NOMATCH;
+}
+
+/* A span of the variant buffer, moved back onto the message it copies. */
+static struct sw_span
+sw_unvariant(struct sw_span v, const struct sw_buf *b, size_t plen,
+    struct sw_span msg)
+{
+	if (v.p == NULL || v.p < b->p + plen || v.p + v.len > b->p + b->len)
+		return sw_span_make(NULL, 0);	/* in the added prefix */
+	return sw_span_make(msg.p + (v.p - (b->p + plen)), v.len);
+}
+
+/*
+ * The same message as another OpenSSH version writes it: with or without
+ * an "error: " or "fatal: " prefix (sshd has added and dropped them over
+ * the years), and without " [preauth]" where older versions omit it.
+ * Tried only when the line as written matched nothing.
+ */
+static enum sw_status
+sw_match_variants(struct sw_matcher *m, struct sw_span msg, int preauth,
+    const struct sw_record *rec, struct sw_event *ev, enum sw_status *worst)
+{
+	static const char *const prefixes[] = { "error: ", "fatal: " };
+	struct sw_span base = msg;
+	size_t i, k;
+
+	/* Debug lines never carry these prefixes. */
+	if (sw_span_starts_with(msg, "debug"))
+		return SW_ERR_NOMATCH;
+	if (!preauth && sw_match_list(m, msg, 0, 1, rec, ev, worst) == SW_OK)
+		return SW_OK;
+	for (i = 0; i < 2; i++)
+		if (sw_span_starts_with(msg, prefixes[i])) {
+			base = sw_span_make(msg.p + 7, msg.len - 7);
+			if (sw_match_list(m, base, preauth, 1, rec, ev,
+			    worst) == SW_OK)
+				return SW_OK;
+		}
+	for (i = 0; i < 2; i++) {
+		struct sw_span v;
+		if (sw_span_starts_with(msg, prefixes[i]))
+			continue;	/* that is the line as written */
+		sw_buf_reset(&m->variant);
+		sw_buf_adds(&m->variant, prefixes[i]);
+		sw_buf_add(&m->variant, base.p, base.len);
+		v = sw_span_make(m->variant.p, m->variant.len);
+		if (sw_match_list(m, v, preauth, 1, rec, ev, worst) != SW_OK)
+			continue;
+		for (k = 0; k < ev->nnamed; k++)
+			ev->named[k].value = sw_unvariant(ev->named[k].value,
+			    &m->variant, 7, base);
+		for (k = 0; k < SW_CAP_COUNT_; k++)
+			ev->cap[k] = sw_unvariant(ev->cap[k], &m->variant, 7,
+			    base);
+		return SW_OK;
+	}
+	return SW_ERR_NOMATCH;
+}
+
+static int
+sw_is_mask(char c)
+{
+	return c == 'x' || c == 'X' || c == '*';
+}
+
+/*
+ * Length of a redacted IPv4 address at p ("xxx.xxx.xxx.xxx", "203.0.x.x",
+ * "122.*.*.*" - four fields of digits or masks (x, X or *), at least one masked),
+ * or of a template placeholder ("{{ip}}"); 0 if there is none.
+ */
+static size_t
+sw_redacted_len(const char *p, size_t n)
+{
+	size_t i = 0, f;
+	int masked = 0;
+
+	if (n >= 5 && p[0] == '{' && p[1] == '{') {
+		for (i = 2; i < n && i < 40 && p[i] != '}' && p[i] != ' '; i++)
+			;
+		if (i > 2 && i + 1 < n && p[i] == '}' && p[i + 1] == '}')
+			return i + 2;
+		return 0;
+	}
+	for (f = 0; f < 4; f++) {
+		size_t start = i;
+		int digits = 0, masks = 0;
+		while (i < n && i - start < 4 && (sw_is_mask(p[i]) ||
+		    (p[i] >= '0' && p[i] <= '9'))) {
+			if (sw_is_mask(p[i]))
+				masks++;
+			else
+				digits++;
+			i++;
+		}
+		if (i == start || (digits && masks) || i - start > 3)
+			return 0;
+		masked |= masks > 0;
+		if (f < 3) {
+			if (i >= n || p[i] != '.')
+				return 0;
+			i++;
+		}
+	}
+	if (!masked || (i < n && ((p[i] >= '0' && p[i] <= '9') ||
+	    sw_is_mask(p[i]) || p[i] == '.')))
+		return 0;
+	return i;
+}
+
+/*
+ * A line whose client address the poster redacted: matched with every
+ * masked character read as '0' (the same length, so the captures map back
+ * onto the line and the address is shown as given). Tried last.
+ */
+static enum sw_status
+sw_match_redacted(struct sw_matcher *m, struct sw_span msg, int preauth,
+    const struct sw_record *rec, struct sw_event *ev, enum sw_status *worst)
+{
+	size_t i, k, len;
+	int found = 0;
+	struct sw_span v;
+
+	sw_buf_reset(&m->variant);
+	sw_buf_add(&m->variant, msg.p, msg.len);
+	for (i = 0; i < msg.len; i++) {
+		if (i > 0 && msg.p[i - 1] != ' ' && msg.p[i - 1] != '[' &&
+		    msg.p[i - 1] != '(' && msg.p[i - 1] != '=' &&
+		    msg.p[i - 1] != '@' && msg.p[i - 1] != '`' &&
+		    msg.p[i - 1] != '\'')
+			continue;
+		if ((len = sw_redacted_len(msg.p + i, msg.len - i)) == 0)
+			continue;
+		for (k = i; k < i + len; k++)
+			if (msg.p[k] != '.')
+				m->variant.p[k] = '0';
+		found = 1;
+		i += len - 1;
+	}
+	if (!found)
+		return SW_ERR_NOMATCH;
+	v = sw_span_make(m->variant.p, msg.len);
+	if (sw_match_list(m, v, preauth, 1, rec, ev, worst) != SW_OK)
+		return SW_ERR_NOMATCH;
+	for (k = 0; k < ev->nnamed; k++)
+		ev->named[k].value = sw_unvariant(ev->named[k].value,
+		    &m->variant, 0, msg);
+	for (k = 0; k < SW_CAP_COUNT_; k++)
+		ev->cap[k] = sw_unvariant(ev->cap[k], &m->variant, 0, msg);
+	return SW_OK;
+}
+
 enum sw_status
 sw_match_record(struct sw_matcher *m, const struct sw_record *rec,
     struct sw_event *ev)
 {
 	struct sw_span msg;
-	const struct sw_pattern **list;
-	const struct sw_dlist *l;
-	struct sw_dkey k;
-	size_t i, n;
 	int preauth;
-	enum sw_status st, worst = SW_ERR_NOMATCH;
+	enum sw_status worst = SW_ERR_NOMATCH;
 
 	msg = sw_match_strip_preauth(rec->message, &preauth);
-	k = sw_message_key(msg);
-	l = sw_htab_find(&m->keys, sw_dkey_hash(k.strip, k.token), sw_dkey_eq,
-	    &k);
-	list = l != NULL ? l->v : m->rest;
-	n = l != NULL ? l->n : m->nrest;
-	for (i = 0; i < n; i++) {
-		st = sw_match_pattern(m, list[i], msg, preauth, rec, ev);
-		if (st == SW_OK)
-			return SW_OK;
-		if (st == SW_ERR_MATCHLIMIT)
-			worst = st;
-	}
+	if (sw_match_list(m, msg, preauth, 0, rec, ev, &worst) == SW_OK)
+		return SW_OK;
+	if (worst == SW_ERR_NOMATCH &&
+	    sw_match_variants(m, msg, preauth, rec, ev, &worst) == SW_OK)
+		return SW_OK;
+	if (worst == SW_ERR_NOMATCH &&
+	    sw_match_redacted(m, msg, preauth, rec, ev, &worst) == SW_OK)
+		return SW_OK;
 	if (worst == SW_ERR_MATCHLIMIT)
 		m->stats.limit_lines++;
 	return worst;
@@ -343,6 +519,13 @@ sw_match_record_all(struct sw_matcher *m, const struct sw_record *rec,
 				worst = st;
 		}
 	}
+	/* The same fallbacks as sw_match_record, for the same answer. */
+	if (worst == SW_ERR_NOMATCH &&
+	    sw_match_variants(m, msg, preauth, rec, ev, &worst) == SW_OK)
+		return SW_OK;
+	if (worst == SW_ERR_NOMATCH &&
+	    sw_match_redacted(m, msg, preauth, rec, ev, &worst) == SW_OK)
+		return SW_OK;
 	return worst;
 }
 
@@ -411,6 +594,8 @@ sw_selftest_fail(FILE *out, const struct sw_rule *r,
  * "Too many authentication failures for USER" without "from IP port P"),
  * so a client could choose the address a failure is blamed on.
  */
+static const char sw_zeros[32];
+
 static const char *const sw_plants[] = {
 	" from 6.6.6.6 port 6666 ssh2",
 	" from 6.6.6.6 port 6666",
@@ -441,6 +626,8 @@ sw_selftest_planted(struct sw_matcher *m, FILE *out, const struct sw_rule *r,
 		sw_buf_add(&b, rec->message.p, cut);
 		sw_buf_adds(&b, sw_plants[i]);
 		sw_buf_add(&b, rec->message.p + cut, rec->message.len - cut);
+		sw_buf_add(&b, sw_zeros, sizeof(sw_zeros));
+		b.len -= sizeof(sw_zeros);
 		fake.message = fake.raw = sw_span_make(b.p, b.len);
 		if (sw_match_record(m, &fake, &got) == SW_OK &&
 		    (sw_span_eq_str(got.cap[SW_CAP_IP], "6.6.6.6") ||
@@ -463,10 +650,12 @@ sw_rules_selftest(const struct sw_rules *rs, FILE *out, unsigned *checked)
 	struct sw_format_opts fo = { 2026, 0 };
 	struct sw_format *fmt;
 	struct sw_diag *quiet = sw_diag_new(NULL, 1);
+	struct sw_buf pad;
 	unsigned failures = 0, n = 0;
 	size_t i, e, k, c;
 
 	fmt = sw_format_new(&fo, quiet);
+	sw_buf_init(&pad, 0);
 	for (i = 0; i < rs->nrules; i++) {
 		const struct sw_rule *r = rs->rules[i];
 		for (e = 0; e < r->nexamples; e++) {
@@ -478,11 +667,22 @@ sw_rules_selftest(const struct sw_rules *rs, FILE *out, unsigned *checked)
 			int preauth;
 
 			n++;
+			/* A copy with zeroed slack: PCRE2's JIT reads a few
+			 * bytes past the subject (valgrind would flag the
+			 * exact-size strdup). */
+			sw_buf_reset(&pad);
+			sw_buf_add(&pad, ex->line, strlen(ex->line));
+			sw_buf_add(&pad, sw_zeros, sizeof(sw_zeros));
+			pad.len -= sizeof(sw_zeros);
 			memset(&line, 0, sizeof(line));
-			line.text = sw_span_make(ex->line, strlen(ex->line));
+			line.text = sw_span_make(pad.p, pad.len);
 			line.origin = r->file;
 			line.lineno = ex->yaml_line;
-			if (sw_format_parse(fmt, &line, &rec) != SW_OK) {
+			/* Client examples must be recognised as client output;
+			 * a server rule's bare message may look like one
+			 * ("Connection closed by ..."). */
+			if (sw_format_parse(fmt, &line, &rec) != SW_OK ||
+			    (rec.client && r->side == SW_SIDE_SERVER)) {
 				/* A bare message, as after "sshd[pid]: ". */
 				memset(&rec, 0, sizeof(rec));
 				rec.raw = rec.message = line.text;
@@ -550,6 +750,7 @@ sw_rules_selftest(const struct sw_rules *rs, FILE *out, unsigned *checked)
 			    &rec);
 		}
 	}
+	sw_buf_free(&pad);
 	sw_format_free(fmt);
 	sw_diag_free(quiet);
 	sw_matcher_free(m);

@@ -53,8 +53,9 @@ enum sw_status sw_match_record(struct sw_matcher *m,
     const struct sw_record *rec, struct sw_event *ev);
 
 /*
- * The same without dispatch: every pattern in rule order. For tests, which
- * check that dispatch never changes a result.
+ * The same without dispatch: every pattern in rule order (then the same
+ * fallbacks for other versions' wording and redacted addresses). For
+ * tests, which check that dispatch never changes a result.
  */
 enum sw_status sw_match_record_all(struct sw_matcher *m,
     const struct sw_record *rec, struct sw_event *ev);

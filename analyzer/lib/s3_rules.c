@@ -585,6 +585,28 @@ sw_load_cause(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r)
 				r->cause.confidence = (enum sw_confidence)c;
 			continue;
 		}
+		if (strcmp(key, "fix_side") == 0) {
+			const char *fs = sw_scalar(v);
+			if (fs != NULL && strcmp(fs, "client") == 0)
+				r->cause.fix_side = SW_SIDE_CLIENT;
+			else if (fs != NULL && strcmp(fs, "server") == 0)
+				r->cause.fix_side = SW_SIDE_SERVER;
+			else
+				sw_load_error(l, v, "cause.fix_side",
+				    "must be client or server");
+			r->fix_side_set = 1;
+			continue;
+		}
+		if (strcmp(key, "confirm") == 0) {
+			if ((s = sw_get_str(l, v, key)) == NULL)
+				continue;
+			if (sw_trimmed(s) == 0)
+				sw_load_error(l, v, key, "is empty");
+			else
+				r->cause.confirm = r->c_confirm =
+				    sw_xstrndup(s, sw_trimmed(s));
+			continue;
+		}
 		if (strcmp(key, "id") != 0 && strcmp(key, "title") != 0 &&
 		    strcmp(key, "explanation") != 0 && strcmp(key, "fix") != 0) {
 			sw_load_error(l, k, "cause", "unknown field '%s'", key);
@@ -777,6 +799,7 @@ sw_rule_free(struct sw_rule *r)
 	for (i = 0; i < SW_LANG_COUNT_; i++)
 		for (j = 0; j < 3; j++)
 			free(r->c_l10n[i][j]);
+	free(r->c_confirm);
 	for (i = 0; i < r->npatterns; i++) {
 		pcre2_code_free(r->patterns[i].code);
 		free(r->patterns[i].source);
@@ -924,6 +947,14 @@ sw_load_file(struct sw_diag *diag, const char *path, const char *base)
 				sw_load_error(&l, v, key, "must be yes or no");
 		} else if (strcmp(key, "method") == 0) {
 			r->method = sw_xstrdup(s);
+		} else if (strcmp(key, "side") == 0) {
+			if (strcmp(s, "client") == 0)
+				r->side = SW_SIDE_CLIENT;
+			else if (strcmp(s, "server") == 0)
+				r->side = SW_SIDE_SERVER;
+			else
+				sw_load_error(&l, v, key,
+				    "must be server or client");
 		} else
 			sw_load_error(&l, k, NULL, "unknown field '%s'", key);
 	}
@@ -962,6 +993,12 @@ sw_load_file(struct sw_diag *diag, const char *path, const char *base)
 			sw_load_error(&l, root, "examples",
 			    "at least one example line is required");
 	}
+	if (r->has_cause && !r->fix_side_set)
+		r->cause.fix_side = r->side;
+	if (r->side == SW_SIDE_CLIENT && r->has_cause && r->cause.id != NULL &&
+	    strncmp(r->cause.id, "client-", 7) != 0)
+		sw_load_error(&l, root, "cause.id", "a client cause id starts "
+		    "with 'client-' (one id, one side)");
 	if (r->refuses_session && !r->has_cause)
 		sw_load_error(&l, root, "refuses_session",
 		    "a rule that refuses the session must name its cause");
@@ -1247,6 +1284,13 @@ int sw_rule_priority(const struct sw_rule *r) { return r->priority; }
 enum sw_loglevel sw_rule_level(const struct sw_rule *r) { return r->level; }
 const char *sw_rule_method(const struct sw_rule *r) { return r->method; }
 int sw_rule_refuses_session(const struct sw_rule *r) { return r->refuses_session; }
+enum sw_side sw_rule_side(const struct sw_rule *r) { return r->side; }
+
+const char *
+sw_side_name(enum sw_side s)
+{
+	return s == SW_SIDE_CLIENT ? "client" : "server";
+}
 
 const struct sw_cause *
 sw_rule_cause(const struct sw_rule *r)

@@ -51,6 +51,12 @@ enum sw_cap {
 	SW_CAP_COUNT_
 };
 
+/* Which program writes a rule's lines: sshd (with a syslog header) or the
+ * ssh client (`ssh -v` output, recognised by s2_client). */
+enum sw_side {
+	SW_SIDE_SERVER, SW_SIDE_CLIENT,
+};
+
 /* A cause's words in one language. */
 struct sw_cause_text {
 	const char *title;
@@ -64,6 +70,10 @@ struct sw_cause {
 	const char *explanation;
 	const char *fix;	/* template: {user}, {ip}, {path}, any capture */
 	enum sw_confidence confidence;
+	enum sw_side fix_side;	/* where the fix is applied (default: the
+				   rule's side) */
+	const char *confirm;	/* client causes: what the server's log would
+				   show to confirm it; NULL if not given */
 	/* Per language (the rule file's `ja:` block); NULL title: none. */
 	struct sw_cause_text text[SW_LANG_COUNT_];
 };
@@ -119,6 +129,8 @@ const struct sw_rule *sw_rules_find_cause(const struct sw_rules *rs,
 const char *sw_rule_id(const struct sw_rule *r);
 const char *sw_rule_file(const struct sw_rule *r);
 enum sw_rule_origin sw_rule_origin(const struct sw_rule *r);
+/* SW_SIDE_CLIENT for `side: client` rules: they match client records only. */
+enum sw_side sw_rule_side(const struct sw_rule *r);
 enum sw_meaning sw_rule_meaning(const struct sw_rule *r);
 int sw_rule_priority(const struct sw_rule *r);
 enum sw_loglevel sw_rule_level(const struct sw_rule *r);
@@ -143,5 +155,6 @@ const char *sw_meaning_name(enum sw_meaning m);
 const char *sw_loglevel_name(enum sw_loglevel l);
 const char *sw_confidence_name(enum sw_confidence c);
 const char *sw_cap_name(enum sw_cap c);
+const char *sw_side_name(enum sw_side s);
 
 #endif

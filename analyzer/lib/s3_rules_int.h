@@ -71,10 +71,12 @@ struct sw_rule {
 	enum sw_loglevel level;
 	enum sw_preauth preauth;
 	int refuses_session;	/* fails the login even after success */
+	enum sw_side side;
 	char *method;
 	int has_cause;
 	struct sw_cause cause;	/* points at the owned strings below */
-	char *c_id, *c_title, *c_expl, *c_fix;
+	char *c_id, *c_title, *c_expl, *c_fix, *c_confirm;
+	int fix_side_set;
 	char *c_l10n[SW_LANG_COUNT_][3];	/* title, explanation, fix */
 	enum sw_rule_origin origin;
 	size_t npatterns;

@@ -75,6 +75,7 @@ struct sw_correlator {
 	struct sw_htab hosts;	/* interned names */
 	struct sw_correlate_stats stats;
 	int warned_full;
+	int64_t latest_us;	/* newest timestamp read so far */
 	size_t nlist;		/* nodes in the creation list */
 	size_t bytes;		/* their memory, as counted by sw_node_bytes */
 	struct sw_evidence *scratch;	/* unpacked evidence, max_evidence */
@@ -217,7 +218,9 @@ sw_lookup_alias(struct sw_correlator *c, const struct sw_host *h, uint64_t pid)
 /*
  * A PAM helper (keyboard-interactive) logs under its own pid, without a
  * port: find the connection by user and remote host among the most recent
- * open ones of the same host.
+ * open ones of the same host. So does the session child that refuses a
+ * login after authentication (UsePAM no: "User X not allowed because
+ * /etc/nologin exists"): it joins the user's connection that succeeded.
  */
 static struct sw_cnode *
 sw_lookup_pam_helper(struct sw_correlator *c, const struct sw_host *h,
@@ -241,6 +244,9 @@ sw_lookup_pam_helper(struct sw_correlator *c, const struct sw_host *h,
 		if (n->c.closed || n->has_cause || n->c.user == NULL ||
 		    !sw_span_eq_str(user, n->c.user))
 			continue;
+		if (!sw_span_starts_with(ev->rec->message, "pam_") &&
+		    n->c.n_success == 0)
+			continue;	/* a session child: after a success */
 		if (rhost.len > 0 && n->c.ip != NULL &&
 		    !sw_span_eq_str(rhost, n->c.ip))
 			continue;
@@ -267,7 +273,8 @@ sw_node_bytes(const struct sw_cnode *n)
 {
 	return sizeof(*n) + 16 + n->ev_cap +
 	    (n->c.user != NULL ? strlen(n->c.user) + 24 : 0) +
-	    (n->c.ip != NULL ? strlen(n->c.ip) + 24 : 0);
+	    (n->c.ip != NULL ? strlen(n->c.ip) + 24 : 0) +
+	    (n->c.source_host != NULL ? strlen(n->c.source_host) + 24 : 0);
 }
 
 static void
@@ -278,6 +285,7 @@ sw_cnode_free(struct sw_correlator *c, struct sw_cnode *n)
 	free(n->ev);
 	free(n->c.user);
 	free(n->c.ip);
+	free(n->c.source_host);
 	free(n);
 }
 
@@ -320,8 +328,14 @@ sw_unpack(struct sw_correlator *c, struct sw_cnode *n)
 	n->c.nevidence = i;
 }
 
+/*
+ * LoginGraceTime's default: a pre-auth connection still silent this long
+ * after its last line, while the log went on, was ended without a word.
+ */
+#define SW_SILENT_US ((int64_t)120 * 1000000)
+
 static void
-sw_decide(struct sw_cnode *n)
+sw_decide(const struct sw_correlator *cr, struct sw_cnode *n)
 {
 	struct sw_conn *c = &n->c;
 	size_t i;
@@ -343,10 +357,22 @@ sw_decide(struct sw_cnode *n)
 		c->outcome = SW_OUTCOME_NOAUTH;
 	else if (c->closed || failure_evidence)
 		c->outcome = SW_OUTCOME_FAILURE;
-	else
+	else if (cr->latest_us - c->last_us > SW_SILENT_US) {
+		/* A user was named, then nothing, while the log moved on:
+		 * the login did not happen (timeout, client gave up). */
+		c->outcome = SW_OUTCOME_FAILURE;
+		c->went_silent = 1;
+	} else
 		c->outcome = SW_OUTCOME_UNKNOWN;
-	if (n->hostref->level > c->level_seen)
-		c->level_seen = n->hostref->level;
+	/*
+	 * The LogLevel is what this connection's own lines show: one file
+	 * often holds several sshd instances at different levels. Lines
+	 * below INFO (fatal:, error:) say little, so a host that logs at
+	 * INFO or more lifts such a connection to INFO, never higher.
+	 */
+	if (c->level_seen < SW_LEVEL_INFO)
+		c->level_seen = n->hostref->level < SW_LEVEL_INFO ?
+		    n->hostref->level : SW_LEVEL_INFO;
 }
 
 /* Hands over finished connections from the head of the creation list. */
@@ -364,7 +390,7 @@ sw_emit_ready(struct sw_correlator *c)
 			c->stats.connections--;	/* never became one */
 		else {
 			sw_unpack(c, n);
-			sw_decide(n);
+			sw_decide(c, n);
 			c->cb(c->ctx, &n->c);
 		}
 		sw_cnode_free(c, n);
@@ -577,6 +603,70 @@ sw_set_str(struct sw_correlator *c, char **dst, struct sw_span v, size_t max)
 	c->bytes += strlen(*dst) + 24;
 }
 
+static size_t
+sw_span_count(struct sw_span s, const char *needle)
+{
+	size_t n = strlen(needle), i, count = 0;
+
+	for (i = 0; i + n <= s.len; i++)
+		if (memcmp(s.p + i, needle, n) == 0)
+			count++;
+	return count;
+}
+
+/*
+ * Whether a line found by its pid names a different client address than
+ * the connection's. Only an address sshd wrote counts: it must come
+ * after the user name, and the line must name one address only (a user
+ * name or auth info such as "ssh2: from 10.10.1.2 port 55555 ssh2" can
+ * spell a second one, and then which is sshd's is not certain).
+ * Listener lines naming a connection by "pid = N" are left out (9.8
+ * writes the local address first), and so are lines that have no
+ * address of their own.
+ */
+static int
+sw_other_address(const struct sw_cnode *n, const struct sw_event *ev)
+{
+	struct sw_span ip = ev->cap[SW_CAP_IP], user = ev->cap[SW_CAP_USER];
+
+	if (n->c.ip == NULL || ip.p == NULL || ip.len == 0 ||
+	    ev->cap[SW_CAP_CONN_PID].p != NULL)
+		return 0;
+	if (user.p != NULL && ip.p < user.p + user.len)
+		return 0;	/* not after the user name: not trusted */
+	if (sw_span_count(ev->rec->message, " port ") > 1 ||
+	    sw_span_count(ev->rec->message, " from ") > 1)
+		return 0;	/* a user name or auth info spells a second one */
+	return !sw_span_eq_str(ip, n->c.ip);
+}
+
+/*
+ * With UseDNS yes sshd names the client by its host name in some lines
+ * (AllowUsers refusals, PAM errors, pam_* rhost=, key options): kept as
+ * source_host. An address literal there is not a host name.
+ */
+static void
+sw_set_host(struct sw_correlator *c, struct sw_conn *cn,
+    const struct sw_event *ev)
+{
+	struct sw_span h = ev->cap[SW_CAP_RHOST];
+	size_t i;
+	int literal = 1;
+
+	if (h.len == 0)
+		h = sw_event_named(ev, "from_host");
+	if (cn->source_host != NULL || h.len == 0 || h.len > 255 ||
+	    sw_span_eq_str(h, "UNKNOWN"))
+		return;
+	for (i = 0; i < h.len && literal; i++)
+		literal = strchr("0123456789abcdefABCDEF:.%", h.p[i]) != NULL;
+	if (literal && memchr(h.p, '.', h.len) == NULL &&
+	    memchr(h.p, ':', h.len) == NULL)
+		literal = 0;	/* "deadbeef" is a name */
+	if (!literal)
+		sw_set_str(c, &cn->source_host, h, 255);
+}
+
 void
 sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 {
@@ -588,6 +678,8 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 	uint64_t pid = rec->pid, v;
 	const char *method;
 
+	if (rec->time_us > c->latest_us)
+		c->latest_us = rec->time_us;
 	sw_sweep(c, rec->time_us);
 	h = sw_intern_host(c, rec->host);
 	if (sw_rule_level(ev->rule) > h->level)
@@ -618,7 +710,8 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 	n = sw_lookup(c, h, pid);
 	if (n == NULL && m != SW_MEANING_CONNECT) {
 		n = sw_lookup_alias(c, h, pid);
-		if (n == NULL && sw_span_starts_with(rec->message, "pam_"))
+		if (n == NULL && (sw_span_starts_with(rec->message, "pam_") ||
+		    sw_rule_refuses_session(ev->rule)))
 			n = sw_lookup_pam_helper(c, h, ev);
 	}
 
@@ -630,6 +723,15 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 	 */
 	if (m == SW_MEANING_CONNECT && n != NULL) {
 		/* The pid was reused: the old connection is over. */
+		sw_finish_node(c, n);
+		n = NULL;
+	} else if (n != NULL && n->in_hash && sw_other_address(n, ev)) {
+		/*
+		 * The pid's own line names another client: the old
+		 * connection ended unseen (pid reuse, or an excerpt that
+		 * lost its close line). It keeps its lines; this one
+		 * starts a new connection.
+		 */
 		sw_finish_node(c, n);
 		n = NULL;
 	} else if (n != NULL && (n->c.closed || n->decided) &&
@@ -661,6 +763,7 @@ sw_correlate_event(struct sw_correlator *c, const struct sw_event *ev)
 		cn->level_seen = sw_rule_level(ev->rule);
 	sw_set_str(c, &cn->user, ev->cap[SW_CAP_USER], 256);
 	sw_set_str(c, &cn->ip, ev->cap[SW_CAP_IP], 64);
+	sw_set_host(c, cn, ev);
 	if (cn->port == 0 && ev->cap[SW_CAP_PORT].p != NULL &&
 	    sw_span_to_u64(ev->cap[SW_CAP_PORT], &v) == 0 && v <= 65535)
 		cn->port = (unsigned)v;
@@ -722,6 +825,8 @@ sw_correlate_unmatched(struct sw_correlator *c, const struct sw_record *rec)
 	struct sw_cnode *n;
 	enum sw_loglevel lvl = SW_LEVEL_QUIET;
 
+	if (rec->time_us > c->latest_us)
+		c->latest_us = rec->time_us;
 	sw_sweep(c, rec->time_us);
 	/* Debug lines show the LogLevel even when no rule knows them. */
 	if (sw_span_starts_with(rec->message, "debug1: "))

@@ -17,7 +17,7 @@
 enum sw_outcome {
 	SW_OUTCOME_SUCCESS,	/* authentication succeeded */
 	SW_OUTCOME_FAILURE,	/* a user was named or refused; no success */
-	SW_OUTCOME_UNKNOWN,	/* a user was named; the log ended or went idle */
+	SW_OUTCOME_UNKNOWN,	/* a user was named; the log ended soon after */
 	SW_OUTCOME_NOAUTH,	/* closed before any user name (scanner, probe) */
 };
 
@@ -55,6 +55,7 @@ struct sw_conn {
 	char *user;			/* NULL when none was named */
 	int user_invalid;		/* sshd said "invalid user" */
 	char *ip;			/* NULL when unknown */
+	char *source_host;		/* client host name (UseDNS yes), or NULL */
 	unsigned port;			/* 0 when unknown */
 	char method[48];		/* last method tried, "" if none */
 	enum sw_outcome outcome;
@@ -64,8 +65,12 @@ struct sw_conn {
 	unsigned n_failed_publickey;
 	unsigned n_success;
 	int refused_after_success;	/* a refuses_session line was seen */
+	int went_silent;		/* a user, then silence while the log
+					   went on: failed, cause unlogged */
 	unsigned unmatched;		/* sshd lines no rule knew */
-	enum sw_loglevel level_seen;	/* max of this connection and its host */
+	enum sw_loglevel level_seen;	/* highest level of this connection's
+					   own lines (at least INFO if its host
+					   logs at INFO or more) */
 	size_t nevidence;
 	struct sw_evidence *evidence;
 	unsigned evidence_dropped;

@@ -29,7 +29,7 @@ struct sw_diagnoser {
 	void *success_ctx;
 	struct sw_diag *diag;
 	const struct sw_rule *r_insufficient, *r_invalid, *r_undetermined;
-	const struct sw_rule *r_malformed, *r_unknown_key;
+	const struct sw_rule *r_malformed, *r_unknown_key, *r_cert_invalid;
 	const struct sw_keys *keys;
 	int64_t since_us, until_us;
 	struct sw_known *known[4096];
@@ -38,6 +38,7 @@ struct sw_diagnoser {
 };
 
 static struct sw_span sw_offered_key(const struct sw_conn *c);
+static const struct sw_evidence *sw_offered_cert(const struct sw_conn *c);
 static void sw_check_keys(struct sw_diagnoser *d, const struct sw_conn *c,
     const struct sw_rule **rule, enum sw_confidence *conf,
     struct sw_buf *note);
@@ -53,7 +54,8 @@ static void sw_check_keys(struct sw_diagnoser *d, const struct sw_conn *c,
 	"sshwhy infers when a log lacks the lines that would name another " \
 	"cause.", \
 	"Run with the shipped rules (without --rules) for the explanation " \
-	"and fix.", SW_CONF_UNKNOWN, { { NULL, NULL, NULL } } }
+	"and fix.", SW_CONF_UNKNOWN, SW_SIDE_SERVER, NULL, \
+	{ { NULL, NULL, NULL } } }
 static const struct sw_cause sw_missing_causes[] = {
 	SW_MISSING_CAUSE("insufficient-logging"),
 	SW_MISSING_CAUSE("invalid-user"),
@@ -116,6 +118,7 @@ sw_diagnoser_new(const struct sw_rules *rs, sw_finding_cb cb, void *ctx,
 	/* Needed only with --authorized-keys; checked when keys are set. */
 	d->r_malformed = sw_rules_find_cause(rs, "authorized-keys-malformed");
 	d->r_unknown_key = sw_rules_find_cause(rs, "unknown-key");
+	d->r_cert_invalid = sw_rules_find_cause(rs, "certificate-invalid");
 	if (bad) {
 		sw_diagnoser_free(d);
 		return NULL;
@@ -295,6 +298,8 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 	const struct sw_rule *rule = NULL;
 	const char *want = NULL;	/* the inferred cause, when rule is one */
 	const struct sw_known *k;
+	const struct sw_evidence *cert;
+	int cert_inferred = 0;
 	size_t best;
 
 	if ((d->since_us != 0 && c->start_us < d->since_us) ||
@@ -339,11 +344,51 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 			f.primary = best = other;
 	}
 
-	if (best != SIZE_MAX) {
+	if (best != SIZE_MAX && d->r_cert_invalid != NULL &&
+	    (sw_cause_is(&c->evidence[best], "unknown-key") ||
+	    sw_cause_is(&c->evidence[best], "authorized-keys-missing")) &&
+	    (cert = sw_offered_cert(c)) != NULL) {
+		/*
+		 * A user certificate failed and sshd named no certificate
+		 * error (those are logged at ERROR): its CA is not trusted.
+		 * A missing authorized_keys is normal for certificate users.
+		 */
+		struct sw_span ca = sw_evidence_named(cert, "ca_fingerprint");
+		rule = d->r_cert_invalid;
+		cert_inferred = 1;
+		f.primary = best = (size_t)(cert - c->evidence);
+		sw_buf_addf(&note, "The client offered a user certificate "
+		    "(signed by CA %.*s) and sshd logged no reason against it, "
+		    "which is what a CA that TrustedUserCAKeys (or a "
+		    "cert-authority line) does not list looks like below "
+		    "LogLevel DEBUG2.", (int)ca.len, ca.p ? ca.p : "");
+	} else if (best != SIZE_MAX) {
 		rule = c->evidence[best].rule;
 	} else if (c->user_invalid) {
 		rule = d->r_invalid;
 		want = "invalid-user";
+	} else if (c->went_silent) {
+		/*
+		 * A user was named, then the connection logged nothing more
+		 * while the log went on: it did not log in. At INFO and
+		 * VERBOSE this is also how a refused key looks when the
+		 * client then gives up without a close line; LoginGraceTime
+		 * ends it after 2 minutes (Debian's CVE-2024-6387 fix no
+		 * longer logs that, 9.8+ logs it from the listener).
+		 */
+		rule = d->r_insufficient;
+		want = "insufficient-logging";
+		sw_buf_addf(&note, SW_("The connection named %s, then logged "
+		    "nothing more at LogLevel %s while the log went on: no "
+		    "success, no close line. The client gave up or hung (a "
+		    "password or passphrase prompt left open, a refused key) "
+		    "and LoginGraceTime (default 2 minutes) ended it; OpenSSH "
+		    "9.8+ logs \"Timeout before authentication\" from the "
+		    "listener, and builds with the CVE-2024-6387 fix before "
+		    "9.8 log nothing. LogLevel VERBOSE (or DEBUG1) shows the "
+		    "attempts."), c->user != NULL ? c->user : "a user",
+		    sw_loglevel_name(c->level_seen < SW_LEVEL_INFO ?
+		    SW_LEVEL_INFO : c->level_seen));
 	} else if (c->level_seen <= SW_LEVEL_INFO) {
 		rule = d->r_insufficient;
 		want = "insufficient-logging";
@@ -371,7 +416,8 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 		want = "undetermined";
 	}
 	if (rule != NULL) {
-		f.confidence = sw_rule_cause(rule)->confidence;
+		f.confidence = cert_inferred ? SW_CONF_LIKELY :
+		    sw_rule_cause(rule)->confidence;
 		sw_check_keys(d, c, &rule, &f.confidence, &note);
 		f.cause = sw_rule_cause(rule);
 	} else {
@@ -421,6 +467,21 @@ void
 sw_diagnoser_set_keys(struct sw_diagnoser *d, const struct sw_keys *k)
 {
 	d->keys = k;
+}
+
+/* The line of an offered user certificate ("ED25519-CERT"), or NULL. */
+static const struct sw_evidence *
+sw_offered_cert(const struct sw_conn *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nevidence; i++) {
+		struct sw_span kt = sw_evidence_named(&c->evidence[i],
+		    "key_type");
+		if (kt.len > 5 && memcmp(kt.p + kt.len - 5, "-CERT", 5) == 0)
+			return &c->evidence[i];
+	}
+	return NULL;
 }
 
 /* The first key fingerprint a connection's lines name (the key offered). */

@@ -14,6 +14,8 @@
 #include "s5_fix.h"
 #include "s5_keys.h"
 
+struct sw_client_finding;
+
 /* A diagnosed failed login. Valid during the callback only. */
 struct sw_finding {
 	const struct sw_conn *conn;
@@ -24,6 +26,8 @@ struct sw_finding {
 	const char *note;		/* what else the log says, or NULL */
 	size_t primary;			/* evidence index proving it, or SIZE_MAX */
 	int noise;			/* part of a scan or brute force */
+	const struct sw_client_finding *client;	/* the client's view of the
+					   same attempt (s5_client), or NULL */
 };
 
 typedef void (*sw_finding_cb)(void *ctx, const struct sw_finding *f);

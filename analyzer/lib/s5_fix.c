@@ -210,7 +210,15 @@ sw_fix_segment(struct sw_fix *fx, const char *p, const char *end, int in_cmd,
 		struct sw_span v;
 		const char *why;
 
-		if (*p != '{' || (close = memchr(p + 1, '}', (size_t)(end - p - 1)))
+		if (*p != '{') {
+			/* Literal text up to the next placeholder, at once. */
+			const char *q = memchr(p, '{', (size_t)(end - p));
+			n = q != NULL ? (size_t)(q - p) : (size_t)(end - p);
+			sw_buf_add(out, p, n);
+			p += n;
+			continue;
+		}
+		if ((close = memchr(p + 1, '}', (size_t)(end - p - 1)))
 		    == NULL || (n = (size_t)(close - p - 1)) == 0 ||
 		    n >= sizeof(name)) {
 			sw_buf_addc(out, *p++);

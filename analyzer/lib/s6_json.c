@@ -35,11 +35,19 @@ sw_json_object(struct sw_report *r, const struct sw_rec *rec)
 	struct sw_buf *b = &r->b;
 	size_t i, n;
 
-	sw_buf_adds(b, "{\"time\":\"");
-	sw_format_time_rfc3339(b, rec->start_us, rec->utc_off_min);
-	sw_buf_adds(b, "\",");
+	/* ssh client output has no time and no sshd pid: null. */
+	if (rec->side == SW_REC_CLIENT)
+		sw_buf_adds(b, "{\"time\":null,");
+	else {
+		sw_buf_adds(b, "{\"time\":\"");
+		sw_format_time_rfc3339(b, rec->start_us, rec->utc_off_min);
+		sw_buf_adds(b, "\",");
+	}
 	sw_json_span(b, "host", rec->host);
-	sw_buf_addf(b, ",\"pid\":%llu,", (unsigned long long)rec->pid);
+	if (rec->side == SW_REC_CLIENT)
+		sw_buf_adds(b, ",\"pid\":null,");
+	else
+		sw_buf_addf(b, ",\"pid\":%llu,", (unsigned long long)rec->pid);
 	sw_json_span(b, "user", rec->user);
 	sw_buf_addf(b, ",\"invalid_user\":%s,",
 	    rec->user_invalid ? "true" : "false");
@@ -48,6 +56,8 @@ sw_json_object(struct sw_report *r, const struct sw_rec *rec)
 		sw_buf_addf(b, ",\"source_port\":%u,", rec->port);
 	else
 		sw_buf_adds(b, ",\"source_port\":null,");
+	sw_json_span(b, "source_host", rec->source_host);
+	sw_buf_adds(b, ",");
 	sw_json_span(b, "method", rec->method);
 	sw_buf_adds(b, ",");
 	sw_json_span(b, "cause", sw_cstr(rec->cause->id));
@@ -87,7 +97,9 @@ sw_json_object(struct sw_report *r, const struct sw_rec *rec)
 		sw_buf_addf(b, ",\"primary\":%s}",
 		    i == rec->primary ? "true" : "false");
 	}
-	sw_buf_adds(b, "]}");
+	sw_buf_adds(b, "]");
+	sw_client_json_tail(b, rec);
+	sw_buf_adds(b, "}");
 }
 
 static void
@@ -139,14 +151,15 @@ sw_json_end(struct sw_report *r, const struct sw_summary *s)
 	    "\"succeeded\":%llu,\"no_auth\":%llu,\"unfinished\":%llu,"
 	    "\"lines\":%llu,\"sshd_lines\":%llu,\"unmatched_lines\":%llu,"
 	    "\"unparsed_lines\":%llu,\"input_partial\":%s,\"noise\":%llu,"
-	    "\"outside_window\":%llu,"
+	    "\"outside_window\":%llu,\"client_failed\":%llu,"
 	    "\"by_cause\":[",
 	    (unsigned long long)s->failed, (unsigned long long)s->connections,
 	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth,
 	    (unsigned long long)s->unknown, (unsigned long long)s->lines,
 	    (unsigned long long)s->sshd_lines, (unsigned long long)s->unmatched,
 	    (unsigned long long)s->unparsed, s->partial ? "true" : "false",
-	    (unsigned long long)s->noise, (unsigned long long)s->outside);
+	    (unsigned long long)s->noise, (unsigned long long)s->outside,
+	    (unsigned long long)s->client_failed);
 	for (i = 0; i < s->ncauses; i++) {
 		sw_buf_adds(b, i ? ",{" : "{");
 		sw_json_span(b, "cause", sw_cstr(s->causes[i].id));

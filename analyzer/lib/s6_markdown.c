@@ -15,7 +15,7 @@
 /* Untrusted bytes as inline Markdown text (sw_escape_markdown: no
  * emphasis, link, autolink, mention, entity, HTML or math can form);
  * line breaks become spaces so a value cannot end the paragraph. */
-static void
+void
 sw_md_inline(struct sw_buf *b, struct sw_span s)
 {
 	size_t from = b->len, i;
@@ -68,7 +68,7 @@ sw_md_code_span(struct sw_buf *b, struct sw_span s)
 
 /* An untrusted value as code: no link, mention, entity or HTML can form
  * in a code span; control and invisible characters are made visible. */
-static void
+void
 sw_md_value(struct sw_buf *b, struct sw_span s)
 {
 	struct sw_buf esc;
@@ -79,7 +79,7 @@ sw_md_value(struct sw_buf *b, struct sw_span s)
 	sw_buf_free(&esc);
 }
 
-static void
+void
 sw_md_fenced(struct sw_buf *b, const char *info, struct sw_span body)
 {
 	size_t n = sw_md_fence_len(body), i;
@@ -115,6 +115,10 @@ sw_md_begin(struct sw_report *r, const struct sw_summary *s)
 	if (s->outside > 0)
 		sw_buf_addf(b, SW_(" %llu more started outside the time window."),
 		    (unsigned long long)s->outside);
+	if (s->client_failed > 0)
+		sw_buf_addf(b, " **%llu failed login%s** seen only in ssh "
+		    "client output.", (unsigned long long)s->client_failed,
+		    s->client_failed == 1 ? "" : "s");
 	sw_buf_adds(b, "\n");
 	if (s->filter != NULL && *s->filter) {
 		sw_buf_adds(b, "\n");
@@ -180,6 +184,10 @@ sw_md_rec(struct sw_report *r, const struct sw_rec *rec)
 	struct sw_buf *b = &r->b, flat, ev;
 	size_t i;
 
+	if (rec->side == SW_REC_CLIENT) {
+		sw_client_md_head(r, rec);
+		goto fix;
+	}
 	sw_buf_adds(b, "\n### ");
 	sw_format_time_rfc3339(b, rec->start_us, rec->utc_off_min);
 	sw_buf_adds(b, " · ");
@@ -190,6 +198,8 @@ sw_md_rec(struct sw_report *r, const struct sw_rec *rec)
 	sw_buf_adds(b, SW_(" from "));
 	if (rec->ip.p != NULL)
 		sw_md_value(b, rec->ip);
+	else if (rec->source_host.p != NULL)
+		sw_md_value(b, rec->source_host);
 	else
 		sw_buf_adds(b, SW_("(unknown address)"));
 	sw_buf_adds(b, SW_("\n\n- **Host:** "));
@@ -205,8 +215,13 @@ sw_md_rec(struct sw_report *r, const struct sw_rec *rec)
 	sw_buf_adds(b, SW_("\n- **Source:** "));
 	if (rec->ip.p != NULL)
 		sw_md_value(b, rec->ip);
-	else
+	else if (rec->source_host.p == NULL)
 		sw_buf_adds(b, SW_("(unknown)"));
+	if (rec->source_host.p != NULL) {
+		sw_buf_adds(b, rec->ip.p != NULL ? " (" : "");
+		sw_md_value(b, rec->source_host);
+		sw_buf_adds(b, rec->ip.p != NULL ? ")" : "");
+	}
 	if (rec->port != 0)
 		sw_buf_addf(b, SW_(" port %u"), rec->port);
 	sw_buf_adds(b, SW_("\n- **Method:** "));
@@ -225,6 +240,7 @@ sw_md_rec(struct sw_report *r, const struct sw_rec *rec)
 			sw_md_inline(b, rec->note);
 		sw_buf_adds(b, "\n");
 	}
+fix:
 	sw_buf_init(&flat, (size_t)1 << 20);
 	sw_rec_fix_flatten(rec, &flat);
 	if (r->nth_in_group > 0 && flat.len == r->prev_fix.len &&
@@ -285,6 +301,8 @@ sw_md_rec(struct sw_report *r, const struct sw_rec *rec)
 		sw_md_fenced(b, "text", sw_span_make(ev.p ? ev.p : "", ev.len));
 		sw_buf_free(&ev);
 	}
+	if (rec->client.p != NULL)
+		sw_buf_add(b, rec->client.p, rec->client.len);
 }
 
 static void

@@ -18,6 +18,7 @@ static const struct sw_writer *const sw_writers[] = {
 	&sw_writer_ndjson,
 	&sw_writer_markdown,
 	&sw_writer_ecs,
+	&sw_writer_html,
 };
 #define SW_NWRITERS (sizeof(sw_writers) / sizeof(sw_writers[0]))
 
@@ -71,6 +72,9 @@ sw_report_new(const char *format, FILE *out, const struct sw_report_opts *opts,
 	sw_buf_init(&r->dec, (size_t)256 << 20);
 	sw_buf_init(&r->prev_fix, (size_t)1 << 20);
 	r->spool = tmpfile();
+	if (r->opts.redact)
+		r->redact = sw_redact_new(r->opts.redact_key, r->opts.redact_key ?
+		    strlen(r->opts.redact_key) : 0);
 	return r;
 }
 
@@ -95,6 +99,8 @@ sw_report_finding(struct sw_report *r, const struct sw_finding *f)
 {
 	uint32_t idx;
 
+	if (r->redact != NULL)
+		f = sw_redact_finding(r->redact, f);
 	if (r->noise != NULL)
 		sw_noise_observe(r->noise, f);
 	if ((idx = sw_report_cause_idx(r, f->cause)) == UINT32_MAX ||
@@ -227,6 +233,8 @@ sw_report_end(struct sw_report *r, struct sw_summary *s)
 		s->ntop_ips = sw_noise_top_ips(r->noise, &s->top_ips);
 		s->ntop_users = sw_noise_top_users(r->noise, &s->top_users);
 	}
+	if (r->redact != NULL)
+		sw_redact_summary(r->redact, s);
 	if (r->w->begin != NULL)
 		r->w->begin(r, s);
 	if (r->spool != NULL && r->w->grouped) {
@@ -274,6 +282,9 @@ sw_report_free(struct sw_report *r)
 	free(r->cause_listed);
 	free(r->causes);
 	free(r->ev);
+	sw_redact_free(r->redact);
+	if (r->wstate_free != NULL)
+		r->wstate_free(r->wstate);
 	sw_buf_free(&r->b);
 	sw_buf_free(&r->enc);
 	sw_buf_free(&r->dec);

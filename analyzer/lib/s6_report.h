@@ -1,7 +1,9 @@
 /*
  * s6_report.h: stage 6, findings in, text out. Report writers are rows of a
  * table (begin, finding, end): text for people, json (one document),
- * ndjson (one failed login per line) and markdown (support tickets). Every
+ * ndjson (one failed login per line), markdown (support tickets) and html
+ * (a self-contained page). With --redact, findings are redacted (s6_redact)
+ * before any writer sees them. Every
  * untrusted byte is escaped for its format. Includes stages 0-5.
  */
 #ifndef SW_S6_REPORT_H
@@ -26,6 +28,7 @@ struct sw_summary {
 	uint64_t limit_hits;		/* lines a PCRE2 limit stopped (unmatched) */
 	uint64_t connections, failed, succeeded, unknown, noauth;
 	uint64_t outside;		/* connections outside --since/--until */
+	uint64_t client_failed;		/* failed logins only in ssh client output */
 	size_t ncauses;			/* sorted: count desc, then id */
 	const struct sw_cause_count *causes;
 	size_t nsources;
@@ -50,6 +53,8 @@ struct sw_report_opts {
 	int all;		/* text/markdown: list attack noise too */
 	int unmatched;		/* text/markdown: list every unrecognised shape */
 	unsigned width;		/* text: wrap prose here (0: 80); never commands */
+	int redact;		/* pseudonyms for users, addresses, hosts, ... */
+	const char *redact_key;	/* stable pseudonyms across reports, or NULL */
 };
 
 struct sw_report;

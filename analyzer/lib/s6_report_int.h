@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "s6_redact.h"
 #include "s6_report.h"
 
 struct sw_rec_ev {
@@ -42,11 +43,19 @@ struct sw_rec {
 	uint32_t primary;		/* evidence index, UINT32_MAX: none */
 	uint32_t evidence_dropped;
 	struct sw_span host, user, ip, method, note;
+	struct sw_span source_host;	/* UseDNS host name, or absent */
 	size_t nfix;
 	struct sw_rec_fix fix[SW_FIX_MAX_PARTS];
 	size_t nev;
 	const struct sw_rec_ev *ev;
+	int side;			/* SW_REC_SERVER, _BOTH, _CLIENT */
+	struct sw_span client;		/* the client's view, rendered for this
+					   writer at encode time (s6_client) */
 };
+
+/* Which logs a finding comes from: sshd's, sshd's joined with the ssh
+ * client's output of the same attempt, or the client's alone. */
+enum { SW_REC_SERVER, SW_REC_BOTH, SW_REC_CLIENT };
 
 struct sw_writer {
 	const char *name;
@@ -79,6 +88,9 @@ struct sw_report {
 	uint64_t nth;			/* records rendered so far */
 	uint64_t nth_in_group;
 	struct sw_buf prev_fix;		/* text/markdown: "same as above" */
+	struct sw_redact *redact;	/* --redact, or NULL */
+	void *wstate;			/* a writer's own state (html) */
+	void (*wstate_free)(void *);
 	/* Issue 10: successful logins for json/ndjson (s6_success.c). */
 	FILE *succ;			/* "TIME_US JSON\n" lines, time order */
 	char *succ_line;		/* the next one read back, or NULL */
@@ -125,10 +137,27 @@ struct sw_span sw_fix_prose_trim(struct sw_span s, int before_cmd,
 /* The fix as one string with commands between backticks. */
 void sw_rec_fix_flatten(const struct sw_rec *rec, struct sw_buf *out);
 
+/* s6_client.c: the client's side of a finding (ssh -v output). */
+int sw_client_side(const struct sw_finding *f);
+/* Renders f's client view for r's writer into out (empty when none). */
+void sw_client_blob(const struct sw_report *r, const struct sw_finding *f,
+    struct sw_buf *out);
+/* JSON: ,"side":... and the client's view; text and Markdown: the heading
+ * lines of a client-only finding (no time, pid or source address). */
+void sw_client_json_tail(struct sw_buf *b, const struct sw_rec *rec);
+void sw_client_text_head(struct sw_report *r, const struct sw_rec *rec);
+void sw_client_md_head(struct sw_report *r, const struct sw_rec *rec);
+
+/* s6_markdown.c helpers, shared with s6_client.c. */
+void sw_md_inline(struct sw_buf *b, struct sw_span s);
+void sw_md_value(struct sw_buf *b, struct sw_span s);
+void sw_md_fenced(struct sw_buf *b, const char *info, struct sw_span body);
+
 extern const struct sw_writer sw_writer_text;
 extern const struct sw_writer sw_writer_json;
 extern const struct sw_writer sw_writer_ndjson;
 extern const struct sw_writer sw_writer_markdown;
 extern const struct sw_writer sw_writer_ecs;
+extern const struct sw_writer sw_writer_html;
 
 #endif

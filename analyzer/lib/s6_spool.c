@@ -76,6 +76,7 @@ sw_spool_encode(struct sw_report *r, const struct sw_finding *f,
 	sw_put_str(b, c->host);
 	sw_put_str(b, c->user);
 	sw_put_str(b, c->ip);
+	sw_put_str(b, c->source_host);
 	sw_put_str(b, f->method);
 	sw_put_str(b, f->note);
 	sw_put_u32(b, (uint32_t)f->fix->nparts);
@@ -91,6 +92,26 @@ sw_spool_encode(struct sw_report *r, const struct sw_finding *f,
 		sw_put_u64(b, e->lineno);
 		sw_put_str(b, sw_rule_id(e->rule));
 		sw_put_span(b, e->text, e->text_len);
+	}
+	/* The client's view, rendered now for this writer (s6_client). */
+	sw_buf_addc(b, (char)sw_client_side(f));
+	{
+		struct sw_buf blob;
+		sw_buf_init(&blob, (size_t)16 << 20);
+		sw_client_blob(r, f, &blob);
+		if (r->redact != NULL && blob.len > 0) {
+			/* The client's view names the same user, hosts,
+			 * addresses, key files and fingerprints. */
+			struct sw_buf red;
+			sw_buf_init(&red, (size_t)16 << 20);
+			sw_redact_text(r->redact, &red, sw_span_make(blob.p,
+			    blob.len));
+			sw_buf_reset(&blob);
+			sw_buf_add(&blob, red.p ? red.p : "", red.len);
+			sw_buf_free(&red);
+		}
+		sw_put_span(b, blob.len > 0 ? blob.p : NULL, blob.len);
+		sw_buf_free(&blob);
 	}
 	len = (uint32_t)b->len;
 	memcpy(b->p, &len, sizeof(len));
@@ -203,6 +224,7 @@ sw_spool_read(struct sw_report *r, FILE *fp, const char **raw, size_t *rawlen)
 	rec->host = sw_get_span(&cur);
 	rec->user = sw_get_span(&cur);
 	rec->ip = sw_get_span(&cur);
+	rec->source_host = sw_get_span(&cur);
 	rec->method = sw_get_span(&cur);
 	rec->note = sw_get_span(&cur);
 	n = sw_get_u32(&cur);
@@ -228,6 +250,8 @@ sw_spool_read(struct sw_report *r, FILE *fp, const char **raw, size_t *rawlen)
 	}
 	rec->nev = n;
 	rec->ev = r->ev;
+	rec->side = sw_get_u8(&cur);
+	rec->client = sw_get_span(&cur);
 	if (cur.bad || rec->cause_idx >= r->ncauses)
 		return -1;
 	rec->cause = r->causes[rec->cause_idx];

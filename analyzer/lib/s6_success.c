@@ -14,14 +14,37 @@
 void
 sw_report_success(struct sw_report *r, const struct sw_success *s)
 {
-	struct sw_buf b;
+	struct sw_buf b, key;
+	struct sw_success rs;
 
-	if (r->w->grouped)
-		return;		/* text and markdown: counted only */
-	if (strcmp(r->w->name, "json") != 0 && strcmp(r->w->name, "ndjson") != 0)
-		return;		/* ecs: failed logins only (docs/fleet.md) */
+	sw_buf_init(&key, 4096);
+	if (r->redact != NULL) {
+		/* The connection, its Accepted line and the key, redacted. */
+		rs = *s;
+		rs.conn = sw_redact_conn(r->redact, s->conn);
+		if (s->line != NULL && s->line >= s->conn->evidence &&
+		    s->line < s->conn->evidence + s->conn->nevidence)
+			rs.line = &rs.conn->evidence[s->line -
+			    s->conn->evidence];
+		else
+			rs.line = NULL;
+		if (s->key != NULL) {
+			sw_redact_text(r->redact, &key,
+			    sw_span_make(s->key, strlen(s->key)));
+			rs.key = key.p != NULL ? key.p : "";
+		}
+		s = &rs;
+	}
+	/* Only json and ndjson list them: other time-ordered writers (html)
+	 * would get JSON lines in their output. With --redact the values were
+	 * learned above all the same, for the summary's callouts. */
+	if (strcmp(r->w->name, "json") != 0 && strcmp(r->w->name, "ndjson") != 0) {
+		sw_buf_free(&key);
+		return;		/* text, markdown, html, ecs: counted only */
+	}
 	if (r->succ == NULL && (r->succ = tmpfile()) == NULL) {
 		r->spool_failed = 1;
+		sw_buf_free(&key);
 		return;
 	}
 	sw_buf_init(&b, (size_t)4 << 20);
@@ -31,6 +54,7 @@ sw_report_success(struct sw_report *r, const struct sw_success *s)
 	if (b.truncated || fwrite(b.p, 1, b.len, r->succ) != b.len)
 		r->spool_failed = 1;
 	sw_buf_free(&b);
+	sw_buf_free(&key);
 }
 
 /* Loads the next spooled line into r->succ_line; 0 at the end. */

@@ -19,7 +19,7 @@
 #include "s5_noise.h"
 #include "s6_report.h"
 
-#define SW_DIGEST_MAX_KEYS 16384	/* (cause, user, address) tallies */
+#define SW_DIGEST_MAX_KEYS 50000	/* tallies; addresses and users each */
 #define SW_DIGEST_MAX_SUCCESS 20000	/* successes remembered */
 #define SW_DIGEST_MAX_CALLOUTS 100	/* successes after failures shown */
 

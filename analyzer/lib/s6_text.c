@@ -129,6 +129,10 @@ sw_text_rec(struct sw_report *r, const struct sw_rec *rec)
 	struct sw_buf *b = &r->b, flat;
 	size_t i;
 
+	if (rec->side == SW_REC_CLIENT) {
+		sw_client_text_head(r, rec);
+		goto note;
+	}
 	sw_format_time_rfc3339(b, rec->start_us, rec->utc_off_min);
 	sw_buf_adds(b, "  ");
 	sw_escape_text(b, rec->host);
@@ -147,14 +151,20 @@ sw_text_rec(struct sw_report *r, const struct sw_rec *rec)
 	sw_text_label(b, SW_N_("from"));
 	if (rec->ip.p != NULL)
 		sw_escape_text(b, rec->ip);
-	else
+	else if (rec->source_host.p == NULL)
 		sw_buf_adds(b, SW_("(unknown address)"));
+	if (rec->source_host.p != NULL) {
+		sw_buf_adds(b, rec->ip.p != NULL ? " (" : "");
+		sw_escape_text(b, rec->source_host);
+		sw_buf_adds(b, rec->ip.p != NULL ? ")" : "");
+	}
 	if (rec->port != 0)
 		sw_buf_addf(b, SW_(" port %u"), rec->port);
 	sw_buf_addc(b, '\n');
 	sw_text_label(b, SW_N_("method"));
 	sw_escape_text(b, rec->method);
 	sw_buf_addc(b, '\n');
+note:
 	if (rec->note.p != NULL)
 		sw_text_para(r, SW_N_("note"), rec->note);
 	/* The same fix as the finding above (same user, same path): once. */
@@ -185,6 +195,8 @@ sw_text_rec(struct sw_report *r, const struct sw_rec *rec)
 			    "    (%u more lines not kept)\n",
 			    rec->evidence_dropped), rec->evidence_dropped);
 	}
+	if (rec->client.p != NULL)
+		sw_buf_add(b, rec->client.p, rec->client.len);
 	sw_buf_addc(b, '\n');
 }
 
@@ -207,6 +219,10 @@ sw_text_end(struct sw_report *r, const struct sw_summary *s)
 	    (unsigned long long)s->succeeded, (unsigned long long)s->noauth,
 	    (unsigned long long)s->unknown);
 	sw_summary_text_extra(b, s, 1);
+	if (s->client_failed > 0)
+		sw_buf_addf(b, "%llu failed login%s seen only in ssh client "
+		    "output.\n", (unsigned long long)s->client_failed,
+		    s->client_failed == 1 ? "" : "s");
 	if (s->outside > 0)
 		sw_buf_addf(b, SW_NG_("%llu more connection started outside "
 		    "the time window (--since/--until) and is not reported.\n",

@@ -17,7 +17,9 @@
 #include "s2_format.h"
 #include "s3_match.h"
 #include "s3_rules.h"
+#include "s4_client.h"
 #include "s4_correlate.h"
+#include "s5_client.h"
 #include "s5_diagnose.h"
 #include "s5_filter.h"
 #include "s5_noise.h"
@@ -31,6 +33,9 @@
 
 struct sw_run {
 	struct sw_report *report;
+	struct sw_client_table *clients;	/* ssh -v sessions */
+	struct sw_client_diag *client_diag;
+	uint64_t client_failed;			/* reported client-only */
 	uint64_t unmatched;
 	struct sw_cause_count causes[SW_MAX_CAUSE_IDS];
 	size_t ncauses;
@@ -39,6 +44,7 @@ struct sw_run {
 	struct sw_diagnoser *dg;
 	struct sw_noise *noise;
 	struct sw_digest *digest;
+	int digest_on;			/* needed: text callouts, --summary, --state */
 	struct sw_timeline *tl;
 	struct sw_incr *incr;
 	int64_t newest_us, idle_us;
@@ -116,10 +122,30 @@ sw_run_set_format(struct sw_run_opts *o, const char *name)
 }
 
 static void
+sw_run_tally(struct sw_run *run, const struct sw_cause *c)
+{
+	size_t i;
+
+	for (i = 0; i < run->ncauses; i++)
+		if (strcmp(run->causes[i].id, c->id) == 0)
+			break;
+	if (i == run->ncauses && run->ncauses < SW_MAX_CAUSE_IDS) {
+		run->causes[i].id = c->id;
+		run->causes[i].title = sw_cause_title(c);
+		run->causes[i].count = 0;
+		run->ncauses++;
+	}
+	if (i < run->ncauses)
+		run->causes[i].count++;
+}
+
+static void
 sw_run_finding(void *ctx, const struct sw_finding *f)
 {
 	struct sw_run *run = ctx;
-	size_t i;
+	struct sw_client_session *cs;
+	struct sw_client_finding cf;
+	struct sw_finding g;
 
 	run->cause = f->cause;
 	if (!run->conn_pass || !sw_filter_cause(run->o->filter, f->cause->id) ||
@@ -131,19 +157,18 @@ sw_run_finding(void *ctx, const struct sw_finding *f)
 			return;
 	}
 	run->selected = 1;
-	sw_digest_failure(run->digest, f);
-
-	for (i = 0; i < run->ncauses; i++)
-		if (strcmp(run->causes[i].id, f->cause->id) == 0)
-			break;
-	if (i == run->ncauses && run->ncauses < SW_MAX_CAUSE_IDS) {
-		run->causes[i].id = f->cause->id;
-		run->causes[i].title = sw_cause_title(f->cause);
-		run->causes[i].count = 0;
-		run->ncauses++;
+	if (run->digest_on)
+		sw_digest_failure(run->digest, f);
+	sw_run_tally(run, f->cause);
+	/* The client's view of the same attempt, when ssh -v output was
+	 * read before this connection ended (a paste has no time: it sorts
+	 * first). One finding then carries both views. */
+	if (run->clients != NULL && sw_client_count(run->clients) > 0 &&
+	    (cs = sw_client_join(run->clients, f->conn)) != NULL &&
+	    sw_client_diagnose(run->client_diag, cs, &cf)) {
+		sw_client_merge(&g, f, &cf);
+		f = &g;
 	}
-	if (i < run->ncauses)
-		run->causes[i].count++;
 	if (run->report != NULL)
 		sw_report_finding(run->report, f);
 }
@@ -155,7 +180,8 @@ sw_run_success(void *ctx, const struct sw_success *s)
 
 	if (!run->conn_pass || sw_filter_has_cause(run->o->filter))
 		return;
-	sw_digest_success(run->digest, s);
+	if (run->digest_on)
+		sw_digest_success(run->digest, s);
 	if (run->report != NULL)
 		sw_report_success(run->report, s);
 }
@@ -221,6 +247,30 @@ sw_run_new_name(void *ctx, int is_user, const char *name)
 		sw_state_add_user(sw_incr_next(run->incr), name);
 	else
 		sw_state_add_cause(sw_incr_next(run->incr), name);
+}
+
+/* Client runs that no server connection explained: reported alone. */
+static void
+sw_run_client_findings(struct sw_run *run)
+{
+	size_t i;
+
+	for (i = 0; i < sw_client_count(run->clients); i++) {
+		struct sw_client_session *s = sw_client_get(run->clients, i);
+		struct sw_client_finding cf;
+
+		if (s->joined || !sw_client_diagnose(run->client_diag, s, &cf))
+			continue;
+		{
+			struct sw_finding g;
+			struct sw_conn conn;
+			sw_client_alone(&g, &conn, &cf);
+			sw_run_tally(run, cf.cause);
+			run->client_failed++;
+			if (run->report != NULL)
+				sw_report_finding(run->report, &g);
+		}
+	}
 }
 
 static int
@@ -581,6 +631,9 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	run.o = o;
 	run.noise = noise;
 	run.digest = sw_digest_new();
+	/* Memory only where it is used (json and ndjson print no callouts). */
+	run.digest_on = o->summary || o->state != NULL ||
+	    strcmp(o->format, "text") == 0;
 	sw_diag_set_quiet(diag, o->quiet);
 	if ((rs = sw_rules_load_merged(rules_dir, o->rules_overlay,
 	    diag)) == NULL) {
@@ -592,6 +645,8 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	ro.no_evidence = o->no_evidence;
 	ro.unmatched = o->unmatched;
 	ro.all = o->all;
+	ro.redact = o->redact || o->redact_key != NULL;
+	ro.redact_key = o->redact_key;
 	ro.width = sw_run_width(out);
 	for (i = 0; i < sw_filter_ncauses(o->filter); i++) {
 		const char *id = sw_filter_cause_at(o->filter, i);
@@ -614,6 +669,12 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	if (o->state != NULL) {
 		run.incr = sw_incr_new(o->state, paths, npaths, err, o->quiet);
 		rpaths = sw_incr_paths(run.incr, &nrpaths);
+	}
+	/* A rules directory without client rules reads no client output. */
+	if (sw_rules_find_cause(rs, "client-undetermined") != NULL) {
+		if ((run.client_diag = sw_client_diag_new(rs, diag)) == NULL)
+			goto out;
+		run.clients = sw_client_table_new(1000, 40, diag);
 	}
 	sw_diagnoser_set_window(dg, o->since_us, o->until_us);
 	if (o->nauthorized_keys > 0) {
@@ -646,7 +707,12 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		if (rec->time_us > run.newest_us)
 			run.newest_us = rec->time_us;
 		sw_progress_tick(&prog);
-		if (sw_match_record(m, rec, &ev) == SW_OK)
+		if (rec->client) {
+			/* ssh -v output: its own sessions, no sshd counts. */
+			if (run.clients != NULL &&
+			    sw_match_record(m, rec, &ev) == SW_OK)
+				sw_client_event(run.clients, &ev);
+		} else if (sw_match_record(m, rec, &ev) == SW_OK)
 			sw_correlate_event(cor, &ev);
 		else {
 			run.unmatched++;
@@ -657,6 +723,8 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	}
 	run.at_finish = 1;
 	sw_correlate_finish(cor);
+	if (run.clients != NULL)
+		sw_run_client_findings(&run);
 	for (i = 0; run.incr != NULL && i < ss.n; i++)
 		if (ss.v[i].in != NULL && ss.v[i].last_us != 0)
 			sw_incr_saw(run.incr, ss.v[i].set, ss.v[i].last_us,
@@ -684,6 +752,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		sum.noauth = ds->noauth;
 	}
 	sum.unmatched = run.unmatched;
+	sum.client_failed = run.client_failed;
 	sum.shapes = sw_shapes_sorted(shapes, &sum.nshapes, &sum.shapes_other);
 	if (run.ncauses > 1)
 		qsort(run.causes, run.ncauses, sizeof(run.causes[0]),
@@ -750,7 +819,8 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		    &run);
 	}
 
-	rc = sum.failed > 0 && (!o->summary || wrote) ? SW_EXIT_FOUND :
+	rc = (sum.failed > 0 || run.client_failed > 0) &&
+	    (!o->summary || wrote) ? SW_EXIT_FOUND :
 	    SW_EXIT_NONE;
 	if (sum.partial)
 		rc |= SW_EXIT_PARTIAL;
@@ -774,6 +844,8 @@ out:
 	sw_correlator_free(cor);
 	sw_streams_free(&ss);
 	sw_diagnoser_free(dg);
+	sw_client_diag_free(run.client_diag);
+	sw_client_table_free(run.clients);
 	sw_matcher_free(m);
 	sw_report_free(run.report);
 	sw_rules_free(rs);
@@ -890,7 +962,19 @@ sw_probe_line(const struct sw_rules *rs, const char *text, struct sw_probe *p)
 		if (sw_format_parse(fmt, &line, &rec) != SW_OK)
 			goto out;
 	}
-	if (sw_match_record(m, &rec, &ev) == SW_OK)
+	if (rec.client) {
+		/* ssh client output: one run of one line, diagnosed alone. */
+		struct sw_client_table *t = sw_client_table_new(1, 1, quiet);
+		struct sw_client_diag *cd = sw_client_diag_new(rs, quiet);
+		struct sw_client_finding cf;
+		if (cd != NULL && sw_match_record(m, &rec, &ev) == SW_OK) {
+			sw_client_event(t, &ev);
+			if (sw_client_diagnose(cd, sw_client_get(t, 0), &cf))
+				p->cause[p->n++] = cf.cause->id;
+		}
+		sw_client_diag_free(cd);
+		sw_client_table_free(t);
+	} else if (sw_match_record(m, &rec, &ev) == SW_OK)
 		sw_correlate_event(cor, &ev);
 	else
 		sw_correlate_unmatched(cor, &rec);
@@ -1022,26 +1106,35 @@ sw_explain_all(const struct sw_rules *rs, FILE *out)
 	    "sshd LogLevel at which its line appears, and real example lines. What each lab scenario logs at "
 	    "INFO, VERBOSE and DEBUG1 on a real OpenSSH 9.2 is in "
 	    "tests/lab/NOTES.md, and sshwhy's accuracy per cause and level "
-	    "in docs/lab.md.\n\n"
+	    "in docs/lab.md. Causes whose id starts with `client-` are read "
+	    "from OpenSSH client output (`ssh -v`; docs/client.md).\n\n"
 	    "| cause | title |\n|---|---|\n");
 	for (i = 0; i < n; i++)
 		fprintf(out, "| [`%s`](#%s) | %s |\n", causes[i]->id,
 		    causes[i]->id, sw_cause_title(causes[i]));
 	for (i = 0; i < n; i++) {
 		const struct sw_cause *c = causes[i];
-		fprintf(out, SW_("\n## %s\n\n**%s** (confidence: %s)\n\n%s\n\n"
-		    "**Fix:** %s\n\nSignatures:\n\n"), c->id, sw_cause_title(c),
-		    sw_confidence_name(c->confidence), sw_cause_explanation(c),
-		    sw_cause_fix(c));
+		int client = sw_rule_side(sw_rules_find_cause(rs, c->id)) ==
+		    SW_SIDE_CLIENT;
+		fprintf(out, "\n## %s\n\n**%s** (confidence: %s%s%s)\n\n%s\n\n"
+		    "**Fix:** %s\n\n", c->id, sw_cause_title(c),
+		    sw_confidence_name(c->confidence),
+		    client ? "; read from ssh client output, fix on the " : "",
+		    client ? sw_side_name(c->fix_side) : "",
+		    sw_cause_explanation(c), sw_cause_fix(c));
+		if (c->confirm != NULL)
+			fprintf(out, "**Server evidence that confirms it:** "
+			    "%s\n\n", c->confirm);
+		fprintf(out, "Signatures:\n\n");
 		for (j = 0; j < nr; j++) {
 			const struct sw_rule *r = sw_rules_get(rs, j);
 			const struct sw_cause *x = sw_rule_cause(r);
 			if (x == NULL || strcmp(x->id, c->id) != 0)
 				continue;
-			fprintf(out, "* `%s` (%s, priority %d, from LogLevel "
+			fprintf(out, "* `%s` (%s, priority %d, from %sLogLevel "
 			    "%s)%s\n",
 			    sw_rule_id(r), sw_meaning_name(sw_rule_meaning(r)),
-			    sw_rule_priority(r),
+			    sw_rule_priority(r), client ? "ssh " : "",
 			    sw_loglevel_name(sw_rule_level(r)),
 			    sw_rule_nexamples(r) ? ":" : ": inferred when the "
 			    "lines that would name another cause are missing");

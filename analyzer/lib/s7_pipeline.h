@@ -29,6 +29,8 @@ struct sw_run_opts {
 	int all;
 	int no_evidence;
 	int unmatched;		/* list unrecognised sshd lines by shape */
+	int redact;		/* --redact: pseudonyms in the report */
+	const char *redact_key;	/* --redact-key, or NULL */
 	int quiet;		/* no warnings on stderr (errors still) */
 	size_t max_line;
 	size_t max_connections;

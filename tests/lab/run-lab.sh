@@ -2,9 +2,17 @@
 # sshwhy lab: produce REAL sshd logs for a list of login-failure scenarios,
 # with ground-truth labels.
 #
-#   sudo tests/lab/run-lab.sh [OUTDIR]        (default OUTDIR: samples/lab)
+#   sudo tests/lab/run-lab.sh [--release R] [OUTDIR]
 #
-# Needs root on Debian 12 (openssh-server 9.2p1).  Everything runs inside
+# R = host (default: the machine's own Debian 12 OpenSSH 9.2p1, OUTDIR
+# samples/lab), bullseye (Debian 11, OpenSSH 8.4p1, OUTDIR samples/lab-8.4)
+# or trixie (Debian 13, OpenSSH 10.0p2, OUTDIR samples/lab-10.0). The other
+# releases run from a minimal root built with debootstrap from the apt
+# mirror and cached in $LAB_ROOTS (default /var/cache/sshwhy-lab; built
+# when missing, a few minutes). The lab runs chrooted into a throw-away
+# overlay of that root, so the cached root is never changed by a run.
+#
+# Needs root on Debian 12.  Everything runs inside
 # `unshare --mount --net --uts --ipc --pid`: loopback only, hostname "lab",
 # overlays on /etc, /root and /var/log, tmpfs on /home, /run and /dev, so test
 # users, groups, /etc/nologin, root's authorized_keys... never reach the host.
@@ -32,6 +40,9 @@
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_ROOTS=${LAB_ROOTS:-/var/cache/sshwhy-lab}
+# packages a release root needs (besides minbase)
+ROOT_PKGS=openssh-server,openssh-client,rsyslog,libpam-modules,python3-minimal,passwd,procps,iproute2,sshpass
 REPO_ROOT=$(cd "$LAB_DIR/../.." && pwd)
 SELF="$LAB_DIR/$(basename "${BASH_SOURCE[0]}")"
 
@@ -44,7 +55,8 @@ LAB_ETC=/etc/ssh/lab                # inside the namespace (overlay on /etc)
 
 # scenario-number scenario user instance client-kind
 # instance: main | nopubkey | grace | nologin (main instance, /etc/nologin
-# present, run alone at the end of a round)
+# present, run alone at the end of a round) | nopam (UsePAM no, ports
+# 2231-2233) | nopamnologin (the nopam instance while /etc/nologin exists)
 SCENARIOS=(
   "1 success sw_ok main key"
   "2 success-password sw_okpass main password"
@@ -84,6 +96,9 @@ SCENARIOS=(
   "33 max-auth-tries sw_manykeys main manykeys"
   "34 wrong-password sw_badpass main badpassword"
   "35 nologin sw_nologin nologin key"
+  "39 account-expired-nopam sw_acctexpnp nopam key"
+  "40 nologin-nopam sw_nologinnp nopamnologin key"
+  "41 cert-untrusted-ca sw_certca main cert"
 )
 
 log() { printf '[lab %s] %s\n' "$(date +%T)" "$*" >&2; }
@@ -119,25 +134,90 @@ ensure_packages() {
   ((rc == 0)) || die "apt-get failed"
 }
 
+# build_root NAME: the cached minimal root of a Debian release, built once.
+build_root() {
+  local name=$1 root=$LAB_ROOTS/$1
+  mkdir -p "$LAB_ROOTS"
+  if [[ ! -e $root/.complete ]]; then
+    command -v debootstrap >/dev/null || die "debootstrap missing (apt-get install debootstrap)"
+    log "building $root with debootstrap (minutes)"
+    if [[ -e $root.tmp ]]; then
+      # a half-built root: debootstrap mounts proc/sys inside it
+      umount_under "$root.tmp"
+      rm -rf --one-file-system "$root.tmp"
+    fi
+    nice -n 10 debootstrap --variant=minbase --include="$ROOT_PKGS" "$name" \
+      "$root.tmp" http://deb.debian.org/debian >"$LAB_ROOTS/$name.log" 2>&1 ||
+      { umount_under "$root.tmp"; die "debootstrap $name failed (see $LAB_ROOTS/$name.log)"; }
+    umount_under "$root.tmp"
+    mv "$root.tmp" "$root"
+    touch "$root/.complete"
+  fi
+  if ! chroot "$root" /bin/sh -c 'command -v sshpass' >/dev/null; then
+    # roots built before sshpass was in ROOT_PKGS; /proc only in a
+    # private mount namespace, gone when it ends
+    log "installing sshpass into $root"
+    unshare --mount --propagation private --fork -- sh -c \
+      'mount -t proc proc "$0/proc" && chroot "$0" apt-get install -y -qq sshpass' \
+      "$root" >&2 || die "apt-get in $root failed"
+  fi
+  ROOT=$root
+}
+
+# umount_under DIR: unmount everything mounted at or below DIR, deepest first
+umount_under() {
+  local d=$1 m
+  [[ -n $d && -d $d ]] || return 0
+  d=$(realpath "$d")
+  while read -r m; do
+    umount -l "$m" 2>/dev/null || true
+  done < <(awk -v d="$d" '$2 == d || index($2, d "/") == 1 { print $2 }' /proc/self/mounts | sort -r)
+}
+
 outer() {
   [[ $EUID -eq 0 ]] || die "must run as root (sudo $0)"
-  local outdir=${1:-$REPO_ROOT/samples/lab}
+  RELEASE=host
+  if [[ ${1:-} == --release ]]; then RELEASE=${2:?--release needs a name}; shift 2; fi
+  local defout
+  case $RELEASE in
+    host) defout=$REPO_ROOT/samples/lab; ROOT="" ;;
+    bullseye) defout=$REPO_ROOT/samples/lab-8.4 ;;
+    trixie) defout=$REPO_ROOT/samples/lab-10.0 ;;
+    *) die "unknown release $RELEASE (host, bullseye, trixie)" ;;
+  esac
+  local outdir=${1:-$defout}
   mkdir -p "$outdir"; outdir=$(cd "$outdir" && pwd)
   local t0=$SECONDS
   ensure_packages
-  [[ -f $LAB_DIR/expected.tsv ]] || die "missing $LAB_DIR/expected.tsv"
+  [[ $RELEASE == host ]] || build_root "$RELEASE"
+  case $RELEASE in
+    host) EXPECTED=$LAB_DIR/expected.tsv
+          RELEASE_TEXT="Debian 12 host: openssh-server 9.2p1, rsyslog 8.2302" ;;
+    bullseye) EXPECTED=$LAB_DIR/expected-8.4.tsv
+          RELEASE_TEXT="debootstrapped Debian 11 root: openssh-server 8.4p1, rsyslog 8.2102" ;;
+    trixie) EXPECTED=$LAB_DIR/expected-10.0.tsv
+          RELEASE_TEXT="debootstrapped Debian 13 root: openssh-server 10.0p2, rsyslog 8.2504" ;;
+  esac
+  [[ -f $EXPECTED ]] || die "missing $EXPECTED"
 
   W=$(mktemp -d /tmp/sshwhy-lab.XXXXXX)
   chmod 755 "$W"
   trap 'outer_cleanup' EXIT
   log "work dir $W"
+  IW=$W                       # the inner part's work directory
+  [[ -z $ROOT ]] || IW=$W/in
 
   # PID 1 of the new PID namespace is the inner script: when it exits, the
   # kernel kills anything left in the namespace (safety net; the inner part
   # stops every process it started by PID).
   local rc=0
-  unshare --mount --net --uts --ipc --pid --fork --mount-proc --propagation private \
-    -- bash "$SELF" --inner "$W" || rc=$?
+  if [[ -z $ROOT ]]; then
+    unshare --mount --net --uts --ipc --pid --fork --mount-proc --propagation private \
+      -- bash "$SELF" --inner "$W" || rc=$?
+  else
+    unshare --mount --net --uts --ipc --pid --fork --mount-proc --propagation private \
+      -- bash "$SELF" --chroot "$W" "$ROOT" || rc=$?
+  fi
   ((rc == 0)) || die "inner part failed (rc=$rc); KEEP_WORK=1 keeps $W"
 
   finish_outputs "$outdir"
@@ -152,32 +232,56 @@ outer_cleanup() {
     if [[ -n ${KEEP_WORK:-} ]]; then
       log "keeping $W"
     else
-      # overlays/tmpfs lived only in the (gone) namespace: plain files now
+      # overlays, tmpfs and binds lived only in the (gone) namespace; still,
+      # never rm across a mount point: unmount anything left first
+      umount_under "$W"
       rm -rf --one-file-system "$W"
     fi
   fi
 }
 
+# --chroot W ROOT: PID 1 of the lab namespaces for a release root. Mounts a
+# throw-away overlay of ROOT (upper layer in W), a private /dev with a few
+# device nodes, /proc, the lab scripts (read-only) and the work directory,
+# then runs the usual inner part chrooted. Every mount lives in this
+# private mount namespace and disappears with it.
+chroot_inner() {
+  local w=$1 root=$2 r=$1/rootfs
+  mkdir -p "$r" "$w/rootov/upper" "$w/rootov/work" "$w/in"
+  mount -t overlay overlay -o "lowerdir=$root,upperdir=$w/rootov/upper,workdir=$w/rootov/work" "$r"
+  mount -t proc proc "$r/proc"
+  mount -t tmpfs -o mode=0755 labdev "$r/dev"
+  local d
+  for d in null zero full random urandom tty; do
+    : >"$r/dev/$d"; mount --bind "/dev/$d" "$r/dev/$d"
+  done
+  mkdir -p "$r/lab" "$r/work"
+  mount --bind "$LAB_DIR" "$r/lab"
+  mount -o remount,bind,ro "$r/lab"
+  mount --bind "$w/in" "$r/work"
+  chroot "$r" /bin/bash /lab/run-lab.sh --inner /work
+}
+
 finish_outputs() {
   local out=$1 f
-  local logs=$W/logs
+  local logs=$IW/logs
   # labels.tsv
   {
     printf 'round\tscenario\tuser\tloglevel\tport\tclient_exit\texpected_cause\n'
     local round scen user level port ex lab
-    sort -t$'\t' -k1,1n -k5,5n "$W/attempts.tsv" | while IFS=$'\t' read -r round scen user level port ex; do
+    sort -t$'\t' -k1,1n -k5,5n "$IW/attempts.tsv" | while IFS=$'\t' read -r round scen user level port ex; do
       lab=$(awk -F'\t' -v s="$scen" -v l="$level" '
         NR==1 { for (i = 2; i <= NF; i++) col[$i] = i; next }
-        $1 == s { print $(col[l]); exit }' "$LAB_DIR/expected.tsv")
+        $1 == s { print $(col[l]); exit }' "$EXPECTED")
       [[ -n $lab ]] || lab=UNLABELLED
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$scen" "$user" "$level" "$port" "$ex" "$lab"
     done
-  } >"$W/labels.tsv"
+  } >"$IW/labels.tsv"
 
   # self-check: every attempt's port is in its level's files (and only
   # there), and the lines of each attempt contain the evidence its label needs
   EVIDENCE_OUT=/tmp/sshwhy-lab-evidence.txt
-  if ! python3 "$LAB_DIR/evidence.py" "$logs" "$W/labels.tsv" >"$EVIDENCE_OUT"; then
+  if ! python3 "$LAB_DIR/evidence.py" "$logs" "$IW/labels.tsv" >"$EVIDENCE_OUT"; then
     EVIDENCE_FAIL=1
   fi
   grep -E '^(MISMATCH|MISSING|LEAK|NOPORT|NOLINES|SUMMARY)' "$EVIDENCE_OUT" >&2 || true
@@ -187,47 +291,51 @@ finish_outputs() {
   for f in info verbose debug; do
     cp "$logs/$f.log" "$logs/$f-rfc3339.log" "$out/"
   done
-  cp "$W/labels.tsv" "$out/labels.tsv"
+  cp "$IW/labels.tsv" "$out/labels.tsv"
   mkdir -p "$out/compressed"
   for f in info verbose debug; do
     gzip -9 -n -c "$logs/$f.log" >"$out/compressed/$f.log.gz"
     zstd -q -19 -f -c "$logs/$f.log" >"$out/compressed/$f.log.zst"
   done
+  local in=()
+  [[ -z $ROOT ]] || in=(chroot "$ROOT")
   {
     echo "# sshd -V"
-    /usr/sbin/sshd -V 2>&1 || true
+    "${in[@]}" /usr/sbin/sshd -V 2>&1 || true
     echo "# sshd version string (from debug.log)"
     grep -m1 -o 'Local version string .*' "$logs/debug.log" || true
     echo "# dpkg openssh-server"
-    dpkg-query -W -f='openssh-server ${Version}\n' openssh-server
+    "${in[@]}" dpkg-query -W -f='openssh-server ${Version}\n' openssh-server
     echo "# dpkg openssh-client"
-    dpkg-query -W -f='openssh-client ${Version}\n' openssh-client
+    "${in[@]}" dpkg-query -W -f='openssh-client ${Version}\n' openssh-client
     echo "# rsyslogd -v"
-    rsyslogd -v 2>&1 | head -n 1
-    dpkg-query -W -f='rsyslog ${Version}\n' rsyslog
+    "${in[@]}" rsyslogd -v 2>&1 | head -n 1
+    "${in[@]}" dpkg-query -W -f='rsyslog ${Version}\n' rsyslog
     echo "# libpam-modules"
-    dpkg-query -W -f='libpam-modules ${Version}\n' libpam-modules
+    "${in[@]}" dpkg-query -W -f='libpam-modules ${Version}\n' libpam-modules
     echo "# generated"
     date -u +%Y-%m-%dT%H:%M:%SZ
     echo "# debian"
-    cat /etc/debian_version
+    "${in[@]}" cat /etc/debian_version
   } >"$out/VERSION"
-  write_readme >"$out/README.md"
+  write_readme | sed "s/@RELEASE@/$RELEASE_TEXT/" >"$out/README.md"
 }
 
 write_readme() {
   cat <<'EOF'
 # samples/lab: real sshd logs with ground-truth labels
 
-Generated by `tests/lab/run-lab.sh` on Debian 12 (openssh-server 9.2p1,
-rsyslog 8.2302; exact versions in `VERSION`). These are real logs: real
+Generated by `tests/lab/run-lab.sh` (@RELEASE@; exact versions in
+`VERSION`). These are real logs: real
 `sshd` daemons, PAM and rsyslogd, and real `ssh`/`sshpass` clients, all on
 127.0.0.1 in an isolated network/mount/UTS/PID namespace with hostname `lab`.
 
 Regenerate (needs root; it takes under a minute on 2 cores):
 
-    sudo tests/lab/run-lab.sh            # writes samples/lab/
-    sudo tests/lab/run-lab.sh /some/dir  # or elsewhere
+    sudo tests/lab/run-lab.sh                    # samples/lab/ (host, 9.2)
+    sudo tests/lab/run-lab.sh --release bullseye # samples/lab-8.4/
+    sudo tests/lab/run-lab.sh --release trixie   # samples/lab-10.0/
+    sudo tests/lab/run-lab.sh /some/dir          # or elsewhere
 
 ## Files
 
@@ -332,6 +440,8 @@ gen_server_keys() {
   ssh-keygen -q -N '' -t rsa -b 3072 -C 'lab host' -f "$LAB_ETC/ssh_host_rsa_key"
   # user certificate authority (TrustedUserCAKeys)
   ssh-keygen -q -N '' -t ed25519 -C 'lab user CA' -f "$LAB_ETC/user_ca"
+  # a CA the server does not trust (cert-untrusted-ca)
+  ssh-keygen -q -N '' -t ed25519 -C 'other CA' -f "$LAB_ETC/other_ca"
 }
 
 # write_cfg FILE PORT LEVEL-INDEX KIND   (KIND: main | nopubkey | grace)
@@ -347,8 +457,8 @@ HostKey $LAB_ETC/ssh_host_rsa_key
 PidFile /run/sshd-lab-$kind-${LNAMES[$i]}.pid
 SyslogFacility AUTH
 LogLevel ${LEVELS[$i]}
-# Debian 12 defaults
-KbdInteractiveAuthentication no
+# Debian 12 defaults (before 8.7 the option was ChallengeResponseAuthentication)
+$( ((VERNUM >= 807)) && echo "KbdInteractiveAuthentication no" || echo "ChallengeResponseAuthentication no")
 PasswordAuthentication yes
 UsePAM yes
 X11Forwarding yes
@@ -356,6 +466,9 @@ PrintMotd no
 AcceptEnv LANG LC_*
 Subsystem sftp /usr/lib/openssh/sftp-server
 EOF
+  # 9.8+ penalise repeated failures per source address (127.0.0.1 is not
+  # exempt): the lab's many failures would be refused as "penalty" drops
+  ((VERNUM < 908)) || echo "PerSourcePenalties no" >>"$file"
   case $kind in
     main)
       cat >>"$file" <<EOF
@@ -366,9 +479,8 @@ Match User root
 Match User sw_nopubkey
     PubkeyAuthentication no
 Match User sw_keytype
-    PubkeyAcceptedAlgorithms ssh-ed25519
-Match User sw_rsasmall
-    RequiredRSASize 4096
+    $( ((VERNUM >= 805)) && echo PubkeyAcceptedAlgorithms || echo PubkeyAcceptedKeyTypes) ssh-ed25519
+$( ((VERNUM >= 901)) && printf 'Match User sw_rsasmall\n    RequiredRSASize 4096\n')
 Match User sw_allowu
     AllowUsers sw_ok
 Match User sw_denyu
@@ -382,6 +494,7 @@ Match User sw_twostep
 EOF
       ;;
     nopubkey) echo "PubkeyAuthentication no" >>"$file" ;;
+    nopam) sed -i 's/^UsePAM yes$/UsePAM no/' "$file" ;;
     grace) echo "LoginGraceTime 3" >>"$file" ;;
   esac
   /usr/sbin/sshd -t -f "$file" || die "bad sshd config $file"
@@ -469,7 +582,8 @@ setup_users() {
       key-type-not-accepted|rsa-key-too-small|allowusers|denyusers|allowgroups|\
       denygroups|shell-missing|account-locked|account-expired|password-expired|\
       authmethods-incomplete|kex-mismatch|hostkey-mismatch|cipher-mismatch|\
-      login-grace-timeout|wrong-password|nologin)
+      login-grace-timeout|wrong-password|nologin|account-expired-nopam|\
+      nologin-nopam)
         install_ak "$u" ;;
       root-login-refused)
         install -d -m 700 /root/.ssh
@@ -515,6 +629,11 @@ setup_users() {
       cert-expired)
         install -d -m 700 -o "$u" -g "$u" "$h/.ssh"
         ssh-keygen -q -s "$LAB_ETC/user_ca" -I "$u-cert" -n "$u" -V 20200101:20200201 "$K/$u/id.pub" ;;
+      cert-untrusted-ca)
+        # a valid certificate from a CA the server does not trust, and (as
+        # usual for certificate users) no authorized_keys
+        install -d -m 700 -o "$u" -g "$u" "$h/.ssh"
+        ssh-keygen -q -s "$LAB_ETC/other_ca" -I "$u-cert" -n "$u" -V -1d:+52w "$K/$u/id.pub" ;;
       max-auth-tries)
         install_ak "$u"       # key id is authorized but never offered
         local j
@@ -532,6 +651,7 @@ setup_users() {
   # account states
   usermod -L sw_locked
   chage -E 1 sw_acctexp
+  chage -E 1 sw_acctexpnp
   chage -d 0 sw_pwexp
   # askpass that keeps the user "thinking" past LoginGraceTime
   mkdir -p "$W/bin"
@@ -596,6 +716,7 @@ run_attempt() {
   local sport
   case $inst in
     main|nologin) sport=$((2201 + i)) ;;
+    nopam|nopamnologin) sport=$((2231 + i)) ;;
     nopubkey) sport=$((2211 + i)) ;;
     grace) sport=$((2221 + i)) ;;
   esac
@@ -618,7 +739,10 @@ run_attempt() {
     kex)
       timeout 30 ssh "${base[@]}" "${keyopts[@]}" -o KexAlgorithms=diffie-hellman-group1-sha1 "$u@127.0.0.1" true ;;
     hostkey)
-      timeout 30 ssh "${base[@]}" "${keyopts[@]}" -o HostKeyAlgorithms=ssh-dss "$u@127.0.0.1" true ;;
+      # 10.0 has no DSA at all: ask for a host key type the server lacks
+      local hk=ssh-dss
+      ((VERNUM < 1000)) || hk=sk-ssh-ed25519@openssh.com
+      timeout 30 ssh "${base[@]}" "${keyopts[@]}" -o HostKeyAlgorithms=$hk "$u@127.0.0.1" true ;;
     cipher)
       timeout 30 ssh "${base[@]}" "${keyopts[@]}" -o Ciphers=3des-cbc "$u@127.0.0.1" true ;;
     manykeys)
@@ -651,10 +775,25 @@ run_pool() {
   for p in "${pids[@]}"; do wait "$p" || true; done
 }
 
+# scenario_applies SCENARIO: 0 if this OpenSSH version has what it tests
+scenario_applies() {
+  case $1 in
+    rsa-key-too-small) ((VERNUM >= 901)) ;;   # RequiredRSASize is 9.1+
+    *) return 0 ;;
+  esac
+}
+
 inner() {
   W=$1
   export LC_ALL=C.UTF-8
   unset SSH_AUTH_SOCK SSH_AGENT_PID DISPLAY
+  # OpenSSH version of this root, e.g. 804, 902, 1000
+  local v
+  v=$(ssh -V 2>&1 | sed -nE 's/^OpenSSH_([0-9]+)\.([0-9]+).*/\1 \2/p')
+  [[ -n $v ]] || die "cannot read the OpenSSH version (ssh -V)"
+  read -r VMAJ VMIN <<<"$v"
+  VERNUM=$((VMAJ * 100 + VMIN))
+  log "OpenSSH $VMAJ.$VMIN"
   setup_namespace
   start_rsyslog
   gen_server_keys
@@ -666,6 +805,7 @@ inner() {
     write_cfg "$W/cfg/main-${LNAMES[$i]}.conf" $((2201 + i)) "$i" main
     write_cfg "$W/cfg/nopubkey-${LNAMES[$i]}.conf" $((2211 + i)) "$i" nopubkey
     write_cfg "$W/cfg/grace-${LNAMES[$i]}.conf" $((2221 + i)) "$i" grace
+    write_cfg "$W/cfg/nopam-${LNAMES[$i]}.conf" $((2231 + i)) "$i" nopam
   done
   for i in 0 1 2; do
     start_sshd "$W/cfg/main-${LNAMES[$i]}.conf" "$i" $((2201 + i))
@@ -680,11 +820,13 @@ inner() {
     for i in 0 1 2; do
       start_sshd "$W/cfg/nopubkey-${LNAMES[$i]}.conf" "$i" $((2211 + i)); extra+=("$STARTED_PID")
       start_sshd "$W/cfg/grace-${LNAMES[$i]}.conf" "$i" $((2221 + i)); extra+=("$STARTED_PID")
+      start_sshd "$W/cfg/nopam-${LNAMES[$i]}.conf" "$i" $((2231 + i)); extra+=("$STARTED_PID")
     done
     ATTEMPTS=()
     for line in "${SCENARIOS[@]}"; do
       read -r n scen u inst kind <<<"$line"
-      [[ $inst == nologin ]] && continue
+      [[ $inst == nologin || $inst == nopamnologin ]] && continue
+      scenario_applies "$scen" || continue
       for i in 0 1 2; do ATTEMPTS+=("$round $i $n $scen $u $inst $kind"); done
     done
     run_pool
@@ -693,7 +835,7 @@ inner() {
     ATTEMPTS=()
     for line in "${SCENARIOS[@]}"; do
       read -r n scen u inst kind <<<"$line"
-      [[ $inst == nologin ]] || continue
+      [[ $inst == nologin || $inst == nopamnologin ]] || continue
       for i in 0 1 2; do ATTEMPTS+=("$round $i $n $scen $u $inst $kind"); done
     done
     run_pool
@@ -712,6 +854,8 @@ inner() {
 
 if [[ ${1:-} == --inner ]]; then
   inner "$2"
+elif [[ ${1:-} == --chroot ]]; then
+  chroot_inner "$2" "$3"
 else
   outer "$@"
 fi

@@ -9,7 +9,7 @@
 # @corpus-renamed (one suite's folder renamed), @corpus-missing (no corpus,
 # CI=true). After each change: build, `ctest -LE lab`, restore.
 # Results: $SW_MUTATE_DIR/results.md (default /tmp/sw-mutate), a Markdown
-# table of docs/testing.md's shape. A mutation whose sed script changes
+# table of docs/testing.md's shape, and failed-ID.txt with every failed test. A mutation whose sed script changes
 # nothing is reported NOT APPLIED (the table is out of date), never as
 # "uncaught".
 set -u
@@ -81,10 +81,17 @@ while IFS=$'\t' read -r id files script what <&3; do
       if [ "$n" -eq 0 ]; then
         result="**NOT CAUGHT**"; uncaught=$((uncaught + 1))
       else
-        list=$(printf '%s\n' "$fails" | head -8 | sed 's/.*/`&`/' | paste -sd, - | sed 's/,/, /g')
-        [ "$n" -gt 8 ] && list="$list, … ($n tests)"
-        [ "$n" -le 8 ] && list="$list ($n)"
-        result=$list
+        printf '%s\n' "$fails" > "$work/failed-$id.txt"
+        if [ "$n" -le 8 ]; then
+          list=$(printf '%s\n' "$fails" | sed 's/.*/`&`/' | paste -sd, - | sed 's/,/, /g')
+          result="$list ($n)"
+        else
+          # Many: count them by kind (golden/..., unit/...), naming lone ones.
+          list=$(printf '%s\n' "$fails" | awk -F/ '{n[$1]++; last[$1]=$0}
+            END {for (k in n) print (n[k] == 1 ? "`" last[k] "`" : "`" k "/*` x" n[k])}' |
+            sort | paste -sd, - | sed 's/,/, /g')
+          result="$n tests: $list"
+        fi
       fi
     fi
   fi

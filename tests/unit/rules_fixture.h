@@ -94,11 +94,20 @@ static const struct fixture_file core_rules[] = {
 	  "patterns: ['^fatal: bad ownership or modes for chroot directory (?:component )?\"(?<path>[^\"]*)\"$']\n"
 	  "cause: {id: chroot-bad-ownership, title: Chroot, explanation: x, fix: 'chown root {path}'}\n"
 	  "examples: ['fatal: bad ownership or modes for chroot directory \"/x\"']\n" },
+	{ "nologin.yaml",
+	  "id: nologin\nmeaning: refusal\npriority: 90\nlevel: INFO\npreauth: no\nrefuses_session: yes\n"
+	  "patterns: ['^User (?<user>.*) not allowed because (?<path>/.*) exists$']\n"
+	  "cause: {id: nologin, title: nologin, explanation: x, fix: 'rm {path}'}\n"
+	  "examples: ['User bob not allowed because /etc/nologin exists']\n" },
 	{ "pamaccess.yaml",
 	  "id: pamaccess\nmeaning: cause\npriority: 70\nlevel: INFO\n"
 	  "patterns: ['^pam_access\\(sshd:account\\): access denied for user `(?<user>.*)'' from `(?<rhost>.*)''$']\n"
 	  "cause: {id: pam-account-denied, title: PAM, explanation: x, fix: y}\n"
 	  "examples: ['pam_access(sshd:account): access denied for user `bob'' from `1.2.3.4''']\n" },
+	{ "postponed.yaml",
+	  "id: postponed\nmeaning: info\npriority: 0\nlevel: VERBOSE\n"
+	  "patterns: ['^Postponed (?<method>\\S+) for (?<user>.*) from (?<ip>[0-9a-f.:]+) port (?<port>\\d+) ssh2$']\n"
+	  "examples: ['Postponed publickey for bob from 1.2.3.4 port 5 ssh2']\n" },
 	{ "pam.yaml",
 	  "id: pam\nmeaning: info\npriority: 0\nlevel: INFO\n"
 	  "patterns: ['^PAM \\d+ more authentication failures?;']\n"

@@ -370,12 +370,47 @@ Test(match, preauth_condition_and_duplicate_names)
 	cr_expect(ev.preauth);
 	cr_expect(sw_span_eq_str(ev.cap[SW_CAP_USER], "admin"));
 	cr_expect(ev.cap[SW_CAP_INVALID].len > 0);
-	/* Same text without [preauth]: the close rule requires it. */
+	/* Same text without [preauth] (versions and relays that drop it):
+	 * no rule takes it as written, so it is read as the close. */
 	cr_expect_eq(match_msg(m, "Connection closed by invalid user admin "
-	    "1.2.3.4 port 5", &ev, &rec), SW_ERR_NOMATCH);
+	    "1.2.3.4 port 5", &ev, &rec), SW_OK);
+	cr_expect(!ev.preauth);
+	cr_expect(sw_span_eq_str(ev.cap[SW_CAP_USER], "admin"));
 	cr_expect_eq(match_msg(m, "Authentication refused: bad ownership or "
 	    "modes for file /h/.ssh/authorized_keys [preauth]", &ev, &rec),
 	    SW_ERR_NOMATCH);
+	sw_matcher_free(m);
+	sw_rules_free(rs);
+	fixture_cleanup(dir);
+}
+
+/* sshd added and dropped "error: " and "fatal: " over the versions. */
+Test(match, optional_error_and_fatal_prefixes)
+{
+	char *dir;
+	struct sw_rules *rs = load_core(&dir);
+	struct sw_matcher *m = sw_matcher_new(rs, NULL);
+	struct sw_event ev;
+	struct sw_record rec;
+	const char *line;
+
+	/* The rule wants "error: ": the line lacks it. */
+	line = "maximum authentication attempts exceeded for bob from "
+	    "1.2.3.4 port 5 ssh2 [preauth]";
+	cr_assert_eq(match_msg(m, line, &ev, &rec), SW_OK);
+	cr_expect_str_eq(sw_rule_id(ev.rule), "maxtries");
+	/* Captures point into the line itself, not into a copy. */
+	cr_expect(sw_span_eq_str(ev.cap[SW_CAP_USER], "bob"));
+	cr_expect(ev.cap[SW_CAP_USER].p == line + 45);
+	cr_expect(sw_span_eq_str(ev.cap[SW_CAP_IP], "1.2.3.4"));
+	/* The rule has no prefix: the line has one. */
+	line = "fatal: Failed password for bob from 1.2.3.4 port 5 ssh2";
+	cr_assert_eq(match_msg(m, line, &ev, &rec), SW_OK);
+	cr_expect_str_eq(sw_rule_id(ev.rule), "failedpw");
+	cr_expect(ev.cap[SW_CAP_USER].p == line + 27);
+	/* Other prefixes are not variants. */
+	cr_expect_eq(match_msg(m, "warning: Failed password for bob from "
+	    "1.2.3.4 port 5 ssh2", &ev, &rec), SW_ERR_NOMATCH);
 	sw_matcher_free(m);
 	sw_rules_free(rs);
 	fixture_cleanup(dir);

@@ -23,6 +23,8 @@ struct got {
 	int conf[MAXF];
 	size_t primary_line[MAXF];
 	size_t nevidence[MAXF];
+	int level[MAXF];
+	char note[MAXF][512];
 };
 
 static void
@@ -46,6 +48,8 @@ collect(void *ctx, const struct sw_finding *f)
 	g->pid[g->n] = f->conn->pid;
 	g->conf[g->n] = f->confidence;
 	g->nevidence[g->n] = f->conn->nevidence;
+	g->level[g->n] = (int)f->conn->level_seen;
+	snprintf(g->note[g->n], 512, "%s", f->note ? f->note : "");
 	g->primary_line[g->n] = f->primary == SIZE_MAX ? 0 :
 	    f->conn->evidence[f->primary].lineno;
 	g->n++;
@@ -274,4 +278,100 @@ Test(correlate, pam_helper_lines_join_by_user_and_address)
 	cr_expect_eq(g.nevidence[0], 4);
 	cr_expect_eq(g.pid[1], 102);
 	cr_expect_str_eq(g.user[1], "eve");
+}
+
+/* An excerpt, or a reused pid: the pid's next line names another client. */
+Test(correlate, pid_line_with_another_address_starts_a_new_connection)
+{
+	static const char *const lines[] = {
+		"Nov 25 10:00:00 h sshd[100]: Failed password for bob from 10.0.0.1 port 1000 ssh2",
+		"Nov 25 10:00:05 h sshd[100]: Failed password for carol from 10.0.0.2 port 2000 ssh2",
+		"Nov 25 10:00:06 h sshd[100]: Connection closed by authenticating user carol 10.0.0.2 port 2000 [preauth]",
+	};
+	struct got g = RUN(lines, 0);
+
+	cr_assert_eq(g.n, 2);
+	/* The old connection keeps its own lines and address. */
+	cr_expect_str_eq(g.user[0], "bob");
+	cr_expect_str_eq(g.ip[0], "10.0.0.1");
+	cr_expect_eq(g.nevidence[0], 1);
+	cr_expect_str_eq(g.user[1], "carol");
+	cr_expect_str_eq(g.ip[1], "10.0.0.2");
+	cr_expect_eq(g.nevidence[1], 2);
+}
+
+/* A user name that spells another address splits nothing. */
+Test(correlate, crafted_user_name_address_neither_splits_nor_reattributes)
+{
+	static const char *const lines[] = {
+		"Nov 25 10:00:00 h sshd[100]: Connection from 10.0.0.1 port 1000 on 10.0.0.9 port 22",
+		"Nov 25 10:00:01 h sshd[100]: Failed password for x from 6.6.6.6 port 1 ssh2 from 10.0.0.1 port 1000 ssh2",
+		"Nov 25 10:00:02 h sshd[100]: Connection closed by authenticating user x from 6.6.6.6 port 1 ssh2 10.0.0.1 port 1000 [preauth]",
+	};
+	struct got g = RUN(lines, 0);
+
+	cr_assert_eq(g.n, 1);
+	cr_expect_str_eq(g.ip[0], "10.0.0.1");
+	cr_expect_eq(g.nevidence[0], 3);
+}
+
+/* UsePAM no: the session child refuses after "Accepted", under its own pid. */
+Test(correlate, nologin_refusal_after_success_fails_its_connection)
+{
+	static const char *const lines[] = {
+		"Nov 25 10:00:00 h sshd[100]: Connection from 10.0.0.1 port 1000 on 10.0.0.9 port 22",
+		"Nov 25 10:00:01 h sshd[100]: Accepted publickey for bob from 10.0.0.1 port 1000 ssh2: ED25519 SHA256:abc",
+		"Nov 25 10:00:01 h sshd[107]: User bob not allowed because /etc/nologin exists",
+		"Nov 25 10:00:01 h sshd[100]: Received disconnect from 10.0.0.1 port 1000:11: disconnected by user",
+		/* Nobody of that name logged in: a connection of its own. */
+		"Nov 25 10:00:09 h sshd[109]: User eve not allowed because /etc/nologin exists",
+	};
+	struct got g = RUN(lines, 0);
+
+	cr_assert_eq(g.n, 2);
+	cr_expect_eq(g.pid[0], 100);
+	cr_expect_str_eq(g.cause[0], "nologin");
+	cr_expect_str_eq(g.ip[0], "10.0.0.1");
+	cr_expect_eq(g.primary_line[0], 3);
+	cr_expect_eq(g.pid[1], 109);
+	cr_expect_str_eq(g.user[1], "eve");
+}
+
+/* A user, then nothing while the log goes on: a failed login. */
+Test(correlate, silent_after_user_while_log_moves_on_is_failed)
+{
+	static const char *const lines[] = {
+		"Nov 25 10:00:00 h sshd[100]: Connection from 10.0.0.1 port 1000 on 10.0.0.9 port 22",
+		"Nov 25 10:00:01 h sshd[100]: Postponed publickey for bob from 10.0.0.1 port 1000 ssh2 [preauth]",
+		"Nov 25 10:05:00 h sshd[300]: Connection from 10.0.0.3 port 3000 on 10.0.0.9 port 22",
+		"Nov 25 10:05:01 h sshd[300]: Accepted password for dave from 10.0.0.3 port 3000 ssh2",
+		/* Named at the end of the log: not silent, just unfinished. */
+		"Nov 25 10:05:02 h sshd[400]: Connection from 10.0.0.4 port 4000 on 10.0.0.9 port 22",
+		"Nov 25 10:05:03 h sshd[400]: Postponed publickey for eve from 10.0.0.4 port 4000 ssh2 [preauth]",
+	};
+	struct got g = RUN(lines, 0);
+
+	cr_assert_eq(g.n, 1);
+	cr_expect_str_eq(g.user[0], "bob");
+	cr_expect_str_eq(g.cause[0], "insufficient-logging");
+	cr_expect(strstr(g.note[0], "logged nothing more") != NULL,
+	    "note: %s", g.note[0]);
+}
+
+/* Several sshd instances at different levels write one file. */
+Test(diagnose, log_level_is_the_connections_own)
+{
+	static const char *const lines[] = {
+		"Nov 25 10:00:00 h sshd[100]: Connection from 10.0.0.1 port 1000 on 10.0.0.9 port 22",
+		"Nov 25 10:00:01 h sshd[100]: Failed publickey for bob from 10.0.0.1 port 1000 ssh2: ED25519 SHA256:abc",
+		"Nov 25 10:00:02 h sshd[100]: Connection closed by authenticating user bob 10.0.0.1 port 1000 [preauth]",
+		"Nov 25 10:00:03 h sshd[200]: Connection closed by authenticating user amy 10.0.0.2 port 2000 [preauth]",
+	};
+	struct got g = RUN(lines, 0);
+
+	cr_assert_eq(g.n, 2);
+	cr_expect_eq(g.level[0], SW_LEVEL_VERBOSE);
+	/* amy's instance logs at INFO: VERBOSE elsewhere changes nothing. */
+	cr_expect_eq(g.level[1], SW_LEVEL_INFO);
+	cr_expect_str_eq(g.cause[1], "insufficient-logging");
 }
