@@ -471,12 +471,7 @@ sw_civil_from_days(int64_t days, int64_t *y, int *m, int *d)
 
 /* Escaping. */
 
-/*
- * Length of the valid UTF-8 sequence at p (1..4), or 0 if the bytes there
- * are not valid UTF-8 (overlongs, surrogates and > U+10FFFF are invalid).
- * *cp receives the code point.
- */
-static size_t
+size_t
 sw_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
 {
 	uint32_t c;
@@ -510,8 +505,7 @@ sw_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
 	return len;
 }
 
-/* Code points that can reorder or hide text on a terminal. */
-static int
+int
 sw_cp_dangerous(uint32_t c)
 {
 	/*
@@ -538,7 +532,9 @@ sw_cp_dangerous(uint32_t c)
 	    c == 0x3164 ||
 	    (c >= 0xfe00 && c <= 0xfe0f) ||
 	    c == 0xfeff || c == 0xffa0 ||
-	    (c >= 0xfff9 && c <= 0xfffb) ||
+	    (c >= 0xfff0 && c <= 0xfffb) ||
+	    (c >= 0x1bca0 && c <= 0x1bca3) ||
+	    (c >= 0x1d173 && c <= 0x1d17a) ||
 	    (c >= 0xe0000 && c <= 0xe0fff);
 }
 

@@ -184,6 +184,16 @@ void sw_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
  */
 void sw_escape_text(struct sw_buf *out, struct sw_span s);
 /*
+ * Length of the valid UTF-8 sequence at p (1..4, n bytes left), or 0 if
+ * the bytes there are not valid UTF-8 (overlongs, surrogates and
+ * > U+10FFFF are invalid); *cp receives the code point. The one decoder
+ * every escaper and the fix-command check use.
+ */
+size_t sw_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp);
+/* Code points that hide, join or reorder text without showing (C1,
+ * bidi, zero-width, separators, tags...): escaped or refused everywhere. */
+int sw_cp_dangerous(uint32_t c);
+/*
  * Markdown inline text: sw_escape_text, then Markdown punctuation and
  * entities (`&...;`) backslash-escaped, and `@`, `www.` and `://` put in
  * code spans so no renderer makes a mention or a link of them.

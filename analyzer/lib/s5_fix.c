@@ -31,52 +31,6 @@ sw_fix_reset(struct sw_fix *fx)
 	fx->nparts = 0;
 }
 
-/* One UTF-8 sequence at p (n bytes left): its code point and length, or
- * length 0 when the bytes are not valid UTF-8 (overlong, surrogate, cut). */
-static size_t
-sw_utf8_decode(const unsigned char *p, size_t n, unsigned long *cp)
-{
-	size_t len, i;
-	unsigned long v, min;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	} else if ((p[0] & 0xe0) == 0xc0) {
-		len = 2; v = p[0] & 0x1f; min = 0x80;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		len = 3; v = p[0] & 0x0f; min = 0x800;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		len = 4; v = p[0] & 0x07; min = 0x10000;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
-}
-
-/* Characters that change how text looks or is ordered without showing:
- * C1 controls, bidi controls, zero-width and other format characters. */
-static int
-sw_invisible(unsigned long cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0xad || cp == 0x34f ||
-	    cp == 0x61c || cp == 0x115f || cp == 0x1160 || cp == 0x17b4 ||
-	    cp == 0x17b5 || cp == 0x180e ||
-	    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
-	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0x3164 || cp == 0xfeff ||
-	    cp == 0xffa0 || (cp >= 0xfff0 && cp <= 0xfffb) ||
-	    (cp >= 0xe0000 && cp <= 0xe0fff);
-}
-
 const char *
 sw_fix_unsafe(struct sw_span v)
 {
@@ -89,7 +43,7 @@ sw_fix_unsafe(struct sw_span v)
 		return SW_N_("it starts with '-', which the command would read as an "
 		    "option");
 	while (i < v.len) {
-		unsigned long cp;
+		uint32_t cp;
 		size_t n;
 
 		if (p[i] == '\0')
@@ -99,9 +53,9 @@ sw_fix_unsafe(struct sw_span v)
 		if (p[i] == '\\')
 			return SW_N_("it holds a backslash (an escape, not a real "
 			    "name)");
-		if ((n = sw_utf8_decode(p + i, v.len - i, &cp)) == 0)
+		if ((n = sw_utf8_seq(p + i, v.len - i, &cp)) == 0)
 			return SW_N_("it is not valid UTF-8");
-		if (sw_invisible(cp))
+		if (sw_cp_dangerous(cp))
 			return SW_N_("it holds an invisible or direction-changing "
 			    "character");
 		i += n;

@@ -63,50 +63,6 @@ sw_html_state_free(void *p)
 
 /* Escaping. */
 
-static size_t
-sw_html_utf8(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	size_t len, i;
-	uint32_t v, min;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	} else if ((p[0] & 0xe0) == 0xc0) {
-		len = 2; v = p[0] & 0x1f; min = 0x80;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		len = 3; v = p[0] & 0x0f; min = 0x800;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		len = 4; v = p[0] & 0x07; min = 0x10000;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		v = (v << 6) | (p[i] & 0x3f);
-	}
-	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-		return 0;
-	*cp = v;
-	return len;
-}
-
-/* Code points that hide, join or reorder text without showing. */
-static int
-sw_html_invisible(uint32_t cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0xad || cp == 0x34f ||
-	    cp == 0x61c || cp == 0x115f || cp == 0x1160 || cp == 0x17b4 ||
-	    cp == 0x17b5 || (cp >= 0x180b && cp <= 0x180f) ||
-	    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
-	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0x3164 ||
-	    (cp >= 0xfe00 && cp <= 0xfe0f) || cp == 0xfeff || cp == 0xffa0 ||
-	    (cp >= 0xfff0 && cp <= 0xfffb) || (cp >= 0x1bca0 && cp <= 0x1bca3) ||
-	    (cp >= 0x1d173 && cp <= 0x1d17a) || (cp >= 0xe0000 && cp <= 0xe0fff);
-}
-
 void
 sw_html_escape(struct sw_buf *out, struct sw_span s)
 {
@@ -139,11 +95,11 @@ sw_html_escape(struct sw_buf *out, struct sw_span s)
 			i++;
 			continue;
 		}
-		n = sw_html_utf8(p + i, s.len - i, &cp);
+		n = sw_utf8_seq(p + i, s.len - i, &cp);
 		if (n == 0) {
 			sw_buf_addf(out, "<span class=\"esc\">\\x%02x</span>", p[i]);
 			i++;
-		} else if (sw_html_invisible(cp)) {
+		} else if (sw_cp_dangerous(cp)) {
 			sw_buf_addf(out, "<span class=\"esc\">\\u{%04x}</span>",
 			    (unsigned)cp);
 			i += n;
