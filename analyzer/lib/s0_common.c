@@ -181,7 +181,7 @@ sw_buf_reset(struct sw_buf *b)
 }
 
 void
-sw_buf_add(struct sw_buf *b, const void *p, size_t n)
+sw_buf_add_slow(struct sw_buf *b, const void *p, size_t n)
 {
 	size_t want;
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define SW_VERSION "0.1.0"
 
@@ -83,7 +84,20 @@ struct sw_buf {
 void sw_buf_init(struct sw_buf *b, size_t max);
 void sw_buf_free(struct sw_buf *b);
 void sw_buf_reset(struct sw_buf *b);
-void sw_buf_add(struct sw_buf *b, const void *p, size_t n);
+/* The general case (growing, cutting at the ceiling). */
+void sw_buf_add_slow(struct sw_buf *b, const void *p, size_t n);
+/* Inline while there is room: most appends are a few bytes. */
+static inline void
+sw_buf_add(struct sw_buf *b, const void *p, size_t n)
+{
+	if (n < b->cap - b->len && b->len + n <= b->max) {
+		memcpy(b->p + b->len, p, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+		return;
+	}
+	sw_buf_add_slow(b, p, n);
+}
 /* One byte; inline while there is room (reports add text byte by byte). */
 static inline void
 sw_buf_addc(struct sw_buf *b, char c)
@@ -93,7 +107,7 @@ sw_buf_addc(struct sw_buf *b, char c)
 		b->p[b->len] = '\0';
 		return;
 	}
-	sw_buf_add(b, &c, 1);
+	sw_buf_add_slow(b, &c, 1);
 }
 /* Room for n more bytes without growing (b->p + b->len); -1 past max. */
 int sw_buf_reserve(struct sw_buf *b, size_t n);

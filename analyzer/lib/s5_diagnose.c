@@ -35,6 +35,10 @@ struct sw_diagnoser {
 	struct sw_known *known[4096];
 	size_t nknown;
 	struct sw_diagnose_stats stats;
+	/* Reused for every finding: no allocation per failed login. */
+	struct sw_fix fix;
+	struct sw_buf note;
+	struct sw_fix_cache *fixes;	/* compiled fix templates */
 };
 
 static struct sw_span sw_offered_key(const struct sw_conn *c);
@@ -112,6 +116,9 @@ sw_diagnoser_new(const struct sw_rules *rs, sw_finding_cb cb, void *ctx,
 	d->cb = cb;
 	d->ctx = ctx;
 	d->diag = diag;
+	sw_fix_init(&d->fix);
+	sw_buf_init(&d->note, 4096);
+	d->fixes = sw_fix_cache_new();
 	d->r_insufficient = sw_need_cause(rs, diag, "insufficient-logging", &bad);
 	d->r_invalid = sw_need_cause(rs, diag, "invalid-user", &bad);
 	d->r_undetermined = sw_need_cause(rs, diag, "undetermined", &bad);
@@ -143,6 +150,9 @@ sw_diagnoser_free(struct sw_diagnoser *d)
 			free(k);
 		}
 	}
+	sw_fix_free(&d->fix);
+	sw_buf_free(&d->note);
+	sw_fix_cache_free(d->fixes);
 	free(d);
 }
 
@@ -293,8 +303,7 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 {
 	struct sw_diagnoser *d = arg;
 	struct sw_finding f;
-	struct sw_fix fix;
-	struct sw_buf note;
+	struct sw_buf *notep = &d->note;
 	const struct sw_rule *rule = NULL;
 	const char *want = NULL;	/* the inferred cause, when rule is one */
 	const struct sw_known *k;
@@ -327,8 +336,7 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 	}
 	d->stats.failed++;
 	memset(&f, 0, sizeof(f));
-	sw_fix_init(&fix);
-	sw_buf_init(&note, 4096);
+	sw_buf_reset(notep);
 	f.conn = c;
 	f.primary = best = sw_best_cause(c, NULL);
 
@@ -357,7 +365,7 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 		rule = d->r_cert_invalid;
 		cert_inferred = 1;
 		f.primary = best = (size_t)(cert - c->evidence);
-		sw_buf_addf(&note, "The client offered a user certificate "
+		sw_buf_addf(notep, "The client offered a user certificate "
 		    "(signed by CA %.*s) and sshd logged no reason against it, "
 		    "which is what a CA that TrustedUserCAKeys (or a "
 		    "cert-authority line) does not list looks like below "
@@ -378,7 +386,7 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 		 */
 		rule = d->r_insufficient;
 		want = "insufficient-logging";
-		sw_buf_addf(&note, SW_("The connection named %s, then logged "
+		sw_buf_addf(notep, SW_("The connection named %s, then logged "
 		    "nothing more at LogLevel %s while the log went on: no "
 		    "success, no close line. The client gave up or hung (a "
 		    "password or passphrase prompt left open, a refused key) "
@@ -392,7 +400,7 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 	} else if (c->level_seen <= SW_LEVEL_INFO) {
 		rule = d->r_insufficient;
 		want = "insufficient-logging";
-		sw_buf_addf(&note, SW_("The log is at LogLevel INFO: sshd accepted "
+		sw_buf_addf(notep, SW_("The log is at LogLevel INFO: sshd accepted "
 		    "the user name, then the client gave up without a password "
 		    "attempt, which at INFO is what a refused public key looks "
 		    "like."));
@@ -405,7 +413,7 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 		 */
 		rule = d->r_insufficient;
 		want = "insufficient-logging";
-		sw_buf_addf(&note, SW_("No authentication attempt was logged at "
+		sw_buf_addf(notep, SW_("No authentication attempt was logged at "
 		    "LogLevel %s: the server probably offered no method the "
 		    "client could use (PubkeyAuthentication no, globally or "
 		    "in a Match block) or the client had no key to offer. "
@@ -418,7 +426,7 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 	if (rule != NULL) {
 		f.confidence = cert_inferred ? SW_CONF_LIKELY :
 		    sw_rule_cause(rule)->confidence;
-		sw_check_keys(d, c, &rule, &f.confidence, &note);
+		sw_check_keys(d, c, &rule, &f.confidence, notep);
 		f.cause = sw_rule_cause(rule);
 	} else {
 		f.cause = sw_missing_cause(want);
@@ -433,26 +441,23 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 		struct sw_buf when;
 		sw_buf_init(&when, 64);
 		sw_format_time_rfc3339(&when, k->time_us, k->utc_off_min);
-		if (note.len > 0)
-			sw_buf_addc(&note, ' ');
+		if (notep->len > 0)
+			sw_buf_addc(notep, ' ');
 		struct sw_span fp = sw_offered_key(c);
-		sw_buf_addf(&note, SW_("%s last logged in on this host at %s with "
+		sw_buf_addf(notep, SW_("%s last logged in on this host at %s with "
 		    "key %s"), c->user, when.p, k->key);
 		if (fp.len > 0)
-			sw_buf_addf(&note, SW_("; this client offered %.*s."),
+			sw_buf_addf(notep, SW_("; this client offered %.*s."),
 			    (int)fp.len, fp.p);
 		else
-			sw_buf_adds(&note, SW_("; compare it with the key the "
+			sw_buf_adds(notep, SW_("; compare it with the key the "
 			    "client offers now."));
 		sw_buf_free(&when);
 	}
-	sw_fix_build(&fix, sw_cause_fix(f.cause), c,
-	    best != SIZE_MAX ? &c->evidence[best] : NULL);
-	f.fix = &fix;
-	f.note = note.len > 0 ? note.p : NULL;
+	f.fix = sw_fix_build_cached(d->fixes, &d->fix, sw_cause_fix(f.cause),
+	    c, best != SIZE_MAX ? &c->evidence[best] : NULL);
+	f.note = notep->len > 0 ? notep->p : NULL;
 	d->cb(d->ctx, &f);
-	sw_fix_free(&fix);
-	sw_buf_free(&note);
 }
 
 void

@@ -54,6 +54,20 @@ void sw_fix_reset(struct sw_fix *fx);
 void sw_fix_build(struct sw_fix *fx, const char *tmpl,
     const struct sw_conn *c, const struct sw_evidence *e);
 
+/*
+ * Templates compiled once, by address (a rule set's fix texts, which must
+ * outlive the cache); at most SW_FIX_CACHE_MAX, further ones are compiled
+ * each time. Same result as sw_fix_build; returns `fx`, or for a template
+ * with no placeholder a fix built once and owned by the cache.
+ */
+#define SW_FIX_CACHE_MAX 4096
+struct sw_fix_cache;
+struct sw_fix_cache *sw_fix_cache_new(void);
+void sw_fix_cache_free(struct sw_fix_cache *fc);
+const struct sw_fix *sw_fix_build_cached(struct sw_fix_cache *fc,
+    struct sw_fix *fx, const char *tmpl, const struct sw_conn *c,
+    const struct sw_evidence *e);
+
 static inline struct sw_span
 sw_fix_span(const struct sw_fix *fx, size_t i)
 {
