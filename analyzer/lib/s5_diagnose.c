@@ -37,6 +37,7 @@ struct sw_diagnoser {
 	struct sw_diagnose_stats stats;
 	/* Reused for every finding: no allocation per failed login. */
 	struct sw_fix fix;
+	struct sw_fix_defer fix_defer;	/* the fix built only when read */
 	struct sw_buf note;
 	struct sw_fix_cache *fixes;	/* compiled fix templates */
 };
@@ -117,6 +118,8 @@ sw_diagnoser_new(const struct sw_rules *rs, sw_finding_cb cb, void *ctx,
 	d->ctx = ctx;
 	d->diag = diag;
 	sw_fix_init(&d->fix);
+	d->fix.defer = &d->fix_defer;
+	d->fix_defer.fx = &d->fix;
 	sw_buf_init(&d->note, 4096);
 	d->fixes = sw_fix_cache_new();
 	d->r_insufficient = sw_need_cause(rs, diag, "insufficient-logging", &bad);
@@ -454,10 +457,12 @@ sw_diagnose_conn(void *arg, const struct sw_conn *c)
 			    "client offers now."));
 		sw_buf_free(&when);
 	}
-	f.fix = sw_fix_build_cached(d->fixes, &d->fix, sw_cause_fix(f.cause),
+	/* Built when a writer reads it: a scan's findings are only counted. */
+	f.fix = sw_fix_build_deferred(d->fixes, &d->fix, sw_cause_fix(f.cause),
 	    c, best != SIZE_MAX ? &c->evidence[best] : NULL);
 	f.note = notep->len > 0 ? notep->p : NULL;
 	d->cb(d->ctx, &f);
+	d->fix_defer.pending = 0;
 }
 
 void

@@ -461,11 +461,40 @@ sw_fix_build_cached(struct sw_fix_cache *fc, struct sw_fix *fx,
 	return fx;
 }
 
+const struct sw_fix *
+sw_fix_build_deferred(struct sw_fix_cache *fc, struct sw_fix *fx,
+    const char *tmpl, const struct sw_conn *c, const struct sw_evidence *e)
+{
+	uint64_t h = sw_hash_mix((uint64_t)(uintptr_t)tmpl);
+	struct sw_fix_tmpl *t = sw_htab_find(&fc->t, h, sw_tmpl_eq, tmpl);
+
+	if (t == NULL || t->has_konst || fx->defer == NULL)
+		return sw_fix_build_cached(fc, fx, tmpl, c, e);
+	fx->defer->t = t;
+	fx->defer->c = c;
+	fx->defer->e = e;
+	fx->defer->pending = 1;
+	return fx;
+}
+
+const struct sw_fix *
+sw_fix_get(const struct sw_fix *fx)
+{
+	struct sw_fix_defer *d = fx->defer;
+
+	if (d != NULL && d->pending) {
+		d->pending = 0;
+		sw_fix_run(d->fx, d->t, d->c, d->e);
+	}
+	return fx;
+}
+
 void
 sw_fix_flatten(const struct sw_fix *fx, struct sw_buf *out)
 {
 	size_t i;
 
+	fx = sw_fix_get(fx);
 	for (i = 0; i < fx->nparts; i++) {
 		struct sw_span s = sw_fix_span(fx, i);
 		if (fx->part[i].kind == SW_FIX_COMMAND)

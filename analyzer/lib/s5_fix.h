@@ -36,10 +36,25 @@ struct sw_fix_part {
 /* Longest value a command may carry. */
 #define SW_FIX_MAX_VALUE 256
 
+struct sw_fix_defer;
+struct sw_fix_tmpl;
+
 struct sw_fix {
 	struct sw_buf text;	/* the parts back to back, no backticks */
 	size_t nparts;
 	struct sw_fix_part part[SW_FIX_MAX_PARTS];
+	/* Not built yet when defer->pending (sw_fix_build_deferred): read a
+	 * fix that may be deferred through sw_fix_get(). */
+	struct sw_fix_defer *defer;
+};
+
+/* What a deferred fix is built from, owned with the fix (see below). */
+struct sw_fix_defer {
+	struct sw_fix *fx;
+	const struct sw_fix_tmpl *t;
+	const struct sw_conn *c;
+	const struct sw_evidence *e;
+	int pending;
 };
 
 void sw_fix_init(struct sw_fix *fx);
@@ -67,6 +82,18 @@ void sw_fix_cache_free(struct sw_fix_cache *fc);
 const struct sw_fix *sw_fix_build_cached(struct sw_fix_cache *fc,
     struct sw_fix *fx, const char *tmpl, const struct sw_conn *c,
     const struct sw_evidence *e);
+
+/*
+ * As sw_fix_build_cached, but only remembers what to build: the fix is
+ * built by the first sw_fix_get() (most findings of a scan are counted,
+ * never shown). `fx->defer` must be set up by the owner (defer->fx == fx);
+ * c and e must stay valid until the owner clears defer->pending.
+ */
+const struct sw_fix *sw_fix_build_deferred(struct sw_fix_cache *fc,
+    struct sw_fix *fx, const char *tmpl, const struct sw_conn *c,
+    const struct sw_evidence *e);
+/* The fix, built now if it was deferred. */
+const struct sw_fix *sw_fix_get(const struct sw_fix *fx);
 
 static inline struct sw_span
 sw_fix_span(const struct sw_fix *fx, size_t i)

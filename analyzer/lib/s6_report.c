@@ -94,6 +94,36 @@ sw_report_cause_idx(struct sw_report *r, const struct sw_cause *c)
 	return (uint32_t)r->ncauses++;
 }
 
+/* A span as a C string in `buf` (NULL when absent): for sw_noise_*. */
+static const char *
+sw_span_cstr(struct sw_span s, char *buf, size_t len)
+{
+	if (s.p == NULL)
+		return NULL;
+	if (s.len >= len)
+		s.len = len - 1;
+	memcpy(buf, s.p, s.len);
+	buf[s.len] = '\0';
+	return buf;
+}
+
+/*
+ * Whether f is attack noise already. An address's noisy flag never goes
+ * back and its entry is never evicted, so a finding that is noise now is
+ * noise at the end, when sw_rec_is_noise() judges the spooled record (with
+ * the address cut as it does).
+ */
+static int
+sw_finding_noise_now(struct sw_report *r, const struct sw_finding *f)
+{
+	char ip[128];
+
+	if (r->noise == NULL || f->conn->ip == NULL)
+		return 0;
+	return sw_noise_is(r->noise, sw_span_cstr(sw_cstr(f->conn->ip), ip,
+	    sizeof(ip)), f->cause->id, f->conn->user_invalid);
+}
+
 void
 sw_report_finding(struct sw_report *r, const struct sw_finding *f)
 {
@@ -108,25 +138,21 @@ sw_report_finding(struct sw_report *r, const struct sw_finding *f)
 		r->spool_failed = 1;
 		return;
 	}
-	sw_spool_encode(r, f, idx);
+	/*
+	 * A writer grouped by cause lists no noise (unless --all), so a
+	 * finding already known to be noise is spooled as a stub that the
+	 * noise summary counts, in its place in time order: nothing of it
+	 * is encoded or rendered.
+	 */
+	if (r->w->grouped && !r->opts.all && sw_finding_noise_now(r, f))
+		sw_spool_stub(r, f->conn->ip, f->conn->user);
+	else
+		sw_spool_encode(r, f, idx);
 	if (r->enc.truncated ||
 	    fwrite(r->enc.p, 1, r->enc.len, r->spool) != r->enc.len)
 		r->spool_failed = 1;
 	else
 		r->n++;
-}
-
-/* A span as a C string in `buf` (NULL when absent): for sw_noise_*. */
-static const char *
-sw_span_cstr(struct sw_span s, char *buf, size_t len)
-{
-	if (s.p == NULL)
-		return NULL;
-	if (s.len >= len)
-		s.len = len - 1;
-	memcpy(buf, s.p, s.len);
-	buf[s.len] = '\0';
-	return buf;
 }
 
 static int
@@ -155,7 +181,7 @@ sw_report_sort(struct sw_report *r, struct sw_summary *s)
 	r->cause_listed = sw_xcalloc(r->ncauses + 1, sizeof(*r->cause_listed));
 	while ((rc = sw_spool_read(r, r->spool, &raw, &rawlen)) == 1) {
 		struct sw_rec *rec = &r->rec;
-		int noise = sw_rec_is_noise(r, rec);
+		int noise = rec->stub || sw_rec_is_noise(r, rec);
 		char ip[128], user[2048];
 
 		if (noise)

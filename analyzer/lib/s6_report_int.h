@@ -38,6 +38,8 @@ struct sw_rec {
 	enum sw_loglevel level_seen;
 	int user_invalid;
 	int noise;
+	int stub;			/* noise known when spooled: only ip and
+					   user were kept (sw_spool_stub) */
 	uint32_t cause_idx;
 	const struct sw_cause *cause;
 	uint32_t primary;		/* evidence index, UINT32_MAX: none */
@@ -109,6 +111,9 @@ sw_report_maybe_flush(struct sw_report *r)
 /* Spool: encode a finding, read a record back. */
 void sw_spool_encode(struct sw_report *r, const struct sw_finding *f,
     uint32_t cause_idx);
+/* A finding already known to be attack noise, for a writer that will not
+ * list it: only what the noise summary counts (address and user). */
+void sw_spool_stub(struct sw_report *r, const char *ip, const char *user);
 /* Reads the next record of `fp` into r->rec: 1, 0 at the end, -1 on a
  * damaged spool. raw/rawlen: the record's bytes (to copy it elsewhere). */
 int sw_spool_read(struct sw_report *r, FILE *fp, const char **raw,

@@ -55,6 +55,7 @@ sw_spool_encode(struct sw_report *r, const struct sw_finding *f,
     uint32_t cause_idx)
 {
 	const struct sw_conn *c = f->conn;
+	const struct sw_fix *fix = sw_fix_get(f->fix);
 	struct sw_buf *b = &r->enc;
 	uint32_t len;
 	size_t i;
@@ -79,10 +80,10 @@ sw_spool_encode(struct sw_report *r, const struct sw_finding *f,
 	sw_put_str(b, c->source_host);
 	sw_put_str(b, f->method);
 	sw_put_str(b, f->note);
-	sw_put_u32(b, (uint32_t)f->fix->nparts);
-	for (i = 0; i < f->fix->nparts; i++) {
-		struct sw_span s = sw_fix_span(f->fix, i);
-		sw_buf_addc(b, (char)f->fix->part[i].kind);
+	sw_put_u32(b, (uint32_t)fix->nparts);
+	for (i = 0; i < fix->nparts; i++) {
+		struct sw_span s = sw_fix_span(fix, i);
+		sw_buf_addc(b, (char)fix->part[i].kind);
 		sw_put_span(b, s.p, s.len);
 	}
 	sw_put_u32(b, (uint32_t)c->nevidence);
@@ -113,6 +114,24 @@ sw_spool_encode(struct sw_report *r, const struct sw_finding *f,
 		sw_put_span(b, blob.len > 0 ? blob.p : NULL, blob.len);
 		sw_buf_free(&blob);
 	}
+	len = (uint32_t)b->len;
+	memcpy(b->p, &len, sizeof(len));
+}
+
+/* The noise byte of a stub record (full records have 0 or 1). */
+#define SW_NOISE_STUB 2
+
+void
+sw_spool_stub(struct sw_report *r, const char *ip, const char *user)
+{
+	struct sw_buf *b = &r->enc;
+	uint32_t len;
+
+	sw_buf_reset(b);
+	sw_put_u32(b, 0);			/* length, patched below */
+	sw_buf_addc(b, (char)SW_NOISE_STUB);	/* SW_NOISE_OFF */
+	sw_put_str(b, ip);
+	sw_put_str(b, user);
 	len = (uint32_t)b->len;
 	memcpy(b->p, &len, sizeof(len));
 }
@@ -194,7 +213,7 @@ sw_spool_read(struct sw_report *r, FILE *fp, const char **raw, size_t *rawlen)
 
 	if (fread(&len, sizeof(len), 1, fp) != 1)
 		return ferror(fp) ? -1 : 0;
-	if (len < 8 || len > ((uint32_t)1 << 30))
+	if (len < 5 || len > ((uint32_t)1 << 30))
 		return -1;
 	sw_buf_reset(&r->dec);
 	sw_buf_add(&r->dec, &len, sizeof(len));
@@ -211,6 +230,15 @@ sw_spool_read(struct sw_report *r, FILE *fp, const char **raw, size_t *rawlen)
 	cur.bad = 0;
 	memset(rec, 0, sizeof(*rec));
 	rec->noise = sw_get_u8(&cur);
+	if (rec->noise == SW_NOISE_STUB) {
+		rec->noise = 1;
+		rec->stub = 1;
+		rec->ip = sw_get_span(&cur);
+		rec->user = sw_get_span(&cur);
+		return cur.bad ? -1 : 1;
+	}
+	if (len < 8)
+		return -1;
 	rec->confidence = (enum sw_confidence)sw_get_u8(&cur);
 	rec->level_seen = (enum sw_loglevel)sw_get_u8(&cur);
 	rec->user_invalid = sw_get_u8(&cur);
