@@ -253,6 +253,11 @@ sw_wrap_unit(const char *p, const char *end, size_t *width)
 		} else {
 			/* A word: up to a space or a wide character. */
 			while (SW_AT_WORD) {
+				if (u[i] < 0x80) {	/* one column, never wide */
+					i++;
+					w++;
+					continue;
+				}
 				c = sw_utf8_next(u + i, &n);
 				if (i + n > max)
 					n = 1;
@@ -280,6 +285,21 @@ sw_wrap_unit(const char *p, const char *end, size_t *width)
 	return i;
 }
 
+/* A new line indented by `indent` spaces. */
+static void
+sw_wrap_newline(struct sw_buf *b, size_t indent)
+{
+	static const char spaces[] = "                                ";
+
+	sw_buf_addc(b, '\n');
+	while (indent > 0) {
+		size_t n = indent < sizeof(spaces) - 1 ? indent :
+		    sizeof(spaces) - 1;
+		sw_buf_add(b, spaces, n);
+		indent -= n;
+	}
+}
+
 size_t
 sw_i18n_wrap(struct sw_buf *b, const char *text, size_t len, size_t col,
     size_t indent, size_t width)
@@ -294,7 +314,7 @@ sw_i18n_wrap(struct sw_buf *b, const char *text, size_t len, size_t col,
 		if (*p == ' ' || *p == '\n') {
 			/* A blank line in the text starts a new paragraph. */
 			if (p + 1 < end && p[0] == '\n' && p[1] == '\n') {
-				sw_buf_addf(b, "\n%*s", (int)indent, "");
+				sw_wrap_newline(b, indent);
 				col = indent;
 			}
 			space = 1;
@@ -303,7 +323,7 @@ sw_i18n_wrap(struct sw_buf *b, const char *text, size_t len, size_t col,
 		}
 		n = sw_wrap_unit(p, end, &w);
 		if (col > indent && col + (space ? 1 : 0) + w > width) {
-			sw_buf_addf(b, "\n%*s", (int)indent, "");
+			sw_wrap_newline(b, indent);
 			col = indent;
 		} else if (col > indent && space) {
 			sw_buf_addc(b, ' ');

@@ -13,7 +13,9 @@
 static void
 sw_json_key(struct sw_buf *b, const char *key)
 {
-	sw_buf_addf(b, "\"%s\":", key);
+	sw_buf_addc(b, '"');
+	sw_buf_adds(b, key);
+	sw_buf_add(b, "\":", 2);
 }
 
 static void
@@ -68,11 +70,11 @@ sw_json_object(struct sw_report *r, const struct sw_rec *rec)
 	sw_json_span(b, "title", sw_cstr(sw_cause_title(rec->cause)));
 	sw_buf_adds(b, ",\"fix\":\"");
 	{
-		struct sw_buf flat;
-		sw_buf_init(&flat, (size_t)1 << 20);
-		sw_rec_fix_flatten(rec, &flat);
-		sw_escape_json(b, sw_span_make(flat.p ? flat.p : "", flat.len));
-		sw_buf_free(&flat);
+		struct sw_buf *flat = &r->fix_flat;
+		sw_buf_reset(flat);
+		sw_rec_fix_flatten(rec, flat);
+		sw_escape_json(b, sw_span_make(flat->p ? flat->p : "",
+		    flat->len));
 	}
 	sw_buf_adds(b, "\",\"commands\":[");
 	for (i = 0, n = 0; i < rec->nfix; i++) {

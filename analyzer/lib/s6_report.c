@@ -71,6 +71,9 @@ sw_report_new(const char *format, FILE *out, const struct sw_report_opts *opts,
 	sw_buf_init(&r->enc, (size_t)256 << 20);
 	sw_buf_init(&r->dec, (size_t)256 << 20);
 	sw_buf_init(&r->prev_fix, (size_t)1 << 20);
+	sw_buf_init(&r->fix_flat, (size_t)1 << 20);
+	sw_buf_init(&r->esc, (size_t)4 << 20);
+	sw_buf_init(&r->run, (size_t)1 << 20);
 	r->spool = tmpfile();
 	if (r->opts.redact)
 		r->redact = sw_redact_new(r->opts.redact_key, r->opts.redact_key ?
@@ -315,6 +318,9 @@ sw_report_free(struct sw_report *r)
 	sw_buf_free(&r->enc);
 	sw_buf_free(&r->dec);
 	sw_buf_free(&r->prev_fix);
+	sw_buf_free(&r->fix_flat);
+	sw_buf_free(&r->esc);
+	sw_buf_free(&r->run);
 	sw_success_free(r);
 	free(r);
 }

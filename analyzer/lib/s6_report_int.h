@@ -90,6 +90,8 @@ struct sw_report {
 	uint64_t nth;			/* records rendered so far */
 	uint64_t nth_in_group;
 	struct sw_buf prev_fix;		/* text/markdown: "same as above" */
+	struct sw_buf fix_flat;		/* the current record's, then swapped */
+	struct sw_buf esc, run;		/* writers' scratch, reused */
 	struct sw_redact *redact;	/* --redact, or NULL */
 	void *wstate;			/* a writer's own state (html) */
 	void (*wstate_free)(void *);

@@ -203,14 +203,22 @@ sw_tally_reindex(struct sw_digest *d)
 }
 
 void
+sw_digest_failure_counts(struct sw_digest *d, const struct sw_finding *f)
+{
+	const struct sw_conn *c = f->conn;
+
+	sw_smap_add(&d->ipfail, c->ip, 1);
+	if (!c->user_invalid)
+		sw_smap_add(&d->userfail, c->user, 1);
+}
+
+void
 sw_digest_failure(struct sw_digest *d, const struct sw_finding *f)
 {
 	const struct sw_conn *c = f->conn;
 	size_t j;
 
-	sw_smap_add(&d->ipfail, c->ip, 1);
-	if (!c->user_invalid)
-		sw_smap_add(&d->userfail, c->user, 1);
+	sw_digest_failure_counts(d, f);
 	if (d->nt * 2 >= d->capidx)
 		sw_tally_reindex(d);
 	j = (size_t)(sw_tally_hash(f->cause->id, c->user, c->ip,

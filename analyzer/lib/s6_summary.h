@@ -30,6 +30,9 @@ void sw_digest_free(struct sw_digest *d);
 
 /* Every reported failed login and success, in connection order. */
 void sw_digest_failure(struct sw_digest *d, const struct sw_finding *f);
+/* Only what sw_digest_callouts reads (failures per address and user), for
+ * a run that prints no daily report and keeps no state. */
+void sw_digest_failure_counts(struct sw_digest *d, const struct sw_finding *f);
 void sw_digest_success(struct sw_digest *d, const struct sw_success *s);
 
 /* Text lines for a report's summary: the successes after failures. */

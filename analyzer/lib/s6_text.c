@@ -16,6 +16,7 @@
 struct sw_wrap {
 	struct sw_buf *b;
 	size_t col, indent, width;
+	struct sw_buf *esc;		/* scratch for the escaped text */
 };
 
 /* Appends words of already-escaped text, wrapping at w->width; a blank
@@ -30,12 +31,11 @@ sw_wrap_words(struct sw_wrap *w, const char *p, size_t n)
 static void
 sw_wrap_escaped(struct sw_wrap *w, struct sw_span s)
 {
-	struct sw_buf esc;
+	struct sw_buf *esc = w->esc;
 
-	sw_buf_init(&esc, (size_t)4 << 20);
-	sw_escape_text(&esc, s);
-	sw_wrap_words(w, esc.p ? esc.p : "", esc.len);
-	sw_buf_free(&esc);
+	sw_buf_reset(esc);
+	sw_escape_text(esc, s);
+	sw_wrap_words(w, esc->p ? esc->p : "", esc->len);
 }
 
 /* "  label     ": the label translated, padded to SW_INDENT columns by
@@ -55,7 +55,8 @@ sw_text_label(struct sw_buf *b, const char *label)
 static void
 sw_text_para(struct sw_report *r, const char *label, struct sw_span s)
 {
-	struct sw_wrap w = { &r->b, SW_INDENT, SW_INDENT, r->opts.width };
+	struct sw_wrap w = { &r->b, SW_INDENT, SW_INDENT, r->opts.width,
+	    &r->esc };
 
 	sw_text_label(&r->b, label);
 	sw_wrap_escaped(&w, s);
@@ -66,12 +67,12 @@ sw_text_para(struct sw_report *r, const char *label, struct sw_span s)
 static void
 sw_text_fix(struct sw_report *r, const struct sw_rec *rec)
 {
-	struct sw_wrap w = { &r->b, SW_INDENT, SW_INDENT, r->opts.width };
-	struct sw_buf run;
+	struct sw_wrap w = { &r->b, SW_INDENT, SW_INDENT, r->opts.width,
+	    &r->esc };
+	struct sw_buf *run = &r->run;
 	int after_cmd = 0;
 	size_t i = 0, k;
 
-	sw_buf_init(&run, (size_t)1 << 20);
 	sw_text_label(&r->b, SW_N_("fix"));
 	while (i < rec->nfix) {
 		if (rec->fix[i].kind == SW_FIX_COMMAND) {
@@ -87,14 +88,14 @@ sw_text_fix(struct sw_report *r, const struct sw_rec *rec)
 			continue;
 		}
 		/* A run of prose, values and notes: escaped and wrapped as one. */
-		sw_buf_reset(&run);
+		sw_buf_reset(run);
 		for (k = i; k < rec->nfix && rec->fix[k].kind != SW_FIX_COMMAND;
 		    k++)
-			sw_buf_add(&run, rec->fix[k].s.p, rec->fix[k].s.len);
+			sw_buf_add(run, rec->fix[k].s.p, rec->fix[k].s.len);
 		i = k;
 		{
 			struct sw_span s = sw_fix_prose_trim(sw_span_make(
-			    run.p ? run.p : "", run.len), i < rec->nfix,
+			    run->p ? run->p : "", run->len), i < rec->nfix,
 			    after_cmd);
 			if (s.len == 0)
 				continue;
@@ -107,13 +108,12 @@ sw_text_fix(struct sw_report *r, const struct sw_rec *rec)
 		}
 	}
 	sw_buf_addc(&r->b, '\n');
-	sw_buf_free(&run);
 }
 
 static void
 sw_text_group(struct sw_report *r, const struct sw_cause *c, uint64_t n)
 {
-	struct sw_wrap w = { &r->b, 2, 2, r->opts.width };
+	struct sw_wrap w = { &r->b, 2, 2, r->opts.width, &r->esc };
 
 	sw_buf_addf(&r->b, "== %s: ", c->id);
 	sw_buf_adds(&r->b, sw_cause_title(c));
@@ -126,7 +126,7 @@ sw_text_group(struct sw_report *r, const struct sw_cause *c, uint64_t n)
 static void
 sw_text_rec(struct sw_report *r, const struct sw_rec *rec)
 {
-	struct sw_buf *b = &r->b, flat;
+	struct sw_buf *b = &r->b, *flat = &r->fix_flat, swap;
 	size_t i;
 
 	if (rec->side == SW_REC_CLIENT) {
@@ -168,18 +168,19 @@ note:
 	if (rec->note.p != NULL)
 		sw_text_para(r, SW_N_("note"), rec->note);
 	/* The same fix as the finding above (same user, same path): once. */
-	sw_buf_init(&flat, (size_t)1 << 20);
-	sw_rec_fix_flatten(rec, &flat);
-	if (r->nth_in_group > 0 && flat.len == r->prev_fix.len &&
-	    memcmp(flat.p, r->prev_fix.p, flat.len) == 0) {
+	sw_buf_reset(flat);
+	sw_rec_fix_flatten(rec, flat);
+	if (r->nth_in_group > 0 && flat->len == r->prev_fix.len &&
+	    memcmp(flat->p, r->prev_fix.p, flat->len) == 0) {
 		sw_text_label(b, SW_N_("fix"));
 		sw_buf_adds(b, SW_("as above"));
 		sw_buf_addc(b, '\n');
 	} else
 		sw_text_fix(r, rec);
-	sw_buf_reset(&r->prev_fix);
-	sw_buf_add(&r->prev_fix, flat.p ? flat.p : "", flat.len);
-	sw_buf_free(&flat);
+	/* This fix is the next record's "above". */
+	swap = r->prev_fix;
+	r->prev_fix = *flat;
+	*flat = swap;
 	if (!r->opts.no_evidence && rec->nev > 0) {
 		sw_buf_addf(b, "  %s\n", SW_("evidence"));
 		for (i = 0; i < rec->nev; i++) {

@@ -126,9 +126,14 @@ sw_run_tally(struct sw_run *run, const struct sw_cause *c)
 {
 	size_t i;
 
+	/* Ids are unique in the table: the same string first, by address. */
 	for (i = 0; i < run->ncauses; i++)
-		if (strcmp(run->causes[i].id, c->id) == 0)
+		if (run->causes[i].id == c->id)
 			break;
+	if (i == run->ncauses)
+		for (i = 0; i < run->ncauses; i++)
+			if (strcmp(run->causes[i].id, c->id) == 0)
+				break;
 	if (i == run->ncauses && run->ncauses < SW_MAX_CAUSE_IDS) {
 		run->causes[i].id = c->id;
 		run->causes[i].title = sw_cause_title(c);
@@ -157,8 +162,11 @@ sw_run_finding(void *ctx, const struct sw_finding *f)
 			return;
 	}
 	run->selected = 1;
-	if (run->digest_on)
+	/* Tallies only for the daily report and the state file. */
+	if (run->digest_on && (run->o->summary || run->o->state != NULL))
 		sw_digest_failure(run->digest, f);
+	else if (run->digest_on)
+		sw_digest_failure_counts(run->digest, f);
 	sw_run_tally(run, f->cause);
 	/* The client's view of the same attempt, when ssh -v output was
 	 * read before this connection ended (a paste has no time: it sorts
