@@ -229,6 +229,31 @@ sw_buf_reserve(struct sw_buf *b, size_t n)
 }
 
 void
+sw_buf_add_u64(struct sw_buf *b, uint64_t v)
+{
+	char d[20];
+	size_t n = sizeof(d);
+
+	do {
+		d[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	sw_buf_add(b, d + n, sizeof(d) - n);
+}
+
+void
+sw_buf_add_spaces(struct sw_buf *b, size_t n)
+{
+	static const char spaces[] = "                                ";
+
+	while (n > 0) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		sw_buf_add(b, spaces, k);
+		n -= k;
+	}
+}
+
+void
 sw_buf_adds(struct sw_buf *b, const char *s)
 {
 	sw_buf_add(b, s, strlen(s));
@@ -471,6 +496,39 @@ sw_civil_from_days(int64_t days, int64_t *y, int *m, int *d)
 
 /* Escaping. */
 
+/*
+ * The length of the run at p[0, n) of printable ASCII (0x20-0x7e) other
+ * than `a` and `b`: eight bytes at a time while none of them is special
+ * (the tests below never miss one; a false alarm only means bytewise).
+ */
+static size_t
+sw_ascii_run(const unsigned char *p, size_t n, unsigned char a,
+    unsigned char b)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t high = 0x8080808080808080ULL;
+	const uint64_t ma = ones * a, mb = ones * b;
+	size_t i = 0;
+
+	while (n - i >= 8) {
+		uint64_t x, ya, yb, t;
+
+		memcpy(&x, p + i, 8);
+		ya = x ^ ma;
+		yb = x ^ mb;
+		t = ((x - ones * 0x20) & ~x) |		/* a byte < 0x20 */
+		    ((x + ones) | x) |			/* a byte > 0x7e */
+		    ((ya - ones) & ~ya) |		/* a byte == a */
+		    ((yb - ones) & ~yb);		/* a byte == b */
+		if ((t & high) != 0)
+			break;
+		i += 8;
+	}
+	while (i < n && p[i] >= 0x20 && p[i] < 0x7f && p[i] != a && p[i] != b)
+		i++;
+	return i;
+}
+
 size_t
 sw_utf8_seq(const unsigned char *p, size_t n, uint32_t *cp)
 {
@@ -549,9 +607,7 @@ sw_escape_text(struct sw_buf *out, struct sw_span s)
 		size_t n, run = i;
 
 		/* Printable ASCII needs no escaping: copy it in one go. */
-		while (run < s.len && p[run] >= 0x20 && p[run] < 0x7f &&
-		    p[run] != '\\')
-			run++;
+		run += sw_ascii_run(p + i, s.len - i, '\\', '\\');
 		if (run > i) {
 			sw_buf_add(out, p + i, run - i);
 			i = run;
@@ -638,9 +694,7 @@ sw_escape_json(struct sw_buf *out, struct sw_span s)
 		uint32_t cp;
 		size_t n, run = i;
 
-		while (run < s.len && p[run] >= 0x20 && p[run] < 0x7f &&
-		    p[run] != '"' && p[run] != '\\')
-			run++;
+		run += sw_ascii_run(p + i, s.len - i, '"', '\\');
 		if (run > i) {
 			sw_buf_add(out, p + i, run - i);
 			i = run;

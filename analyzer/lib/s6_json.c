@@ -49,14 +49,20 @@ sw_json_object(struct sw_report *r, const struct sw_rec *rec)
 	if (rec->side == SW_REC_CLIENT)
 		sw_buf_adds(b, ",\"pid\":null,");
 	else
-		sw_buf_addf(b, ",\"pid\":%llu,", (unsigned long long)rec->pid);
+	{
+		sw_buf_adds(b, ",\"pid\":");
+		sw_buf_add_u64(b, rec->pid);
+		sw_buf_addc(b, ',');
+	}
 	sw_json_span(b, "user", rec->user);
-	sw_buf_addf(b, ",\"invalid_user\":%s,",
-	    rec->user_invalid ? "true" : "false");
+	sw_buf_adds(b, rec->user_invalid ? ",\"invalid_user\":true," :
+	    ",\"invalid_user\":false,");
 	sw_json_span(b, "source_ip", rec->ip);
-	if (rec->port != 0)
-		sw_buf_addf(b, ",\"source_port\":%u,", rec->port);
-	else
+	if (rec->port != 0) {
+		sw_buf_adds(b, ",\"source_port\":");
+		sw_buf_add_u64(b, rec->port);
+		sw_buf_addc(b, ',');
+	} else
 		sw_buf_adds(b, ",\"source_port\":null,");
 	sw_json_span(b, "source_host", rec->source_host);
 	sw_buf_adds(b, ",");
@@ -86,18 +92,22 @@ sw_json_object(struct sw_report *r, const struct sw_rec *rec)
 	}
 	sw_buf_adds(b, "],");
 	sw_json_span(b, "note", rec->note);
-	sw_buf_addf(b, ",\"log_level_seen\":\"%s\",\"noise\":%s,\"evidence\":[",
-	    sw_loglevel_name(rec->level_seen), rec->noise ? "true" : "false");
+	sw_buf_adds(b, ",\"log_level_seen\":\"");
+	sw_buf_adds(b, sw_loglevel_name(rec->level_seen));
+	sw_buf_adds(b, rec->noise ? "\",\"noise\":true,\"evidence\":[" :
+	    "\",\"noise\":false,\"evidence\":[");
 	for (i = 0; i < rec->nev; i++) {
 		const struct sw_rec_ev *e = &rec->ev[i];
 		sw_buf_adds(b, i > 0 ? ",{" : "{");
 		sw_json_span(b, "file", e->origin);
-		sw_buf_addf(b, ",\"line\":%llu,", (unsigned long long)e->lineno);
+		sw_buf_adds(b, ",\"line\":");
+		sw_buf_add_u64(b, e->lineno);
+		sw_buf_addc(b, ',');
 		sw_json_span(b, "text", e->text);
 		sw_buf_adds(b, ",");
 		sw_json_span(b, "rule", e->rule);
-		sw_buf_addf(b, ",\"primary\":%s}",
-		    i == rec->primary ? "true" : "false");
+		sw_buf_adds(b, i == rec->primary ? ",\"primary\":true}" :
+		    ",\"primary\":false}");
 	}
 	sw_buf_adds(b, "]");
 	sw_client_json_tail(b, rec);

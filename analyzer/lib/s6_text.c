@@ -48,7 +48,7 @@ sw_text_label(struct sw_buf *b, const char *label)
 
 	sw_buf_adds(b, "  ");
 	sw_buf_adds(b, t);
-	sw_buf_addf(b, "%*s", (int)(w < SW_INDENT - 2 ? SW_INDENT - 2 - w : 1), "");
+	sw_buf_add_spaces(b, w < SW_INDENT - 2 ? SW_INDENT - 2 - w : 1);
 }
 
 /* "  label     text..." wrapped; `s` is untrusted. */
@@ -80,7 +80,7 @@ sw_text_fix(struct sw_report *r, const struct sw_rec *rec)
 			 * visible characters into a command. */
 			if (w.col > w.indent || after_cmd)
 				sw_buf_addc(&r->b, '\n');
-			sw_buf_addf(&r->b, "%*s", (int)w.indent + 2, "");
+			sw_buf_add_spaces(&r->b, w.indent + 2);
 			sw_buf_add(&r->b, rec->fix[i].s.p, rec->fix[i].s.len);
 			w.col = w.indent;
 			after_cmd = 1;
@@ -100,7 +100,8 @@ sw_text_fix(struct sw_report *r, const struct sw_rec *rec)
 			if (s.len == 0)
 				continue;
 			if (after_cmd) {
-				sw_buf_addf(&r->b, "\n%*s", (int)w.indent, "");
+				sw_buf_addc(&r->b, '\n');
+				sw_buf_add_spaces(&r->b, w.indent);
 				w.col = w.indent;
 				after_cmd = 0;
 			}
@@ -187,7 +188,9 @@ note:
 			const struct sw_rec_ev *e = &rec->ev[i];
 			sw_buf_adds(b, i == rec->primary ? "  > " : "    ");
 			sw_escape_text(b, e->origin);
-			sw_buf_addf(b, ":%llu: ", (unsigned long long)e->lineno);
+			sw_buf_addc(b, ':');
+			sw_buf_add_u64(b, e->lineno);
+			sw_buf_add(b, ": ", 2);
 			sw_escape_text(b, e->text);
 			sw_buf_addc(b, '\n');
 		}
