@@ -229,10 +229,10 @@ sw_json_client(struct sw_buf *b, const struct sw_client_finding *cf,
 void
 sw_client_json_tail(struct sw_buf *b, const struct sw_rec *rec)
 {
-	static const char *const names[] = { "server", "both", "client" };
+	static const char *const tails[] = { ",\"side\":\"server\"",
+	    ",\"side\":\"both\"", ",\"side\":\"client\"" };
 
-	sw_buf_addf(b, ",\"side\":\"%s\"", names[rec->side >= 0 &&
-	    rec->side <= 2 ? rec->side : 0]);
+	sw_buf_adds(b, tails[rec->side >= 0 && rec->side <= 2 ? rec->side : 0]);
 	if (rec->client.p != NULL)
 		sw_buf_add(b, rec->client.p, rec->client.len);
 }

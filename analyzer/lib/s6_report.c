@@ -182,7 +182,7 @@ sw_report_sort(struct sw_report *r, struct sw_summary *s)
 
 	r->cause_spool = sw_xcalloc(r->ncauses + 1, sizeof(*r->cause_spool));
 	r->cause_listed = sw_xcalloc(r->ncauses + 1, sizeof(*r->cause_listed));
-	while ((rc = sw_spool_read(r, r->spool, &raw, &rawlen)) == 1) {
+	while ((rc = sw_spool_read_part(r, r->spool, &raw, &rawlen, 1)) == 1) {
 		struct sw_rec *rec = &r->rec;
 		int noise = rec->stub || sw_rec_is_noise(r, rec);
 		char ip[128], user[2048];

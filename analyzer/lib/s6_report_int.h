@@ -120,6 +120,10 @@ void sw_spool_stub(struct sw_report *r, const char *ip, const char *user);
  * damaged spool. raw/rawlen: the record's bytes (to copy it elsewhere). */
 int sw_spool_read(struct sw_report *r, FILE *fp, const char **raw,
     size_t *rawlen);
+/* The same; with head_only, r->rec has only the fixed fields, host, user
+ * and address (all the noise pass reads). */
+int sw_spool_read_part(struct sw_report *r, FILE *fp, const char **raw,
+    size_t *rawlen, int head_only);
 /* Sets the noise byte of the record in r->dec (before copying it). */
 void sw_spool_mark_noise(struct sw_report *r, int noise);
 

@@ -150,7 +150,7 @@ struct sw_cur {
 	int bad;
 };
 
-static void
+static inline void
 sw_get(struct sw_cur *c, void *out, size_t n)
 {
 	if (c->bad || (size_t)(c->end - c->p) < n) {
@@ -162,7 +162,7 @@ sw_get(struct sw_cur *c, void *out, size_t n)
 	c->p += n;
 }
 
-static uint32_t
+static inline uint32_t
 sw_get_u32(struct sw_cur *c)
 {
 	uint32_t v;
@@ -170,7 +170,7 @@ sw_get_u32(struct sw_cur *c)
 	return v;
 }
 
-static uint64_t
+static inline uint64_t
 sw_get_u64(struct sw_cur *c)
 {
 	uint64_t v;
@@ -178,7 +178,7 @@ sw_get_u64(struct sw_cur *c)
 	return v;
 }
 
-static unsigned char
+static inline unsigned char
 sw_get_u8(struct sw_cur *c)
 {
 	unsigned char v;
@@ -186,7 +186,7 @@ sw_get_u8(struct sw_cur *c)
 	return v;
 }
 
-static struct sw_span
+static inline struct sw_span
 sw_get_span(struct sw_cur *c)
 {
 	uint32_t n = sw_get_u32(c);
@@ -206,6 +206,13 @@ sw_get_span(struct sw_cur *c)
 
 int
 sw_spool_read(struct sw_report *r, FILE *fp, const char **raw, size_t *rawlen)
+{
+	return sw_spool_read_part(r, fp, raw, rawlen, 0);
+}
+
+int
+sw_spool_read_part(struct sw_report *r, FILE *fp, const char **raw,
+    size_t *rawlen, int head_only)
 {
 	struct sw_rec *rec = &r->rec;
 	struct sw_cur cur;
@@ -252,6 +259,14 @@ sw_spool_read(struct sw_report *r, FILE *fp, const char **raw, size_t *rawlen)
 	rec->host = sw_get_span(&cur);
 	rec->user = sw_get_span(&cur);
 	rec->ip = sw_get_span(&cur);
+	if (head_only) {
+		/* What the noise pass needs; the rest is checked when
+		 * the record is rendered. */
+		if (cur.bad || rec->cause_idx >= r->ncauses)
+			return -1;
+		rec->cause = r->causes[rec->cause_idx];
+		return 1;
+	}
 	rec->source_host = sw_get_span(&cur);
 	rec->method = sw_get_span(&cur);
 	rec->note = sw_get_span(&cur);
