@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>	/* sw_ascii_run: 16 bytes a step */
+#endif
 
 #include "s0_common.h"
 
@@ -251,12 +254,6 @@ sw_buf_add_spaces(struct sw_buf *b, size_t n)
 		sw_buf_add(b, spaces, k);
 		n -= k;
 	}
-}
-
-void
-sw_buf_adds(struct sw_buf *b, const char *s)
-{
-	sw_buf_add(b, s, strlen(s));
 }
 
 void
@@ -510,6 +507,30 @@ sw_ascii_run(const unsigned char *p, size_t n, unsigned char a,
 	const uint64_t ma = ones * a, mb = ones * b;
 	size_t i = 0;
 
+#if defined(__SSE2__)
+	{
+		/* Sixteen bytes at a time: as signed bytes, < 0x20 also
+		 * catches 0x80-0xff. */
+		const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
+		const __m128i va = _mm_set1_epi8((char)a);
+		const __m128i vb = _mm_set1_epi8((char)b);
+
+		while (n - i >= 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(const void *)
+			    (p + i));
+			__m128i m = _mm_or_si128(
+			    _mm_or_si128(_mm_cmplt_epi8(x, sp),
+			    _mm_cmpeq_epi8(x, del)),
+			    _mm_or_si128(_mm_cmpeq_epi8(x, va),
+			    _mm_cmpeq_epi8(x, vb)));
+			unsigned mask = (unsigned)_mm_movemask_epi8(m);
+
+			if (mask != 0)
+				return i + (size_t)__builtin_ctz(mask);
+			i += 16;
+		}
+	}
+#endif
 	while (n - i >= 8) {
 		uint64_t x, ya, yb, t;
 

@@ -111,7 +111,12 @@ sw_buf_addc(struct sw_buf *b, char c)
 }
 /* Room for n more bytes without growing (b->p + b->len); -1 past max. */
 int sw_buf_reserve(struct sw_buf *b, size_t n);
-void sw_buf_adds(struct sw_buf *b, const char *s);
+/* A C string (its length known at compile time for a literal). */
+static inline void
+sw_buf_adds(struct sw_buf *b, const char *s)
+{
+	sw_buf_add(b, s, strlen(s));
+}
 /* A number in decimal ("%llu"), n spaces ("%*s" of ""): no printf. */
 void sw_buf_add_u64(struct sw_buf *b, uint64_t v);
 void sw_buf_add_spaces(struct sw_buf *b, size_t n);

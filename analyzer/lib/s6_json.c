@@ -10,7 +10,7 @@
 
 #include "s6_report_int.h"
 
-static void
+static inline void
 sw_json_key(struct sw_buf *b, const char *key)
 {
 	sw_buf_addc(b, '"');
@@ -18,7 +18,7 @@ sw_json_key(struct sw_buf *b, const char *key)
 	sw_buf_add(b, "\":", 2);
 }
 
-static void
+static inline void
 sw_json_span(struct sw_buf *b, const char *key, struct sw_span v)
 {
 	sw_json_key(b, key);
