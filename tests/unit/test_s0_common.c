@@ -54,6 +54,49 @@ Test(escape, table)
 	}
 }
 
+/*
+ * The escapers skip plain ASCII 16 and 8 bytes at a time: a special byte
+ * at any offset of a long run, and the bytes around it, come out as the
+ * table above says (each neighbour of the plain/special boundary too).
+ */
+Test(escape, special_byte_at_every_offset)
+{
+	static const struct { char c; const char *text, *json; } sp[] = {
+		{ '"', "\"", "\\\"" }, { '\\', "\\\\", "\\\\" },
+		{ '\x1f', "\\x1f", "\\u001f" }, { '\x7f', "\\x7f", "\\u007f" },
+		{ '\n', "\\x0a", "\\n" }, { '\0', "\\x00", "\\u0000" },
+		{ ' ', " ", " " }, { '~', "~", "~" },
+		{ (char)0xff, "\\xff", "\\\\xff" },
+	};
+	size_t k, off, len;
+
+	for (k = 0; k < sizeof(sp) / sizeof(sp[0]); k++)
+		for (len = 1; len <= 40; len++)
+			for (off = 0; off < len; off++) {
+				static const char plain[] =
+				    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+				char in[40], wt[128], wj[128];
+				struct sw_buf t, j;
+
+				memcpy(in, plain, sizeof(in));
+				in[off] = sp[k].c;
+				snprintf(wt, sizeof(wt), "%.*s%s%.*s", (int)off,
+				    plain, sp[k].text, (int)(len - off - 1), plain);
+				snprintf(wj, sizeof(wj), "%.*s%s%.*s", (int)off,
+				    plain, sp[k].json, (int)(len - off - 1), plain);
+				sw_buf_init(&t, 0);
+				sw_buf_init(&j, 0);
+				sw_escape_text(&t, sw_span_make(in, len));
+				sw_escape_json(&j, sw_span_make(in, len));
+				cr_expect_str_eq(t.p, wt, "text %zu at %zu of %zu",
+				    k, off, len);
+				cr_expect_str_eq(j.p, wj, "json %zu at %zu of %zu",
+				    k, off, len);
+				sw_buf_free(&t);
+				sw_buf_free(&j);
+			}
+}
+
 /* D11 (issue 13): entities, mentions, links, autolinks, emphasis, code
  * and table pipes in Markdown inline text; invisible code points too. */
 static const struct { const char *in, *md; } md_cases[] = {
