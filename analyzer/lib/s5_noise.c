@@ -102,8 +102,9 @@ sw_ipstat(const struct sw_noise *n, const char *ip, uint64_t h)
 	return sw_htab_find(&n->ips_seen, h, sw_ipstat_eq, ip);
 }
 
-void
-sw_noise_observe(struct sw_noise *n, const struct sw_finding *f)
+/* Records f; its address's history, or NULL when it has none. */
+static struct sw_ipstat *
+sw_noise_record(struct sw_noise *n, const struct sw_finding *f)
 {
 	const struct sw_conn *c = f->conn;
 	struct sw_ipstat *s;
@@ -111,12 +112,12 @@ sw_noise_observe(struct sw_noise *n, const struct sw_finding *f)
 	uint64_t hip;
 
 	if (c->ip == NULL)
-		return;
+		return NULL;
 	hip = sw_fnv(c->ip);
 	if ((s = sw_ipstat(n, c->ip, hip)) == NULL) {
 		size_t len = strlen(c->ip);
 		if (n->nips >= SW_NOISE_MAX_IPS)
-			return;
+			return NULL;
 		s = sw_xcalloc(1, sizeof(*s) + len + 1);
 		memcpy(s->ip, c->ip, len + 1);
 		sw_htab_put(&n->ips_seen, hip, s);
@@ -140,11 +141,17 @@ sw_noise_observe(struct sw_noise *n, const struct sw_finding *f)
 		if (s->ninvalid >= SW_NOISE_INVALID)
 			s->noisy = 1;
 	}
+	return s;
 }
 
-int
-sw_noise_is(const struct sw_noise *n, const char *ip, const char *cause,
-    int invalid_user)
+void
+sw_noise_observe(struct sw_noise *n, const struct sw_finding *f)
+{
+	(void)sw_noise_record(n, f);
+}
+
+static int
+sw_scanner_cause(const char *cause)
 {
 	static const char *const scanner_causes[] = {
 		"wrong-password", "invalid-user", "user-not-allowed",
@@ -152,18 +159,35 @@ sw_noise_is(const struct sw_noise *n, const char *ip, const char *cause,
 		"insufficient-logging", "negotiation-failed", "undetermined",
 		"connection-dropped", "tcp-wrappers-refused",
 	};
-	const struct sw_ipstat *s;
 	size_t i;
+
+	for (i = 0; i < sizeof(scanner_causes) / sizeof(scanner_causes[0]); i++)
+		if (strcmp(cause, scanner_causes[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+sw_noise_observe_is(struct sw_noise *n, const struct sw_finding *f)
+{
+	const struct sw_ipstat *s = sw_noise_record(n, f);
+
+	return s != NULL && s->noisy && (f->conn->user_invalid ||
+	    sw_scanner_cause(f->cause->id));
+}
+
+int
+sw_noise_is(const struct sw_noise *n, const char *ip, const char *cause,
+    int invalid_user)
+{
+	const struct sw_ipstat *s;
 
 	if (ip == NULL || (s = sw_ipstat(n, ip, sw_fnv(ip))) == NULL ||
 	    !s->noisy)
 		return 0;
 	if (invalid_user)
 		return 1;
-	for (i = 0; i < sizeof(scanner_causes) / sizeof(scanner_causes[0]); i++)
-		if (strcmp(cause, scanner_causes[i]) == 0)
-			return 1;
-	return 0;
+	return sw_scanner_cause(cause);
 }
 
 static void

@@ -27,6 +27,10 @@ void sw_noise_free(struct sw_noise *n);
 /* Records one failed login (call for every finding, in order). */
 void sw_noise_observe(struct sw_noise *n, const struct sw_finding *f);
 
+/* sw_noise_observe, then: is f attack noise already (sw_noise_is on its
+ * own address)? Noise now is noise at the end: a noisy address stays so. */
+int sw_noise_observe_is(struct sw_noise *n, const struct sw_finding *f);
+
 /* After the last observe: is a finding with these values attack noise? */
 int sw_noise_is(const struct sw_noise *n, const char *ip, const char *cause,
     int invalid_user);

@@ -110,32 +110,24 @@ sw_span_cstr(struct sw_span s, char *buf, size_t len)
 	return buf;
 }
 
-/*
- * Whether f is attack noise already. An address's noisy flag never goes
- * back and its entry is never evicted, so a finding that is noise now is
- * noise at the end, when sw_rec_is_noise() judges the spooled record (with
- * the address cut as it does).
- */
-static int
-sw_finding_noise_now(struct sw_report *r, const struct sw_finding *f)
-{
-	char ip[128];
-
-	if (r->noise == NULL || f->conn->ip == NULL)
-		return 0;
-	return sw_noise_is(r->noise, sw_span_cstr(sw_cstr(f->conn->ip), ip,
-	    sizeof(ip)), f->cause->id, f->conn->user_invalid);
-}
-
 void
 sw_report_finding(struct sw_report *r, const struct sw_finding *f)
 {
 	uint32_t idx;
+	int noise_now = 0;
 
 	if (r->redact != NULL)
 		f = sw_redact_finding(r->redact, f);
+	/*
+	 * Whether f is attack noise already. An address's noisy flag never
+	 * goes back and its entry is never evicted, so a finding that is
+	 * noise now is noise at the end, when sw_rec_is_noise() judges the
+	 * spooled record with the address cut to 127 bytes: a longer one is
+	 * left to that judgement.
+	 */
 	if (r->noise != NULL)
-		sw_noise_observe(r->noise, f);
+		noise_now = sw_noise_observe_is(r->noise, f) &&
+		    strlen(f->conn->ip) < 128;
 	if ((idx = sw_report_cause_idx(r, f->cause)) == UINT32_MAX ||
 	    r->spool == NULL) {
 		r->spool_failed = 1;
@@ -147,7 +139,7 @@ sw_report_finding(struct sw_report *r, const struct sw_finding *f)
 	 * noise summary counts, in its place in time order: nothing of it
 	 * is encoded or rendered.
 	 */
-	if (r->w->grouped && !r->opts.all && sw_finding_noise_now(r, f))
+	if (r->w->grouped && !r->opts.all && noise_now)
 		sw_spool_stub(r, f->conn->ip, f->conn->user);
 	else
 		sw_spool_encode(r, f, idx);
