@@ -237,8 +237,8 @@ sw_wrap_unit(const char *p, const char *end, size_t *width)
 	unsigned long c;
 
 #define SW_AT_WORD (i < max && u[i] != ' ' && u[i] != '\n' && u[i] != '\0')
-	/* Opening marks cling to what follows. */
-	while (SW_AT_WORD) {
+	/* Opening marks cling to what follows (none is ASCII). */
+	while (SW_AT_WORD && u[i] >= 0x80) {
 		c = sw_utf8_next(u + i, &n);
 		if (!sw_cp_opening(c) || i + n > max)
 			break;
@@ -246,8 +246,8 @@ sw_wrap_unit(const char *p, const char *end, size_t *width)
 		w += 2;
 	}
 	if (SW_AT_WORD) {
-		c = sw_utf8_next(u + i, &n);
-		if (sw_cp_wide(c) && i + n <= max) {
+		c = u[i] < 0x80 ? u[i] : sw_utf8_next(u + i, &n);
+		if (c >= 0x80 && sw_cp_wide(c) && i + n <= max) {
 			i += n;
 			w += 2;
 		} else {
@@ -268,8 +268,8 @@ sw_wrap_unit(const char *p, const char *end, size_t *width)
 			}
 		}
 	}
-	/* Closing marks cling to what precedes. */
-	while (SW_AT_WORD) {
+	/* Closing marks cling to what precedes (none is ASCII). */
+	while (SW_AT_WORD && u[i] >= 0x80) {
 		c = sw_utf8_next(u + i, &n);
 		if (!sw_cp_closing(c) || i + n > max)
 			break;
