@@ -152,3 +152,105 @@ Test(fix, flatten_puts_commands_in_backticks)
 	sw_buf_free(&b);
 	sw_fix_free(&fx);
 }
+
+/* The flattened fix of `tmpl` for user "bob", through the cache `fc` (or
+ * sw_fix_build when fc is NULL). */
+static void
+flat_of(struct sw_fix_cache *fc, const char *tmpl, const char *user,
+    char *out, size_t outlen)
+{
+	struct sw_fix fx;
+	struct sw_buf b;
+	char name[64];
+	struct sw_conn c;
+
+	snprintf(name, sizeof(name), "%s", user);
+	c = conn_with_user(name);
+
+	sw_fix_init(&fx);
+	sw_buf_init(&b, 4096);
+	if (fc != NULL)
+		sw_fix_flatten(sw_fix_build_cached(fc, &fx, tmpl, &c, NULL), &b);
+	else {
+		sw_fix_build(&fx, tmpl, &c, NULL);
+		sw_fix_flatten(&fx, &b);
+	}
+	snprintf(out, outlen, "%s", b.p ? b.p : "");
+	sw_buf_free(&b);
+	sw_fix_free(&fx);
+}
+
+/* Templates are compiled once and kept: the odd ones come out as written
+ * (a lone brace, an unknown or over-long name, an unclosed backtick), the
+ * second use of a cached template gives what the first gave, and a
+ * template without placeholders is the same fix for every user. */
+Test(fix, compiled_templates_keep_odd_text)
+{
+	static const struct { const char *tmpl, *bob, *alice; } cases[] = {
+		{ "{user} then {", "bob then {", "alice then {" },
+		/* A brace opens a name up to the next closing one. */
+		{ "a { b {user} c}", "a { b {user} c}", "a { b {user} c}" },
+		{ "{{user}} `id {user}`", "{{user}} `id bob`",
+		    "{{user}} `id alice`" },
+		{ "{nosuch} and {}", "{nosuch} and {}", "{nosuch} and {}" },
+		{ "{aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa} {user}",
+		    "{aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa} bob",
+		    "{aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa} alice" },
+		{ "run `id {user}` and `unclosed {user}",
+		    "run `id bob` and unclosed bob",
+		    "run `id alice` and unclosed alice" },
+		{ "`{user}`{port}", "`bob`22", "`alice`22" },
+		{ "No values here: `systemctl reload ssh`.\n",
+		    "No values here: `systemctl reload ssh`.",
+		    "No values here: `systemctl reload ssh`." },
+	};
+	struct sw_fix_cache *fc = sw_fix_cache_new();
+	char got[256], once[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		flat_of(NULL, cases[i].tmpl, "bob", once, sizeof(once));
+		cr_expect_str_eq(once, cases[i].bob, "case %zu", i);
+		flat_of(fc, cases[i].tmpl, "bob", got, sizeof(got));
+		cr_expect_str_eq(got, cases[i].bob, "cached case %zu", i);
+		flat_of(fc, cases[i].tmpl, "alice", got, sizeof(got));
+		cr_expect_str_eq(got, cases[i].alice, "cached again %zu", i);
+	}
+	sw_fix_cache_free(fc);
+}
+
+/* A deferred fix is built by the first read, from the values given then,
+ * and not again until the owner defers it anew. */
+Test(fix, deferred_fix_is_built_when_read)
+{
+	struct sw_fix_cache *fc = sw_fix_cache_new();
+	struct sw_fix fx;
+	struct sw_fix_defer d;
+	struct sw_buf b;
+	struct sw_conn bob = conn_with_user((char *)"bob");
+	struct sw_conn eve = conn_with_user((char *)"eve");
+	const char *tmpl = "Check `id {user}`.";
+	const struct sw_fix *got;
+
+	sw_fix_init(&fx);
+	fx.defer = &d;
+	memset(&d, 0, sizeof(d));
+	d.fx = &fx;
+	sw_buf_init(&b, 4096);
+	/* The first use compiles the template and builds at once. */
+	got = sw_fix_build_deferred(fc, &fx, tmpl, &bob, NULL);
+	cr_expect_eq(d.pending, 0);
+	sw_fix_flatten(got, &b);
+	cr_expect_str_eq(b.p, "Check `id bob`.");
+	/* Later ones only remember what to build. */
+	got = sw_fix_build_deferred(fc, &fx, tmpl, &eve, NULL);
+	cr_expect_eq(d.pending, 1);
+	cr_expect_eq(sw_fix_get(got), &fx);
+	cr_expect_eq(d.pending, 0);
+	sw_buf_reset(&b);
+	sw_fix_flatten(got, &b);
+	cr_expect_str_eq(b.p, "Check `id eve`.");
+	sw_buf_free(&b);
+	sw_fix_free(&fx);
+	sw_fix_cache_free(fc);
+}
