@@ -244,6 +244,82 @@ sw_buf_add_u64(struct sw_buf *b, uint64_t v)
 	sw_buf_add(b, d + n, sizeof(d) - n);
 }
 
+/* Two decimal digits of v (0-99) at p. */
+static char *
+sw_put2(char *p, int64_t v)
+{
+	p[0] = (char)('0' + v / 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
+void
+sw_buf_add_rfc3339(struct sw_buf *b, int64_t time_us, int utc_off_min)
+{
+	int64_t local = time_us / 1000000 + (int64_t)utc_off_min * 60;
+	int64_t usec = time_us % 1000000;
+	int64_t days, secs, y;
+	int m, d, k;
+	int aoff = utc_off_min < 0 ? -utc_off_min : utc_off_min;
+	char out[48], *p = out;
+
+	if (usec < 0) {
+		usec += 1000000;
+		local--;
+	}
+	days = local / 86400;
+	secs = local % 86400;
+	if (secs < 0) {
+		secs += 86400;
+		days--;
+	}
+	sw_civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999 || aoff / 60 > 99) {
+		/* Outside four-digit years and two-digit offsets: printf's
+		 * widths decide. */
+		sw_buf_addf(b, "%04lld-%02d-%02dT%02lld:%02lld:%02lld",
+		    (long long)y, m, d, (long long)(secs / 3600),
+		    (long long)(secs / 60 % 60), (long long)(secs % 60));
+		if (usec != 0)
+			sw_buf_addf(b, ".%06lld", (long long)usec);
+		if (utc_off_min == 0)
+			sw_buf_adds(b, "Z");
+		else
+			sw_buf_addf(b, "%c%02d:%02d", utc_off_min < 0 ? '-' :
+			    '+', aoff / 60, aoff % 60);
+		return;
+	}
+	p = sw_put2(p, y / 100);
+	p = sw_put2(p, y % 100);
+	*p++ = '-';
+	p = sw_put2(p, m);
+	*p++ = '-';
+	p = sw_put2(p, d);
+	*p++ = 'T';
+	p = sw_put2(p, secs / 3600);
+	*p++ = ':';
+	p = sw_put2(p, secs / 60 % 60);
+	*p++ = ':';
+	p = sw_put2(p, secs % 60);
+	if (usec != 0) {
+		*p++ = '.';
+		for (k = 5; k >= 0; k--) {
+			p[k] = (char)('0' + usec % 10);
+			usec /= 10;
+		}
+		p += 6;
+	}
+	if (utc_off_min == 0)
+		*p++ = 'Z';
+	else {
+		*p++ = utc_off_min < 0 ? '-' : '+';
+		p = sw_put2(p, aoff / 60);
+		*p++ = ':';
+		p = sw_put2(p, aoff % 60);
+	}
+	sw_buf_add(b, out, (size_t)(p - out));
+}
+
 void
 sw_buf_add_spaces(struct sw_buf *b, size_t n)
 {

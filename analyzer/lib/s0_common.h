@@ -120,6 +120,10 @@ sw_buf_adds(struct sw_buf *b, const char *s)
 /* A number in decimal ("%llu"), n spaces ("%*s" of ""): no printf. */
 void sw_buf_add_u64(struct sw_buf *b, uint64_t v);
 void sw_buf_add_spaces(struct sw_buf *b, size_t n);
+/* A time as RFC 3339 in its own offset ("2026-01-01T00:00:01Z",
+ * "...T10:00:00.250000+09:00"): the bytes of s2's
+ * sw_format_time_rfc3339, without printf (the writers call it per record). */
+void sw_buf_add_rfc3339(struct sw_buf *b, int64_t time_us, int utc_off_min);
 void sw_buf_addf(struct sw_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Takes the bytes out (caller frees); the buffer is empty afterwards. */

@@ -57,7 +57,7 @@ sw_ecs_rec(struct sw_report *r, const struct sw_rec *rec)
 	size_t i, n;
 
 	sw_buf_adds(b, "{\"@timestamp\":\"");
-	sw_format_time_rfc3339(b, rec->start_us, rec->utc_off_min);
+	sw_buf_add_rfc3339(b, rec->start_us, rec->utc_off_min);
 	sw_buf_adds(b, "\",\"ecs\":{\"version\":\"" SW_ECS_VERSION "\"},");
 	sw_ecs_span(b, "message", sw_cstr(title));
 	sw_buf_adds(b, ",\"event\":{\"kind\":\"event\",\"category\":"

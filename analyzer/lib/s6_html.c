@@ -364,7 +364,7 @@ sw_html_rec(struct sw_report *r, const struct sw_rec *rec)
 		/* Date over time; the datetime attribute keeps RFC 3339. */
 		struct sw_buf t;
 		sw_buf_init(&t, 64);
-		sw_format_time_rfc3339(&t, rec->start_us, rec->utc_off_min);
+		sw_buf_add_rfc3339(&t, rec->start_us, rec->utc_off_min);
 		sw_buf_adds(b, "<time datetime=\"");
 		sw_html_escape(b, sw_span_make(t.p, t.len));
 		sw_buf_adds(b, "\">");
@@ -464,7 +464,7 @@ sw_html_axis_time(struct sw_buf *b, int64_t t_us, int off_min, int date)
 	struct sw_buf tmp;
 
 	sw_buf_init(&tmp, 64);
-	sw_format_time_rfc3339(&tmp, t_us, off_min);
+	sw_buf_add_rfc3339(&tmp, t_us, off_min);
 	if (tmp.len >= 16) {
 		if (date)
 			sw_buf_add(b, tmp.p, 10);

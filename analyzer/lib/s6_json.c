@@ -42,7 +42,7 @@ sw_json_object(struct sw_report *r, const struct sw_rec *rec)
 		sw_buf_adds(b, "{\"time\":null,");
 	else {
 		sw_buf_adds(b, "{\"time\":\"");
-		sw_format_time_rfc3339(b, rec->start_us, rec->utc_off_min);
+		sw_buf_add_rfc3339(b, rec->start_us, rec->utc_off_min);
 		sw_buf_adds(b, "\",");
 	}
 	sw_json_span(b, "host", rec->host);

@@ -189,7 +189,7 @@ sw_md_rec(struct sw_report *r, const struct sw_rec *rec)
 		goto fix;
 	}
 	sw_buf_adds(b, "\n### ");
-	sw_format_time_rfc3339(b, rec->start_us, rec->utc_off_min);
+	sw_buf_add_rfc3339(b, rec->start_us, rec->utc_off_min);
 	sw_buf_adds(b, " · ");
 	if (rec->user.p != NULL)
 		sw_md_value(b, rec->user);

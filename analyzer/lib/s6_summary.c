@@ -319,7 +319,7 @@ sw_callout_text(struct sw_buf *b, const struct sw_succ *x, int kind,
     uint64_t n)
 {
 	sw_buf_adds(b, "  ");
-	sw_format_time_rfc3339(b, x->time_us, x->utc_off_min);
+	sw_buf_add_rfc3339(b, x->time_us, x->utc_off_min);
 	sw_buf_adds(b, "  ");
 	sw_tstr(b, x->user);
 	sw_buf_adds(b, " from ");
@@ -484,9 +484,9 @@ sw_digest_report(struct sw_digest *d, FILE *out, const char *format,
 		sw_buf_adds(&b, "sshwhy report");
 		if (t->first_us != 0) {
 			sw_buf_adds(&b, ": connections from ");
-			sw_format_time_rfc3339(&b, t->first_us, t->utc_off_min);
+			sw_buf_add_rfc3339(&b, t->first_us, t->utc_off_min);
 			sw_buf_adds(&b, " to ");
-			sw_format_time_rfc3339(&b, t->last_us, t->utc_off_min);
+			sw_buf_add_rfc3339(&b, t->last_us, t->utc_off_min);
 		}
 		sw_buf_addc(&b, '\n');
 		if (t->filter != NULL && *t->filter) {
@@ -615,7 +615,7 @@ sw_digest_report(struct sw_digest *d, FILE *out, const char *format,
 			if (k == 0)
 				continue;
 			sw_buf_adds(&b, j++ ? ",{\"time\":\"" : "{\"time\":\"");
-			sw_format_time_rfc3339(&b, x->time_us, x->utc_off_min);
+			sw_buf_add_rfc3339(&b, x->time_us, x->utc_off_min);
 			sw_buf_adds(&b, "\",");
 			sw_jstr(&b, "user", x->user);
 			sw_buf_addc(&b, ',');

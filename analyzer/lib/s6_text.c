@@ -134,7 +134,7 @@ sw_text_rec(struct sw_report *r, const struct sw_rec *rec)
 		sw_client_text_head(r, rec);
 		goto note;
 	}
-	sw_format_time_rfc3339(b, rec->start_us, rec->utc_off_min);
+	sw_buf_add_rfc3339(b, rec->start_us, rec->utc_off_min);
 	sw_buf_adds(b, "  ");
 	sw_escape_text(b, rec->host);
 	sw_buf_addf(b, SW_("  pid %llu  failed login, %s (%s)%s\n"),

@@ -116,7 +116,7 @@ sw_tl_text(struct sw_timeline *t, const struct sw_conn *c,
 	size_t i;
 
 	sw_buf_adds(b, "Connection ");
-	sw_format_time_rfc3339(b, c->start_us, c->utc_off_min);
+	sw_buf_add_rfc3339(b, c->start_us, c->utc_off_min);
 	sw_buf_adds(b, " ");
 	sw_escape_text(b, sw_span_make(c->host, strlen(c->host)));
 	sw_buf_addf(b, " sshd[%llu]", (unsigned long long)c->pid);
@@ -139,7 +139,7 @@ sw_tl_text(struct sw_timeline *t, const struct sw_conn *c,
 		const struct sw_cause *ec = sw_rule_cause(e->rule);
 
 		sw_buf_init(&when, 64);
-		sw_format_time_rfc3339(&when, e->time_us, e->utc_off_min);
+		sw_buf_add_rfc3339(&when, e->time_us, e->utc_off_min);
 		sw_buf_addf(b, "  %.8s  %-8s ", when.p && when.len >= 19 ?
 		    when.p + 11 : "", kind);
 		sw_buf_free(&when);
@@ -169,7 +169,7 @@ sw_tl_text(struct sw_timeline *t, const struct sw_conn *c,
 	{
 		struct sw_buf when;
 		sw_buf_init(&when, 64);
-		sw_format_time_rfc3339(&when, c->last_us, c->utc_off_min);
+		sw_buf_add_rfc3339(&when, c->last_us, c->utc_off_min);
 		sw_buf_addf(b, "  %.8s  result   %s", when.p && when.len >= 19 ?
 		    when.p + 11 : "", sw_result(c));
 		sw_buf_free(&when);
@@ -187,7 +187,7 @@ sw_tl_json(struct sw_timeline *t, const struct sw_conn *c,
 	size_t i;
 
 	sw_buf_adds(b, "{\"time\":\"");
-	sw_format_time_rfc3339(b, c->start_us, c->utc_off_min);
+	sw_buf_add_rfc3339(b, c->start_us, c->utc_off_min);
 	sw_buf_adds(b, "\",");
 	sw_jcstr(b, "host", c->host);
 	sw_buf_addf(b, ",\"pid\":%llu,", (unsigned long long)c->pid);
@@ -200,7 +200,7 @@ sw_tl_json(struct sw_timeline *t, const struct sw_conn *c,
 	else
 		sw_buf_adds(b, ",\"source_port\":null,");
 	sw_buf_adds(b, "\"end\":\"");
-	sw_format_time_rfc3339(b, c->last_us, c->utc_off_min);
+	sw_buf_add_rfc3339(b, c->last_us, c->utc_off_min);
 	sw_buf_addf(b, "\",\"outcome\":\"%s\",", sw_result(c));
 	sw_jcstr(b, "cause", cause ? cause->id : NULL);
 	sw_buf_adds(b, ",\"events\":[");
@@ -211,7 +211,7 @@ sw_tl_json(struct sw_timeline *t, const struct sw_conn *c,
 		struct sw_buf k;
 
 		sw_buf_adds(b, i ? ",{\"time\":\"" : "{\"time\":\"");
-		sw_format_time_rfc3339(b, e->time_us, e->utc_off_min);
+		sw_buf_add_rfc3339(b, e->time_us, e->utc_off_min);
 		sw_buf_addf(b, "\",\"event\":\"%s\",", sw_event_kind(e));
 		sw_jstr(b, "method", m.len ? m.p : NULL, m.len);
 		sw_buf_addc(b, ',');
@@ -293,7 +293,7 @@ sw_success_json(struct sw_buf *b, const struct sw_success *s)
 	const struct sw_conn *c = s->conn;
 
 	sw_buf_adds(b, "{\"time\":\"");
-	sw_format_time_rfc3339(b, c->start_us, c->utc_off_min);
+	sw_buf_add_rfc3339(b, c->start_us, c->utc_off_min);
 	sw_buf_adds(b, "\",");
 	sw_jcstr(b, "host", c->host);
 	sw_buf_addf(b, ",\"pid\":%llu,", (unsigned long long)c->pid);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "s0_common.h"
+#include "s2_format.h"
 
 struct esc_case {
 	const char *in;
@@ -265,4 +266,31 @@ Test(htab, matches_a_reference_through_deletes)
 	cr_assert_eq(t.n, k);
 	cr_assert_eq(sw_htab_del(&t, 1, &k), 0);
 	sw_htab_free(&t);
+}
+
+/* The writers' time formatter gives the bytes of s2's, printf-made, over
+ * years 0-9999 and beyond, both signs of offsets, fractions and
+ * negative times. */
+Test(buf, rfc3339_matches_the_printf_formatter)
+{
+	static const int offs[] = { 0, 60, -60, 330, -570, 845, 6039, -6000,
+	    7000, -1 };
+	static const int64_t us[] = { 0, 1, 999999, 1000000, -1, -1000001,
+	    1767225601000000LL, 1767225601250000LL, 253402300799999999LL,
+	    253402300800000000LL, -62135596800000000LL,
+	    -62167219200000001LL, 951782400123456LL };
+	size_t i, j;
+
+	for (i = 0; i < sizeof(us) / sizeof(us[0]); i++)
+		for (j = 0; j < sizeof(offs) / sizeof(offs[0]); j++) {
+			struct sw_buf a, b;
+			sw_buf_init(&a, 0);
+			sw_buf_init(&b, 0);
+			sw_buf_add_rfc3339(&a, us[i], offs[j]);
+			sw_format_time_rfc3339(&b, us[i], offs[j]);
+			cr_expect_str_eq(a.p, b.p, "%lld us, offset %d",
+			    (long long)us[i], offs[j]);
+			sw_buf_free(&a);
+			sw_buf_free(&b);
+		}
 }
