@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define SW_VERSION "0.1.0"
 
@@ -57,10 +58,34 @@ sw_span_make(const char *p, size_t len)
 	return s;
 }
 
-int sw_span_eq(struct sw_span a, struct sw_span b);
-int sw_span_eq_str(struct sw_span a, const char *s);
-int sw_span_starts_with(struct sw_span a, const char *prefix);
-int sw_span_ends_with(struct sw_span a, const char *suffix);
+/* Inline: on every line's path, and a literal argument folds to a
+ * constant-length compare. */
+static inline int
+sw_span_eq(struct sw_span a, struct sw_span b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
+static inline int
+sw_span_eq_str(struct sw_span a, const char *s)
+{
+	return sw_span_eq(a, sw_span_make(s, strlen(s)));
+}
+
+static inline int
+sw_span_starts_with(struct sw_span a, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return a.len >= n && memcmp(a.p, prefix, n) == 0;
+}
+
+static inline int
+sw_span_ends_with(struct sw_span a, const char *suffix)
+{
+	size_t n = strlen(suffix);
+	return a.len >= n && memcmp(a.p + a.len - n, suffix, n) == 0;
+}
+
 /* Parses an unsigned decimal of at most 19 digits; 0 on success. */
 int sw_span_to_u64(struct sw_span s, uint64_t *out);
 /* Copy into a new NUL-terminated string (embedded NULs are kept). */

@@ -501,7 +501,9 @@ sw_format_resume_year(struct sw_format *f, int year, int mon)
 int
 sw_format_is_sshd(struct sw_span program)
 {
-	return sw_span_eq_str(program, "sshd") ||
+	if (program.len < 4 || memcmp(program.p, "sshd", 4) != 0)
+		return 0;
+	return program.len == 4 ||
 	    sw_span_eq_str(program, "sshd-session") ||
 	    sw_span_eq_str(program, "sshd-auth");
 }
@@ -546,7 +548,7 @@ sw_unwrap_repeated(struct sw_span *m)
 	static const char head[] = "message repeated ";
 	size_t i = sizeof(head) - 1;
 
-	if (!sw_span_starts_with(*m, head) || m->len < i + 6 ||
+	if (m->len < i + 6 || m->p[0] != 'm' || !sw_span_starts_with(*m, head) ||
 	    m->p[m->len - 1] != ']')
 		return;
 	while (i < m->len && m->p[i] >= '0' && m->p[i] <= '9')
@@ -566,7 +568,7 @@ sw_strip_solaris_id(struct sw_span *m)
 {
 	size_t i = 4;
 
-	if (!sw_span_starts_with(*m, "[ID "))
+	if (m->len < 4 || m->p[0] != '[' || !sw_span_starts_with(*m, "[ID "))
 		return;
 	while (i < m->len && m->p[i] >= '0' && m->p[i] <= '9')
 		i++;
@@ -613,11 +615,14 @@ sw_is_facility_priority(const char *p, size_t n)
 		"emerg", "alert", "crit", "err", "error", "warn", "warning",
 		"notice", "info", "debug",
 	};
-	const char *dot = memchr(p, '.', n);
+	const char *dot;
 	size_t i, fl;
 	int ok = 0;
 
-	if (dot == NULL)
+	/* Cheap rejects first: "ftp.err" to "authpriv.warning", and a
+	 * facility's first letter. */
+	if (n < 7 || n > 16 || strchr("kumdaslncf", p[0]) == NULL ||
+	    (dot = memchr(p, '.', n)) == NULL)
 		return 0;
 	fl = (size_t)(dot - p);
 	for (i = 0; i < sizeof(fac) / sizeof(fac[0]) && !ok; i++)
@@ -683,11 +688,13 @@ sw_parse_tail(const char *p, size_t n, struct sw_record *r)
 	r->pid = 0;
 	if (p[i] == '[') {
 		size_t d = ++i;
+		uint64_t v = 0;
 		while (i < n && p[i] >= '0' && p[i] <= '9')
-			i++;
-		if (i >= n || p[i] != ']' ||
-		    sw_span_to_u64(sw_span_make(p + d, i - d), &r->pid))
+			v = v * 10 + (uint64_t)(p[i++] - '0');
+		/* 1-19 digits, as sw_span_to_u64 takes them. */
+		if (i >= n || p[i] != ']' || i == d || i - d > 19)
 			return -1;
+		r->pid = v;
 		i++;
 	}
 	if (i >= n || p[i] != ':')
