@@ -651,7 +651,8 @@ sw_event_named(const struct sw_event *ev, const char *name)
 	size_t i;
 
 	for (i = 0; i < ev->nnamed; i++)
-		if (strcmp(ev->named[i].name, name) == 0 &&
+		if (ev->named[i].name[0] == name[0] &&
+		    strcmp(ev->named[i].name, name) == 0 &&
 		    ev->named[i].value.p != NULL)
 			return ev->named[i].value;
 	return sw_span_make(NULL, 0);
