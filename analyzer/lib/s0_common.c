@@ -155,7 +155,7 @@ sw_buf_reset(struct sw_buf *b)
 }
 
 void
-sw_buf_add(struct sw_buf *b, const void *p, size_t n)
+sw_buf_add_grow(struct sw_buf *b, const void *p, size_t n)
 {
 	size_t want;
 

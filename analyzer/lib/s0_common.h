@@ -108,7 +108,21 @@ struct sw_buf {
 void sw_buf_init(struct sw_buf *b, size_t max);
 void sw_buf_free(struct sw_buf *b);
 void sw_buf_reset(struct sw_buf *b);
-void sw_buf_add(struct sw_buf *b, const void *p, size_t n);
+/* Growing, cutting at max: the slow half of sw_buf_add. */
+void sw_buf_add_grow(struct sw_buf *b, const void *p, size_t n);
+/* n bytes; inline while they fit (reports add text in small pieces). */
+static inline void
+sw_buf_add(struct sw_buf *b, const void *p, size_t n)
+{
+	if (n > 0 && n < b->cap - b->len && b->max != 0 &&
+	    n <= b->max - b->len) {
+		memcpy(b->p + b->len, p, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+		return;
+	}
+	sw_buf_add_grow(b, p, n);
+}
 /* One byte; inline while there is room (reports add text byte by byte). */
 static inline void
 sw_buf_addc(struct sw_buf *b, char c)
