@@ -583,13 +583,26 @@ sw_strip_solaris_id(struct sw_span *m)
 	m->len -= i + 2;
 }
 
+/*
+ * Byte classes for the tail's scans, one load per byte: the bytes that end
+ * a tag's name and a program name, and the first letters of facilities.
+ */
+enum { SW_B_TAG = 1, SW_B_PROG = 2, SW_B_FAC = 4 };
+static const unsigned char sw_bcls[256] = {
+	[' '] = SW_B_TAG | SW_B_PROG, ['['] = SW_B_TAG | SW_B_PROG,
+	[']'] = SW_B_TAG, [':'] = SW_B_TAG | SW_B_PROG,
+	['k'] = SW_B_FAC, ['u'] = SW_B_FAC, ['m'] = SW_B_FAC, ['d'] = SW_B_FAC,
+	['a'] = SW_B_FAC, ['s'] = SW_B_FAC, ['l'] = SW_B_FAC, ['n'] = SW_B_FAC,
+	['c'] = SW_B_FAC, ['f'] = SW_B_FAC,
+};
+
 /* Whether p[0..n) is a whole "prog[pid]:" tag (never a host name). */
 static int
 sw_is_tag(const char *p, size_t n)
 {
 	size_t i = 0, d;
 
-	while (i < n && p[i] != '[' && p[i] != ']' && p[i] != ':' && p[i] != ' ')
+	while (i < n && !(sw_bcls[(unsigned char)p[i]] & SW_B_TAG))
 		i++;
 	if (i == 0 || i >= n || p[i] != '[')
 		return 0;
@@ -621,7 +634,7 @@ sw_is_facility_priority(const char *p, size_t n)
 
 	/* Cheap rejects first: "ftp.err" to "authpriv.warning", and a
 	 * facility's first letter. */
-	if (n < 7 || n > 16 || strchr("kumdaslncf", p[0]) == NULL ||
+	if (n < 7 || n > 16 || !(sw_bcls[(unsigned char)p[0]] & SW_B_FAC) ||
 	    (dot = memchr(p, '.', n)) == NULL)
 		return 0;
 	fl = (size_t)(dot - p);
@@ -680,7 +693,7 @@ sw_parse_tail(const char *p, size_t n, struct sw_record *r)
 	}
 	t = i;
 	/* The program name ends at '[' or ':'. */
-	while (i < n && p[i] != '[' && p[i] != ':' && p[i] != ' ')
+	while (i < n && !(sw_bcls[(unsigned char)p[i]] & SW_B_PROG))
 		i++;
 	if (i == t || i >= n)
 		return -1;

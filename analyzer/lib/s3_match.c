@@ -325,8 +325,10 @@ sw_clauses_hold(const struct sw_pattern *pt, struct sw_span msg, size_t pos)
 
 /*
  * Runs one pattern; fills ev on a match. filter: skip PCRE2 when the
- * literal prefix or clauses show the pattern cannot match (0: pure PCRE2,
- * for sw_match_record_all, which checks that the filters never lose one).
+ * literal prefix or clauses show the pattern cannot match; it is 1 + the
+ * message's strip class (sw_message_key: which of "error: ", "fatal: ",
+ * "debug1: " it starts with). 0: pure PCRE2, for sw_match_record_all,
+ * which checks that the filters never lose a match.
  */
 static enum sw_status
 sw_match_pattern_relaxed(struct sw_matcher *m, const struct sw_pattern *pt,
@@ -346,13 +348,8 @@ sw_match_pattern_relaxed(struct sw_matcher *m, const struct sw_pattern *pt,
 	if (filter) {
 		/* "^(?:error: )?Received ...": the prefix follows the
 		 * "error: " the message has, if it has one. */
-		size_t off = 0;
-		if (pt->strip_opt) {
-			size_t sl = sw_strip_len[pt->strip];
-			if (msg.len >= sl &&
-			    memcmp(msg.p, sw_strip_text[pt->strip], sl) == 0)
-				off = sl;
-		}
+		size_t off = pt->strip_opt && filter - 1 == pt->strip ?
+		    sw_strip_len[pt->strip] : 0;
 		if (pt->prefix_len > msg.len - off ||
 		    memcmp(pt->prefix, msg.p + off, pt->prefix_len) != 0 ||
 		    (pt->nreq > 0 && !sw_clauses_hold(pt, msg,
@@ -434,7 +431,7 @@ sw_match_list(struct sw_matcher *m, struct sw_span msg, int preauth,
 
 	for (i = 0; i < n; i++) {
 		enum sw_status st = sw_match_pattern_relaxed(m, list[i], msg,
-		    preauth, relax, 1, rec, ev);
+		    preauth, relax, 1 + k.strip, rec, ev);
 		if (st == SW_OK)
 			return SW_OK;
 		if (st == SW_ERR_MATCHLIMIT)
