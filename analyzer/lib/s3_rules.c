@@ -771,11 +771,14 @@ sw_req_score(const struct sw_req *q)
 static void
 sw_pattern_clauses(struct sw_pattern *pt)
 {
-	struct sw_reqctx *cx = sw_xcalloc(1, sizeof(*cx));
+	/* Not zeroed (22 KiB a pattern): each level is set up when used. */
+	struct sw_reqctx *cx = sw_xmalloc(sizeof(*cx));
 	struct sw_reqb *top = &cx->level[0];
 	const char *s = pt->source, *end;
 	size_t i, k = 0;
 
+	cx->bail = 0;
+	cx->depth = 0;
 	pt->nreq = 0;
 	pt->req_start = 0;
 	sw_req_init(top);
