@@ -74,6 +74,30 @@ run "zstd -dc" "$P.zst" zstd -dc "$plain.zst"
 run "sshwhy" "$P.zst" $sshwhy "$plain.zst"
 run "sshwhy" "$(basename "$export_in") (export)" $sshwhy "$export_in"
 run "sshwhy" "repeat-200.log" $sshwhy "$repeat"
+# Several files (two hosts' logs, halves of the plain file), and the same
+# runs on one thread: the output must be identical, the CPU/wall ratio
+# says how many cores were busy.
+half_a=$work/half-a-$lines.log half_b=$work/half-b-$lines.log
+if [ ! -f "$half_b" ]; then
+  n=$(( lines / 2 ))
+  head -n "$n" "$plain" > "$half_a"
+  tail -n +"$(( n + 1 ))" "$plain" | sed 's/ ip-172-31-27-153 / ip-172-31-27-154 /' > "$half_b"
+fi
+HA=$(basename "$half_a")+$(basename "$half_b")
+identical=n/a
+if build/sshwhy --help 2>&1 | grep -q -- '--threads'; then
+  run "sshwhy --threads 1" "$P" $sshwhy --threads 1 "$plain"
+  run "sshwhy" "$HA" $sshwhy "$half_a" "$half_b"
+  run "sshwhy --threads 1" "$HA" $sshwhy --threads 1 "$half_a" "$half_b"
+  identical=yes
+  for args in "$plain" "$half_a $half_b" "$plain.gz" "--format ndjson $half_a $half_b"; do
+    # shellcheck disable=SC2086
+    a=$($sshwhy --threads 1 $args 2>&1 | md5sum)
+    # shellcheck disable=SC2086
+    b=$($sshwhy $args 2>&1 | md5sum)
+    [ "$a" = "$b" ] || identical="NO ($args)"
+  done
+fi
 
 # The table, with ratios against sshwhy's own row on the same input.
 row() { awk -F'\t' -v n="$1" -v i="$2" '$1 == n && $2 == i { print $'"$3"' }' "$table"; }
@@ -83,9 +107,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
   echo
   echo "Command: \`bench/run.sh $lines\`. Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo
-  echo "| program | input | wall s | CPU s | peak RSS MiB |"
-  echo "|---|---|---:|---:|---:|"
-  awk -F'\t' '{ printf "| %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5 }' "$table"
+  echo "| program | input | wall s | CPU s | CPU/wall | peak RSS MiB |"
+  echo "|---|---|---:|---:|---:|---:|"
+  awk -F'\t' '{ printf "| %s | %s | %s | %s | %.2f | %s |\n", $1, $2, $3, $4, ($3 > 0 ? $4 / $3 : 0), $5 }' "$table"
   echo
   sw=$(row sshwhy "$P" 4); sww=$(row sshwhy "$P" 3)
   echo "| ratio | wall | CPU |"
@@ -95,5 +119,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
   echo "| logwatch / sshwhy | $(ratio "$(row 'logwatch --service sshd' "$P" 3)" "$sww") | $(ratio "$(row 'logwatch --service sshd' "$P" 4)" "$sw") |"
   echo "| sshwhy .gz / zcat (goal <= 1.3) | $(ratio "$(row sshwhy "$P.gz" 3)" "$(row zcat "$P.gz" 3)") | $(ratio "$(row sshwhy "$P.gz" 4)" "$(row zcat "$P.gz" 4)") |"
   echo "| sshwhy .zst / zstd -dc (goal <= 1.3) | $(ratio "$(row sshwhy "$P.zst" 3)" "$(row 'zstd -dc' "$P.zst" 3)") | $(ratio "$(row sshwhy "$P.zst" 4)" "$(row 'zstd -dc' "$P.zst" 4)") |"
+  echo
+  echo "Output of the default run identical to \`--threads 1\` (plain, two files, .gz, NDJSON; stdout and stderr): $identical."
 } > bench/results.md
 cat bench/results.md
