@@ -587,10 +587,10 @@ sw_strip_solaris_id(struct sw_span *m)
  * Byte classes for the tail's scans, one load per byte: the bytes that end
  * a tag's name and a program name, and the first letters of facilities.
  */
-enum { SW_B_TAG = 1, SW_B_PROG = 2, SW_B_FAC = 4 };
+enum { SW_B_TAG = 1, SW_B_PROG = 2, SW_B_FAC = 4, SW_B_LB = 8, SW_B_DOT = 16 };
 static const unsigned char sw_bcls[256] = {
-	[' '] = SW_B_TAG | SW_B_PROG, ['['] = SW_B_TAG | SW_B_PROG,
-	[']'] = SW_B_TAG, [':'] = SW_B_TAG | SW_B_PROG,
+	[' '] = SW_B_TAG | SW_B_PROG, ['['] = SW_B_TAG | SW_B_PROG | SW_B_LB,
+	[']'] = SW_B_TAG, [':'] = SW_B_TAG | SW_B_PROG, ['.'] = SW_B_DOT,
 	['k'] = SW_B_FAC, ['u'] = SW_B_FAC, ['m'] = SW_B_FAC, ['d'] = SW_B_FAC,
 	['a'] = SW_B_FAC, ['s'] = SW_B_FAC, ['l'] = SW_B_FAC, ['n'] = SW_B_FAC,
 	['c'] = SW_B_FAC, ['f'] = SW_B_FAC,
@@ -663,19 +663,24 @@ sw_token(const char *p, size_t n)
 static int
 sw_parse_tail(const char *p, size_t n, struct sw_record *r)
 {
-	size_t i = 0, h, t, tag_end, k;
+	size_t i = 0, h, t, tag_end;
+	unsigned seen;
 
 	if (i >= n || p[i] != ' ')
 		return -1;
 	while (i < n && p[i] == ' ')
 		i++;
 	h = i;
-	while (i < n && p[i] != ' ')
-		i++;
+	{
+		const char *sp = memchr(p + i, ' ', n - i);
+		i = sp != NULL ? (size_t)(sp - p) : n;
+	}
 	if (i == h || i >= n)
 		return -1;
-	if (sw_is_tag(p + h, i - h) ||
-	    sw_is_facility_priority(p + h, i - h)) {
+	/* A tag has a '[', "auth.info" a '.'. */
+	if ((memchr(p + h, '[', i - h) != NULL && sw_is_tag(p + h, i - h)) ||
+	    (memchr(p + h, '.', i - h) != NULL &&
+	    sw_is_facility_priority(p + h, i - h))) {
 		/* No host field (some syslogds, BSD, "logger" output,
 		 * OpenWrt logread). */
 		r->host = sw_span_make(p + h, 0);
@@ -685,16 +690,21 @@ sw_parse_tail(const char *p, size_t n, struct sw_record *r)
 		while (i < n && p[i] == ' ')
 			i++;
 	}
-	k = sw_token(p + i, n - i);
-	if (k > 0 && i + k < n && sw_is_facility_priority(p + i, k)) {
-		i += k;		/* BusyBox: "host auth.info sshd[1]: " */
+	/* The program name ends at '[' or ':'. A token that ends at a
+	 * space instead may be "auth.info" (facility names hold no '[' or
+	 * ':'): BusyBox's "host auth.info sshd[1]: ". */
+	t = i;
+	seen = 0;
+	while (i < n && !(sw_bcls[(unsigned char)p[i]] & SW_B_PROG))
+		seen |= sw_bcls[(unsigned char)p[i++]];
+	if (i > t && i < n && p[i] == ' ' && (seen & SW_B_DOT) &&
+	    sw_is_facility_priority(p + t, i - t)) {
 		while (i < n && p[i] == ' ')
 			i++;
+		t = i;
+		while (i < n && !(sw_bcls[(unsigned char)p[i]] & SW_B_PROG))
+			i++;
 	}
-	t = i;
-	/* The program name ends at '[' or ':'. */
-	while (i < n && !(sw_bcls[(unsigned char)p[i]] & SW_B_PROG))
-		i++;
 	if (i == t || i >= n)
 		return -1;
 	r->program = sw_span_make(p + t, i - t);
