@@ -693,9 +693,14 @@ sw_req_seq(struct sw_reqctx *cx, const char *s, struct sw_reqb *b)
 			if (*next == ']')
 				next++;
 			while (*next != '\0' && *next != ']') {
-				if (next[0] == '[' && next[1] == ':') {
-					const char *e = strstr(next + 2, ":]");
-					if (e == NULL)
+				if (next[0] == '[' && (next[1] == ':' ||
+				    next[1] == '.' || next[1] == '=')) {
+					/* "[:alpha:]"; anything else: not read */
+					const char *e = next + 2;
+					while (*e >= 'a' && *e <= 'z')
+						e++;
+					if (next[1] != ':' || e[0] != ':' ||
+					    e[1] != ']')
 						return sw_req_fail(cx, s);
 					next = e + 2;
 				} else

@@ -663,6 +663,9 @@ Test(match, literal_prefilter_never_loses_a_match)
 		{ "opt.yaml", "id: opt\nmeaning: info\npriority: 0\nlevel: INFO\n"
 		  "patterns: ['^Odd (?:word )?x+y{2}z(?=ab)(?!zz)(?<g>abd)+[c\\]]\\.(?#note)end$']\n"
 		  "examples: ['Odd xxyyzabdabdc.end']\n" },
+		{ "posix.yaml", "id: posix\nmeaning: info\npriority: 0\nlevel: INFO\n"
+		  "patterns: ['^Posix [[:digit:]x]+ (?:alpha|beta) done$']\n"
+		  "examples: ['Posix 12 beta done']\n" },
 		{ "mid.yaml", "id: mid\nmeaning: info\npriority: 0\nlevel: INFO\n"
 		  "patterns: ['(?<path>\\S+): tried (?:this|that) key']\n"
 		  "examples: ['/x: tried this key']\n" },
@@ -678,6 +681,8 @@ Test(match, literal_prefilter_never_loses_a_match)
 		{ "Odd xyyzabc.end", 0, 1 },			/* no "abd" */
 		{ "Odd xyzabd].end", 0, 0 },			/* one y: PCRE2 */
 		{ "Odd xyyzabd].en", 0, 1 },			/* no ".end" */
+		{ "Posix 1x2 alpha done", 1, 0 },
+		{ "Posix 12 gamma done", 0, 1 },		/* no alpha, beta */
 		{ "/etc/k: tried that key", 1, 0 },
 		{ "/etc/k: tried them key", 0, 1 },		/* unkeyed too */
 		{ "/etc/k: tried key that", 0, 1 },		/* out of order */
