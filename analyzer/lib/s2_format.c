@@ -903,31 +903,6 @@ sw_format_parse(struct sw_format *f, const struct sw_line *line,
 void
 sw_format_time_rfc3339(struct sw_buf *out, int64_t time_us, int utc_off_min)
 {
-	int64_t local = time_us / 1000000 + (int64_t)utc_off_min * 60;
-	int64_t usec = time_us % 1000000;
-	int64_t days, secs, y;
-	int m, d;
-	int aoff = utc_off_min < 0 ? -utc_off_min : utc_off_min;
-
-	if (usec < 0) {
-		usec += 1000000;
-		local--;
-	}
-	days = local / 86400;
-	secs = local % 86400;
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	sw_civil_from_days(days, &y, &m, &d);
-	sw_buf_addf(out, "%04lld-%02d-%02dT%02lld:%02lld:%02lld",
-	    (long long)y, m, d, (long long)(secs / 3600),
-	    (long long)(secs / 60 % 60), (long long)(secs % 60));
-	if (usec != 0)
-		sw_buf_addf(out, ".%06lld", (long long)usec);
-	if (utc_off_min == 0)
-		sw_buf_adds(out, "Z");
-	else
-		sw_buf_addf(out, "%c%02d:%02d", utc_off_min < 0 ? '-' : '+',
-		    aoff / 60, aoff % 60);
+	/* One formatter for the whole program: s0's, without printf. */
+	sw_buf_add_rfc3339(out, time_us, utc_off_min);
 }
