@@ -512,20 +512,24 @@ sw_heap_down(struct sw_streams *ss, size_t i)
 	}
 }
 
-/* `rs`, `match_client`, `max_line`: for the reading threads' matchers. */
+/* `rs`, `match_client`: for the reading threads' matchers. */
 static void
 sw_streams_start(struct sw_streams *ss, const struct sw_rules *rs,
-    int match_client, size_t max_line)
+    int match_client)
 {
 	size_t i;
 
+	/* mktime(3) in the threads reads the time zone glibc loaded; load it
+	 * here first, so they only read it (helgrind sees glibc's own lock
+	 * around it as no lock). */
+	tzset();
 	for (i = 0; i < ss->n; i++) {
 		struct sw_stream *s = &ss->v[i];
 
 		/* No thread could be made: read inline (sw_stream_fill
 		 * replays the recorder after each record). */
 		if (s->rdiag != NULL && (s->prod = sw_producer_start(s->in,
-		    s->fmt, s->rdiag, rs, match_client, max_line)) != NULL)
+		    s->fmt, s->rdiag, rs, match_client)) != NULL)
 			ss->nthreads++;
 	}
 	for (i = 0; i < ss->n; i++)
@@ -776,7 +780,7 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	cor = sw_correlator_new(&co, sw_run_conn, &run, diag);
 	sw_streams_open(&ss, rpaths, nrpaths, &io, &fo, diag, run.incr,
 	    sw_run_threads(o));
-	sw_streams_start(&ss, rs, run.clients != NULL, io.max_line);
+	sw_streams_start(&ss, rs, run.clients != NULL);
 	sw_progress_init(&prog, err, o->quiet);
 
 	while ((rec = sw_streams_peek(&ss)) != NULL) {

@@ -50,7 +50,6 @@ struct sw_producer {
 	struct sw_diag *rdiag;
 	struct sw_matcher *m;
 	int match_client;
-	size_t arena_cap;
 	pthread_t tid;
 	int joined;
 	atomic_int stop;
@@ -104,7 +103,8 @@ sw_batch_free(struct sw_batch *b)
 	free(b);
 }
 
-/* An empty batch's arena made big enough for one oversized line. */
+/* An empty batch's arena made big enough for one long line (up to
+ * --max-line); it keeps that size while the stream is read. */
 static void
 sw_batch_grow(struct sw_batch *b, size_t need)
 {
@@ -159,12 +159,19 @@ sw_batch_span(struct sw_batch *b, struct sw_span s, struct sw_span line,
 	return sw_span_make(q, s.len);
 }
 
-/* Bytes one record needs in the arena (an upper bound). */
+static size_t
+sw_outside(struct sw_span s, struct sw_span line)
+{
+	return s.p == NULL || sw_within(s, line) ? 0 : s.len;
+}
+
+/* Bytes one record needs in the arena. */
 static size_t
 sw_item_need(const struct sw_record *r, struct sw_span line)
 {
-	return line.len + r->host.len + r->program.len + r->message.len +
-	    r->raw.len;
+	return line.len + sw_outside(r->host, line) +
+	    sw_outside(r->program, line) + sw_outside(r->message, line) +
+	    sw_outside(r->raw, line);
 }
 
 static void
@@ -198,7 +205,7 @@ sw_batch_get(struct sw_producer *p)
 	if ((b = p->free_list) != NULL)
 		p->free_list = b->next;
 	else if (p->nall < sizeof(p->all) / sizeof(p->all[0]))
-		b = p->all[p->nall++] = sw_batch_new(p->arena_cap);
+		b = p->all[p->nall++] = sw_batch_new(SW_BATCH_ARENA);
 	pthread_mutex_unlock(&p->mu);
 	if (b == NULL)
 		abort();	/* more batches than the queue allows: a bug */
@@ -275,8 +282,7 @@ sw_producer_main(void *arg)
 
 struct sw_producer *
 sw_producer_start(struct sw_input *in, struct sw_format *fmt,
-    struct sw_diag *rdiag, const struct sw_rules *rs, int match_client,
-    size_t max_line)
+    struct sw_diag *rdiag, const struct sw_rules *rs, int match_client)
 {
 	struct sw_producer *p = sw_xcalloc(1, sizeof(*p));
 
@@ -284,9 +290,6 @@ sw_producer_start(struct sw_input *in, struct sw_format *fmt,
 	p->fmt = fmt;
 	p->rdiag = rdiag;
 	p->match_client = match_client;
-	p->arena_cap = SW_BATCH_ARENA;
-	if (max_line < SIZE_MAX / 8 && 2 * max_line + 4096 > p->arena_cap)
-		p->arena_cap = 2 * max_line + 4096;
 	atomic_init(&p->stop, 0);
 	p->m = sw_matcher_new(rs, NULL);
 	if (p->m == NULL)

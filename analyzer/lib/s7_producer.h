@@ -36,7 +36,7 @@ struct sw_producer;
  */
 struct sw_producer *sw_producer_start(struct sw_input *in,
     struct sw_format *fmt, struct sw_diag *rdiag, const struct sw_rules *rs,
-    int match_client, size_t max_line);
+    int match_client);
 
 /*
  * The stream's next item, after replaying into `diag` the messages its
