@@ -55,7 +55,7 @@ done
 # 2. Inputs of several streams and of many batches, in every format.
 gzip -c samples/lab/verbose.log > "$tmp/verbose.log.gz"
 zstd -q -c samples/lab/debug.log > "$tmp/debug.log.zst"
-# Many batches (1024 records each) and time going back at each repeat.
+# Many batches (512 records each) and time going back at each repeat.
 for i in $(seq 1 40); do cat samples/lab/debug.log samples/constructed/bruteforce.log; done > "$tmp/big.log"
 # Bad lines spread over batches in two streams: their messages must come
 # out in place, between each other and the main thread's own warnings.
@@ -72,7 +72,7 @@ near() {
       if (i % 300 == m) print "~~ " name " " i } }'
 }
 near 1 A > "$tmp/nearA.log"; near 150 B > "$tmp/nearB.log"; near 0 C > "$tmp/nearC.log"
-# A line much longer than a batch's arena (256 KiB).
+# A line much longer than a batch's arena (128 KiB).
 { head -50 samples/lab/info.log
   printf 'Nov 25 10:00:09 vps sshd[4242]: Invalid user %s from 203.0.113.9 port 22\n' "$(head -c 400000 /dev/zero | tr '\0' a)"
   tail -n +51 samples/lab/info.log; } > "$tmp/long.log"
