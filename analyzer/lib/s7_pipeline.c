@@ -929,9 +929,20 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		} else if (sw_incr_commit(run.incr, err) != 0)
 			rc = SW_EXIT_USAGE;
 	}
-	if (getenv("SSHWHY_DEBUG_THREADS") != NULL)
+	if (getenv("SSHWHY_DEBUG_THREADS") != NULL) {
+		struct timespec ts;
+		double cpu = 0;
+
+		for (i = 0; i < ss.n; i++)
+			if (ss.v[i].prod != NULL)
+				cpu += sw_producer_cpu(ss.v[i].prod);
+		if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+			fprintf(err, "sshwhy: debug: CPU seconds: main thread "
+			    "%.2f, reading threads %.2f\n", (double)ts.tv_sec +
+			    (double)ts.tv_nsec / 1e9, cpu);
 		fprintf(err, "sshwhy: debug: %zu reading threads\n",
 		    ss.nthreads);
+	}
 out:
 	free(sources);
 	sw_shapes_free(shapes);

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "s7_producer.h"
 
@@ -53,6 +54,7 @@ struct sw_producer {
 	pthread_t tid;
 	int joined;
 	atomic_int stop;
+	double cpu_s;		/* the thread's CPU time, when it ended */
 
 	pthread_mutex_t mu;
 	pthread_cond_t has_data, has_space;
@@ -276,6 +278,11 @@ sw_producer_main(void *arg)
 	}
 	sw_batch_take_msgs(b, p->rdiag);
 	b->last = 1;
+	{
+		struct timespec ts;
+		if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+			p->cpu_s = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	}
 	(void)sw_batch_push(p, b);
 	return NULL;
 }
@@ -361,6 +368,12 @@ sw_producer_join(struct sw_producer *p)
 	}
 	pthread_join(p->tid, NULL);
 	p->joined = 1;
+}
+
+double
+sw_producer_cpu(const struct sw_producer *p)
+{
+	return p->cpu_s;
 }
 
 const struct sw_match_stats *

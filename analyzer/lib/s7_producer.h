@@ -48,6 +48,8 @@ const struct sw_item *sw_producer_next(struct sw_producer *p,
 
 /* Stops the thread (if still reading) and waits for it; the stats stay. */
 void sw_producer_join(struct sw_producer *p);
+/* After the join: the thread's CPU time in seconds (SSHWHY_DEBUG_THREADS). */
+double sw_producer_cpu(const struct sw_producer *p);
 const struct sw_match_stats *sw_producer_match_stats(
     const struct sw_producer *p);
 /* Joins if needed, then frees the queue and batches (not in/fmt/rdiag). */
