@@ -105,32 +105,6 @@ sw_xasprintf(const char *fmt, ...)
 }
 
 int
-sw_span_eq(struct sw_span a, struct sw_span b)
-{
-	return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
-}
-
-int
-sw_span_eq_str(struct sw_span a, const char *s)
-{
-	return sw_span_eq(a, sw_span_make(s, strlen(s)));
-}
-
-int
-sw_span_starts_with(struct sw_span a, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	return a.len >= n && memcmp(a.p, prefix, n) == 0;
-}
-
-int
-sw_span_ends_with(struct sw_span a, const char *suffix)
-{
-	size_t n = strlen(suffix);
-	return a.len >= n && memcmp(a.p + a.len - n, suffix, n) == 0;
-}
-
-int
 sw_span_to_u64(struct sw_span s, uint64_t *out)
 {
 	uint64_t v = 0;
@@ -181,7 +155,7 @@ sw_buf_reset(struct sw_buf *b)
 }
 
 void
-sw_buf_add(struct sw_buf *b, const void *p, size_t n)
+sw_buf_add_grow(struct sw_buf *b, const void *p, size_t n)
 {
 	size_t want;
 

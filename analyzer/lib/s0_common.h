@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define SW_VERSION "0.1.0"
 
@@ -57,10 +58,34 @@ sw_span_make(const char *p, size_t len)
 	return s;
 }
 
-int sw_span_eq(struct sw_span a, struct sw_span b);
-int sw_span_eq_str(struct sw_span a, const char *s);
-int sw_span_starts_with(struct sw_span a, const char *prefix);
-int sw_span_ends_with(struct sw_span a, const char *suffix);
+/* Inline: on every line's path, and a literal argument folds to a
+ * constant-length compare. */
+static inline int
+sw_span_eq(struct sw_span a, struct sw_span b)
+{
+	return a.len == b.len && (a.len == 0 || memcmp(a.p, b.p, a.len) == 0);
+}
+
+static inline int
+sw_span_eq_str(struct sw_span a, const char *s)
+{
+	return sw_span_eq(a, sw_span_make(s, strlen(s)));
+}
+
+static inline int
+sw_span_starts_with(struct sw_span a, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return a.len >= n && memcmp(a.p, prefix, n) == 0;
+}
+
+static inline int
+sw_span_ends_with(struct sw_span a, const char *suffix)
+{
+	size_t n = strlen(suffix);
+	return a.len >= n && memcmp(a.p + a.len - n, suffix, n) == 0;
+}
+
 /* Parses an unsigned decimal of at most 19 digits; 0 on success. */
 int sw_span_to_u64(struct sw_span s, uint64_t *out);
 /* Copy into a new NUL-terminated string (embedded NULs are kept). */
@@ -83,7 +108,21 @@ struct sw_buf {
 void sw_buf_init(struct sw_buf *b, size_t max);
 void sw_buf_free(struct sw_buf *b);
 void sw_buf_reset(struct sw_buf *b);
-void sw_buf_add(struct sw_buf *b, const void *p, size_t n);
+/* Growing, cutting at max: the slow half of sw_buf_add. */
+void sw_buf_add_grow(struct sw_buf *b, const void *p, size_t n);
+/* n bytes; inline while they fit (reports add text in small pieces). */
+static inline void
+sw_buf_add(struct sw_buf *b, const void *p, size_t n)
+{
+	if (n > 0 && n < b->cap - b->len && b->max != 0 &&
+	    n <= b->max - b->len) {
+		memcpy(b->p + b->len, p, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+		return;
+	}
+	sw_buf_add_grow(b, p, n);
+}
 /* One byte; inline while there is room (reports add text byte by byte). */
 static inline void
 sw_buf_addc(struct sw_buf *b, char c)

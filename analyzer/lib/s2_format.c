@@ -501,7 +501,9 @@ sw_format_resume_year(struct sw_format *f, int year, int mon)
 int
 sw_format_is_sshd(struct sw_span program)
 {
-	return sw_span_eq_str(program, "sshd") ||
+	if (program.len < 4 || memcmp(program.p, "sshd", 4) != 0)
+		return 0;
+	return program.len == 4 ||
 	    sw_span_eq_str(program, "sshd-session") ||
 	    sw_span_eq_str(program, "sshd-auth");
 }
@@ -546,7 +548,7 @@ sw_unwrap_repeated(struct sw_span *m)
 	static const char head[] = "message repeated ";
 	size_t i = sizeof(head) - 1;
 
-	if (!sw_span_starts_with(*m, head) || m->len < i + 6 ||
+	if (m->len < i + 6 || m->p[0] != 'm' || !sw_span_starts_with(*m, head) ||
 	    m->p[m->len - 1] != ']')
 		return;
 	while (i < m->len && m->p[i] >= '0' && m->p[i] <= '9')
@@ -566,7 +568,7 @@ sw_strip_solaris_id(struct sw_span *m)
 {
 	size_t i = 4;
 
-	if (!sw_span_starts_with(*m, "[ID "))
+	if (m->len < 4 || m->p[0] != '[' || !sw_span_starts_with(*m, "[ID "))
 		return;
 	while (i < m->len && m->p[i] >= '0' && m->p[i] <= '9')
 		i++;
@@ -581,13 +583,26 @@ sw_strip_solaris_id(struct sw_span *m)
 	m->len -= i + 2;
 }
 
+/*
+ * Byte classes for the tail's scans, one load per byte: the bytes that end
+ * a tag's name and a program name, and the first letters of facilities.
+ */
+enum { SW_B_TAG = 1, SW_B_PROG = 2, SW_B_FAC = 4, SW_B_LB = 8, SW_B_DOT = 16 };
+static const unsigned char sw_bcls[256] = {
+	[' '] = SW_B_TAG | SW_B_PROG, ['['] = SW_B_TAG | SW_B_PROG | SW_B_LB,
+	[']'] = SW_B_TAG, [':'] = SW_B_TAG | SW_B_PROG, ['.'] = SW_B_DOT,
+	['k'] = SW_B_FAC, ['u'] = SW_B_FAC, ['m'] = SW_B_FAC, ['d'] = SW_B_FAC,
+	['a'] = SW_B_FAC, ['s'] = SW_B_FAC, ['l'] = SW_B_FAC, ['n'] = SW_B_FAC,
+	['c'] = SW_B_FAC, ['f'] = SW_B_FAC,
+};
+
 /* Whether p[0..n) is a whole "prog[pid]:" tag (never a host name). */
 static int
 sw_is_tag(const char *p, size_t n)
 {
 	size_t i = 0, d;
 
-	while (i < n && p[i] != '[' && p[i] != ']' && p[i] != ':' && p[i] != ' ')
+	while (i < n && !(sw_bcls[(unsigned char)p[i]] & SW_B_TAG))
 		i++;
 	if (i == 0 || i >= n || p[i] != '[')
 		return 0;
@@ -613,11 +628,14 @@ sw_is_facility_priority(const char *p, size_t n)
 		"emerg", "alert", "crit", "err", "error", "warn", "warning",
 		"notice", "info", "debug",
 	};
-	const char *dot = memchr(p, '.', n);
+	const char *dot;
 	size_t i, fl;
 	int ok = 0;
 
-	if (dot == NULL)
+	/* Cheap rejects first: "ftp.err" to "authpriv.warning", and a
+	 * facility's first letter. */
+	if (n < 7 || n > 16 || !(sw_bcls[(unsigned char)p[0]] & SW_B_FAC) ||
+	    (dot = memchr(p, '.', n)) == NULL)
 		return 0;
 	fl = (size_t)(dot - p);
 	for (i = 0; i < sizeof(fac) / sizeof(fac[0]) && !ok; i++)
@@ -645,19 +663,24 @@ sw_token(const char *p, size_t n)
 static int
 sw_parse_tail(const char *p, size_t n, struct sw_record *r)
 {
-	size_t i = 0, h, t, tag_end, k;
+	size_t i = 0, h, t, tag_end;
+	unsigned seen;
 
 	if (i >= n || p[i] != ' ')
 		return -1;
 	while (i < n && p[i] == ' ')
 		i++;
 	h = i;
-	while (i < n && p[i] != ' ')
-		i++;
+	{
+		const char *sp = memchr(p + i, ' ', n - i);
+		i = sp != NULL ? (size_t)(sp - p) : n;
+	}
 	if (i == h || i >= n)
 		return -1;
-	if (sw_is_tag(p + h, i - h) ||
-	    sw_is_facility_priority(p + h, i - h)) {
+	/* A tag has a '[', "auth.info" a '.'. */
+	if ((memchr(p + h, '[', i - h) != NULL && sw_is_tag(p + h, i - h)) ||
+	    (memchr(p + h, '.', i - h) != NULL &&
+	    sw_is_facility_priority(p + h, i - h))) {
 		/* No host field (some syslogds, BSD, "logger" output,
 		 * OpenWrt logread). */
 		r->host = sw_span_make(p + h, 0);
@@ -667,27 +690,34 @@ sw_parse_tail(const char *p, size_t n, struct sw_record *r)
 		while (i < n && p[i] == ' ')
 			i++;
 	}
-	k = sw_token(p + i, n - i);
-	if (k > 0 && i + k < n && sw_is_facility_priority(p + i, k)) {
-		i += k;		/* BusyBox: "host auth.info sshd[1]: " */
+	/* The program name ends at '[' or ':'. A token that ends at a
+	 * space instead may be "auth.info" (facility names hold no '[' or
+	 * ':'): BusyBox's "host auth.info sshd[1]: ". */
+	t = i;
+	seen = 0;
+	while (i < n && !(sw_bcls[(unsigned char)p[i]] & SW_B_PROG))
+		seen |= sw_bcls[(unsigned char)p[i++]];
+	if (i > t && i < n && p[i] == ' ' && (seen & SW_B_DOT) &&
+	    sw_is_facility_priority(p + t, i - t)) {
 		while (i < n && p[i] == ' ')
 			i++;
+		t = i;
+		while (i < n && !(sw_bcls[(unsigned char)p[i]] & SW_B_PROG))
+			i++;
 	}
-	t = i;
-	/* The program name ends at '[' or ':'. */
-	while (i < n && p[i] != '[' && p[i] != ':' && p[i] != ' ')
-		i++;
 	if (i == t || i >= n)
 		return -1;
 	r->program = sw_span_make(p + t, i - t);
 	r->pid = 0;
 	if (p[i] == '[') {
 		size_t d = ++i;
+		uint64_t v = 0;
 		while (i < n && p[i] >= '0' && p[i] <= '9')
-			i++;
-		if (i >= n || p[i] != ']' ||
-		    sw_span_to_u64(sw_span_make(p + d, i - d), &r->pid))
+			v = v * 10 + (uint64_t)(p[i++] - '0');
+		/* 1-19 digits, as sw_span_to_u64 takes them. */
+		if (i >= n || p[i] != ']' || i == d || i - d > 19)
 			return -1;
+		r->pid = v;
 		i++;
 	}
 	if (i >= n || p[i] != ':')

@@ -14,6 +14,20 @@
 #include "s3_match.h"
 #include "s3_rules_int.h"
 
+/*
+ * The patterns to try for one key, in rule order; sv[client][preauth]
+ * keeps those whose side and preauth condition fit such a line as
+ * written (the variants relax preauth and use v).
+ */
+struct sw_dlist {
+	int strip;
+	struct sw_span token;		/* into a pattern's token */
+	const struct sw_pattern **v;
+	size_t n;
+	const struct sw_pattern **sv[2][2];
+	size_t sn[2][2];
+};
+
 struct sw_matcher {
 	const struct sw_rules *rs;
 	pcre2_match_context *mctx;
@@ -24,17 +38,11 @@ struct sw_matcher {
 	size_t nlists;
 	const struct sw_pattern **rest;	/* unkeyed patterns, rule order */
 	size_t nrest;
+	struct sw_dlist rest_list;	/* rest as a list, with its views */
 	struct sw_match_stats stats;
 	struct sw_buf variant;	/* "error: " + message, reused */
 };
 
-/* The patterns to try for one key, in rule order. */
-struct sw_dlist {
-	int strip;
-	struct sw_span token;		/* into a pattern's token */
-	const struct sw_pattern **v;
-	size_t n;
-};
 
 struct sw_dkey {
 	int strip;
@@ -56,6 +64,8 @@ sw_dkey_eq(const void *item, const void *key)
 	return l->strip == k->strip && sw_span_eq(l->token, k->token);
 }
 
+static const size_t sw_strip_len[SW_STRIP_N] = { 0, 7, 7, 8 };
+
 /* The message's key: strip class and first token, after [preauth] is off. */
 static struct sw_dkey
 sw_message_key(struct sw_span msg)
@@ -65,8 +75,9 @@ sw_message_key(struct sw_span msg)
 	int s;
 
 	for (s = 1; s < SW_STRIP_N; s++) {
-		size_t len = strlen(sw_strip_text[s]);
-		if (msg.len >= len && memcmp(msg.p, sw_strip_text[s], len) == 0) {
+		size_t len = sw_strip_len[s];
+		if (msg.len >= len && msg.p[0] == sw_strip_text[s][0] &&
+		    memcmp(msg.p, sw_strip_text[s], len) == 0) {
 			k.strip = s;
 			k.token = sw_span_make(msg.p + len, msg.len - len);
 			break;
@@ -111,6 +122,42 @@ sw_dispatch_add_key(struct sw_matcher *m, int strip, const char *token,
 	    &m->lists[m->nlists - 1]);
 }
 
+/* Whether a line as written (client or not, [preauth] or not) can match. */
+static int
+sw_pattern_admits(const struct sw_pattern *pt, int client, int preauth)
+{
+	const struct sw_rule *r = pt->rule;
+
+	return !((r->preauth == SW_PREAUTH_YES && !preauth) ||
+	    (r->preauth == SW_PREAUTH_NO && preauth) ||
+	    r->side != (client ? SW_SIDE_CLIENT : SW_SIDE_SERVER));
+}
+
+static void
+sw_dlist_views(struct sw_dlist *l)
+{
+	int c, p;
+	size_t i;
+
+	for (c = 0; c < 2; c++)
+		for (p = 0; p < 2; p++) {
+			l->sv[c][p] = sw_xcalloc(l->n + 1, sizeof(*l->sv[c][p]));
+			for (i = 0; i < l->n; i++)
+				if (sw_pattern_admits(l->v[i], c, p))
+					l->sv[c][p][l->sn[c][p]++] = l->v[i];
+		}
+}
+
+static void
+sw_dlist_free(struct sw_dlist *l)
+{
+	int c, p;
+
+	for (c = 0; c < 2; c++)
+		for (p = 0; p < 2; p++)
+			free(l->sv[c][p]);
+}
+
 /* Files every pattern under the keys it can match, in rule order. */
 static void
 sw_dispatch_build(struct sw_matcher *m)
@@ -137,6 +184,7 @@ sw_dispatch_build(struct sw_matcher *m)
 	m->rest = sw_xcalloc(np + 1, sizeof(*m->rest));
 	for (k = 0; k < m->nlists; k++)
 		m->lists[k].v = sw_xcalloc(np + 1, sizeof(*m->lists[k].v));
+	m->rest_list.v = m->rest;
 	for (i = 0; i < rs->nrules; i++) {
 		for (j = 0; j < rs->rules[i]->npatterns; j++) {
 			const struct sw_pattern *pt = &rs->rules[i]->patterns[j];
@@ -149,6 +197,10 @@ sw_dispatch_build(struct sw_matcher *m)
 			}
 		}
 	}
+	m->rest_list.n = m->nrest;
+	for (k = 0; k < m->nlists; k++)
+		sw_dlist_views(&m->lists[k]);
+	sw_dlist_views(&m->rest_list);
 }
 
 struct sw_span
@@ -205,9 +257,12 @@ sw_matcher_free(struct sw_matcher *m)
 
 	if (m == NULL)
 		return;
-	for (k = 0; k < m->nlists; k++)
+	for (k = 0; k < m->nlists; k++) {
+		sw_dlist_free(&m->lists[k]);
 		free(m->lists[k].v);
+	}
 	free(m->lists);
+	sw_dlist_free(&m->rest_list);
 	free(m->rest);
 	sw_htab_free(&m->keys);
 	pcre2_match_data_free(m->md);
@@ -218,28 +273,70 @@ sw_matcher_free(struct sw_matcher *m)
 	free(m);
 }
 
-/* Whether s contains lit[0..n), n > 0 (memmem is a GNU extension). */
-static int
-sw_contains(struct sw_span s, const char *lit, size_t n)
+/*
+ * Where lit[0..len) first occurs in p[0..n), or NULL: memchr for its
+ * least common byte (rare), then a compare (memmem is a GNU extension).
+ */
+static const char *
+sw_find(const char *p, size_t n, const char *lit, size_t len, size_t rare)
 {
-	const char *p = s.p, *end = s.p + s.len;
+	const char *q, *last;
 
-	while ((size_t)(end - p) >= n &&
-	    (p = memchr(p, lit[0], (size_t)(end - p) - n + 1)) != NULL) {
-		if (memcmp(p, lit, n) == 0)
-			return 1;
-		p++;
+	if (len == 0)
+		return p;
+	if (n < len)
+		return NULL;
+	q = p + rare;
+	last = q + (n - len + 1);	/* one past the last place for lit[rare] */
+	while (q < last && (q = memchr(q, lit[rare], (size_t)(last - q))) !=
+	    NULL) {
+		if (memcmp(q - rare, lit, len) == 0)
+			return q - rare;
+		q++;
 	}
-	return 0;
+	return NULL;
 }
 
-/* Runs one pattern; fills ev on a match. */
+/*
+ * The literal prefilter (s3_rules.c, sw_pattern_clauses): every clause in
+ * order, each after the earliest end of the one before. A message that
+ * fails cannot match the pattern.
+ */
+static int
+sw_clauses_hold(const struct sw_pattern *pt, struct sw_span msg, size_t pos)
+{
+	size_t i, a;
+
+	for (i = 0; i < pt->nreq; i++) {
+		const struct sw_req *q = &pt->req[i];
+		size_t best = SIZE_MAX;
+		for (a = 0; a < q->nalt; a++) {
+			const char *f = sw_find(msg.p + pos, msg.len - pos,
+			    q->lit[a], q->len[a], q->rare[a]);
+			if (f != NULL && (size_t)(f - msg.p) + q->len[a] < best)
+				best = (size_t)(f - msg.p) + q->len[a];
+		}
+		if (best == SIZE_MAX)
+			return 0;
+		pos = best;
+	}
+	return 1;
+}
+
+/*
+ * Runs one pattern; fills ev on a match. filter: skip PCRE2 when the
+ * literal prefix or clauses show the pattern cannot match; it is 1 + the
+ * message's strip class (sw_message_key: which of "error: ", "fatal: ",
+ * "debug1: " it starts with). 0: pure PCRE2, for sw_match_record_all,
+ * which checks that the filters never lose a match.
+ */
 static enum sw_status
 sw_match_pattern_relaxed(struct sw_matcher *m, const struct sw_pattern *pt,
-    struct sw_span msg, int preauth, int relax_preauth,
+    struct sw_span msg, int preauth, int relax_preauth, int filter,
     const struct sw_record *rec, struct sw_event *ev)
 {
 	const struct sw_rule *r = pt->rule;
+	PCRE2_SPTR subject = (PCRE2_SPTR)(msg.len ? msg.p : "");
 	PCRE2_SIZE *ov;
 	size_t i;
 	int rc;
@@ -248,19 +345,29 @@ sw_match_pattern_relaxed(struct sw_matcher *m, const struct sw_pattern *pt,
 	    (r->preauth == SW_PREAUTH_NO && preauth) ||
 	    r->side != (rec->client ? SW_SIDE_CLIENT : SW_SIDE_SERVER))
 		return SW_ERR_NOMATCH;
-	if (pt->prefix_len > msg.len ||
-	    memcmp(pt->prefix, msg.p, pt->prefix_len) != 0) {
-		m->stats.skipped++;
-		return SW_ERR_NOMATCH;
-	}
-	if (pt->required_len > 0 && !sw_contains(msg, pt->required,
-	    pt->required_len)) {
-		m->stats.skipped++;
-		return SW_ERR_NOMATCH;
+	if (filter) {
+		/* "^(?:error: )?Received ...": the prefix follows the
+		 * "error: " the message has, if it has one. */
+		size_t off = pt->strip_opt && filter - 1 == pt->strip ?
+		    sw_strip_len[pt->strip] : 0;
+		if (pt->prefix_len > msg.len - off ||
+		    memcmp(pt->prefix, msg.p + off, pt->prefix_len) != 0 ||
+		    (pt->nreq > 0 && !sw_clauses_hold(pt, msg,
+		    off + pt->req_start))) {
+			m->stats.skipped++;
+			return SW_ERR_NOMATCH;
+		}
 	}
 	m->stats.tried++;
-	rc = pcre2_match(pt->code, (PCRE2_SPTR)(msg.len ? msg.p : ""), msg.len,
-	    0, 0, m->md, m->mctx);
+	/* The same limits either way: JIT honours the match limit of the
+	 * context (and ignores depth and heap, as pcre2_match does for JIT
+	 * code); pcre2_jit_match only skips the option checks. */
+	if (pt->jit)
+		rc = pcre2_jit_match(pt->code, subject, msg.len, 0, 0, m->md,
+		    m->mctx);
+	else
+		rc = pcre2_match(pt->code, subject, msg.len, 0, 0, m->md,
+		    m->mctx);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return SW_ERR_NOMATCH;
 	if (rc < 0) {
@@ -272,24 +379,24 @@ sw_match_pattern_relaxed(struct sw_matcher *m, const struct sw_pattern *pt,
 	ev->rule = r;
 	ev->rec = rec;
 	ev->preauth = preauth;
-	/* Duplicate names (PCRE2_DUPNAMES): the first group that is set wins. */
+	/*
+	 * One named[] slot per distinct name, in name-table order (slots
+	 * precomputed by the loader); with duplicate names (PCRE2_DUPNAMES)
+	 * the first group that is set wins.
+	 */
+	ev->nnamed = pt->nslots;
 	for (i = 0; i < pt->nnamed; i++) {
 		uint32_t g = pt->name_group[i];
+		struct sw_named_cap *nc = &ev->named[pt->name_slot[i]];
 		struct sw_span v = { NULL, 0 };
-		size_t k;
 
 		if (g < (uint32_t)rc && ov[2 * g] != PCRE2_UNSET)
 			v = sw_span_make(msg.p + ov[2 * g],
 			    ov[2 * g + 1] - ov[2 * g]);
-		for (k = 0; k < ev->nnamed; k++)
-			if (strcmp(ev->named[k].name, pt->names[i]) == 0)
-				break;
-		if (k == ev->nnamed && ev->nnamed < SW_EVENT_MAX_NAMED) {
-			ev->named[k].name = pt->names[i];
-			ev->nnamed++;
-		}
-		if (k < ev->nnamed && ev->named[k].value.p == NULL)
-			ev->named[k].value = v;
+		if (nc->name == NULL)
+			nc->name = pt->names[i];
+		if (nc->value.p == NULL)
+			nc->value = v;
 		if (pt->name_known[i] >= 0 && ev->cap[pt->name_known[i]].p == NULL)
 			ev->cap[pt->name_known[i]] = v;
 	}
@@ -301,7 +408,7 @@ sw_match_pattern(struct sw_matcher *m, const struct sw_pattern *pt,
     struct sw_span msg, int preauth, const struct sw_record *rec,
     struct sw_event *ev)
 {
-	return sw_match_pattern_relaxed(m, pt, msg, preauth, 0, rec, ev);
+	return sw_match_pattern_relaxed(m, pt, msg, preauth, 0, 0, rec, ev);
 }
 
 /* Tries every pattern the dispatch files under msg's key. */
@@ -313,12 +420,18 @@ sw_match_list(struct sw_matcher *m, struct sw_span msg, int preauth,
 	struct sw_dkey k = sw_message_key(msg);
 	const struct sw_dlist *l = sw_htab_find(&m->keys,
 	    sw_dkey_hash(k.strip, k.token), sw_dkey_eq, &k);
-	const struct sw_pattern **list = l != NULL ? l->v : m->rest;
-	size_t i, n = l != NULL ? l->n : m->nrest;
+	const struct sw_pattern **list;
+	size_t i, n;
+	int c = rec->client != 0, p = preauth != 0;
+
+	if (l == NULL)
+		l = &m->rest_list;
+	list = relax ? l->v : l->sv[c][p];
+	n = relax ? l->n : l->sn[c][p];
 
 	for (i = 0; i < n; i++) {
 		enum sw_status st = sw_match_pattern_relaxed(m, list[i], msg,
-		    preauth, relax, rec, ev);
+		    preauth, relax, 1 + k.strip, rec, ev);
 		if (st == SW_OK)
 			return SW_OK;
 		if (st == SW_ERR_MATCHLIMIT)
@@ -535,7 +648,8 @@ sw_event_named(const struct sw_event *ev, const char *name)
 	size_t i;
 
 	for (i = 0; i < ev->nnamed; i++)
-		if (strcmp(ev->named[i].name, name) == 0 &&
+		if (ev->named[i].name[0] == name[0] &&
+		    strcmp(ev->named[i].name, name) == 0 &&
 		    ev->named[i].value.p != NULL)
 			return ev->named[i].value;
 	return sw_span_make(NULL, 0);

@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -430,6 +431,418 @@ sw_pattern_prefix(struct sw_pattern *pt)
 	}
 }
 
+/*
+ * Literal prefilter. Reads a pattern's top-level sequence into clauses every
+ * match satisfies in order: a literal run ("Received disconnect from "), or
+ * for a required group of alternatives one literal per alternative
+ * ("(?:(?<code>14): .*|(?<code>\d+): (?:.*: )?Auth ...)" gives "14: " or
+ * "Auth "). A group that is all literal ("(?<code>14)") joins the run it
+ * stands in. Optional parts, classes, escapes and lookarounds only break
+ * runs; anything this reader does not know (inline options, back
+ * references, \x escapes, recursion) gives no clauses at all, so a
+ * clause is only ever a necessary condition.
+ */
+#define SW_REQB_MAX 16
+#define SW_REQ_DEPTH 8
+
+struct sw_reqb {
+	struct sw_req v[SW_REQB_MAX];
+	size_t n;
+	char run[SW_MAX_PREFIX];	/* literal run being read */
+	size_t rn;
+	int pure;			/* only literal bytes so far */
+	char pure_lit[SW_MAX_PREFIX];	/* they, while they fit */
+	size_t pure_len;
+	int lead_broken;		/* something came before the first run */
+};
+
+struct sw_reqctx {
+	int bail;		/* a construct not read: no clauses at all */
+	int depth;
+	struct sw_reqb level[SW_REQ_DEPTH + 1];	/* one per group depth */
+};
+
+static void
+sw_req_init(struct sw_reqb *b)
+{
+	b->n = b->rn = b->pure_len = 0;
+	b->pure = 1;
+	b->lead_broken = 0;
+}
+
+static void
+sw_req_push(struct sw_reqb *b, const struct sw_req *q)
+{
+	if (b->n < SW_REQB_MAX)
+		b->v[b->n++] = *q;
+}
+
+static void
+sw_req_flush(struct sw_reqb *b)
+{
+	struct sw_req q;
+
+	if (b->rn == 0)
+		return;
+	memset(&q, 0, sizeof(q));
+	q.nalt = 1;
+	q.len[0] = (uint8_t)b->rn;
+	memcpy(q.lit[0], b->run, b->rn);
+	sw_req_push(b, &q);
+	b->rn = 0;
+}
+
+static void
+sw_req_char(struct sw_reqb *b, char c)
+{
+	if (b->rn == SW_MAX_PREFIX - 1)
+		sw_req_flush(b);
+	b->run[b->rn++] = c;
+	if (b->pure && b->pure_len < SW_MAX_PREFIX - 1)
+		b->pure_lit[b->pure_len++] = c;
+	else
+		b->pure = 0;
+}
+
+/* A non-literal element: ends the run and the sequence's purity. */
+static void
+sw_req_break(struct sw_reqb *b)
+{
+	if (b->n == 0 && b->rn == 0)
+		b->lead_broken = 1;
+	sw_req_flush(b);
+	b->pure = 0;
+}
+
+/* Past a quantifier at p (and its lazy or possessive mark); *min is the
+ * least number of repeats (1 without one). NULL: not one we read. */
+static const char *
+sw_req_quant(const char *p, unsigned *min)
+{
+	*min = 1;
+	if (*p == '?' || *p == '*')
+		*min = 0;
+	else if (*p == '+')
+		*min = 1;
+	else if (*p == '{') {
+		unsigned v = 0;
+		const char *d = ++p;
+		while (*p >= '0' && *p <= '9' && v < 1000)
+			v = v * 10 + (unsigned)(*p++ - '0');
+		if (p == d)
+			return NULL;
+		if (*p == ',')
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+		if (*p != '}')
+			return NULL;
+		*min = v;
+	} else
+		return p;
+	p++;
+	if (*p == '?' || *p == '+')
+		p++;
+	return p;
+}
+
+/* The longest single literal among b's clauses, or NULL. */
+static const struct sw_req *
+sw_req_best(const struct sw_reqb *b)
+{
+	const struct sw_req *best = NULL;
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->v[i].nalt == 1 && (best == NULL ||
+		    b->v[i].len[0] > best->len[0]))
+			best = &b->v[i];
+	return best;
+}
+
+static const char *sw_req_seq(struct sw_reqctx *cx, const char *s,
+    struct sw_reqb *b);
+
+static const char *
+sw_req_fail(struct sw_reqctx *cx, const char *s)
+{
+	cx->bail = 1;
+	return s + strlen(s);
+}
+
+/* A group at s ('('): its clauses into b. Returns the byte after it. */
+static const char *
+sw_req_group(struct sw_reqctx *cx, const char *s, struct sw_reqb *b)
+{
+	struct sw_reqb *alt;
+	struct sw_req q;
+	const char *p = s + 1, *after;
+	int look = 0, nalt = 0, every = 1;
+	unsigned min;
+	size_t i;
+
+	if (p[0] == '*')
+		return sw_req_fail(cx, s);	/* verbs */
+	if (p[0] == '?') {
+		if (p[1] == '#') {		/* a comment */
+			while (*p != '\0' && *p != ')')
+				p++;
+			return *p == ')' ? p + 1 : sw_req_fail(cx, s);
+		}
+		if (p[1] == ':' || p[1] == '|' || p[1] == '>')
+			p += 2;
+		else if (p[1] == '=' || p[1] == '!') {
+			look = 1;
+			p += 2;
+		} else if (p[1] == '<' && (p[2] == '=' || p[2] == '!')) {
+			look = 1;
+			p += 3;
+		} else if (p[1] == '<' || p[1] == '\'' ||
+		    (p[1] == 'P' && p[2] == '<')) {
+			char close = p[1] == '\'' ? '\'' : '>';
+			p += p[1] == 'P' ? 3 : 2;
+			while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' &&
+			    *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_')
+				p++;
+			if (*p++ != close)
+				return sw_req_fail(cx, s);
+		} else
+			return sw_req_fail(cx, s);	/* options, recursion */
+	}
+	if (cx->depth >= SW_REQ_DEPTH)
+		return sw_req_fail(cx, s);
+	alt = &cx->level[++cx->depth];
+	memset(&q, 0, sizeof(q));
+	for (;;) {
+		const struct sw_req *best;
+		sw_req_init(alt);
+		p = sw_req_seq(cx, p, alt);
+		if (cx->bail)
+			break;
+		sw_req_flush(alt);
+		if (*p != '|' && nalt == 0)
+			break;		/* one alternative: alt keeps it */
+		if (nalt < SW_MAX_ALTS) {
+			if (alt->pure && alt->pure_len > 0) {
+				q.len[nalt] = (uint8_t)alt->pure_len;
+				memcpy(q.lit[nalt], alt->pure_lit, alt->pure_len);
+			} else if ((best = sw_req_best(alt)) != NULL) {
+				q.len[nalt] = best->len[0];
+				memcpy(q.lit[nalt], best->lit[0], best->len[0]);
+			} else
+				every = 0;	/* an alternative without one */
+		}
+		nalt++;
+		if (*p != '|')
+			break;
+		p++;
+	}
+	cx->depth--;
+	if (cx->bail)
+		return p;
+	if (*p != ')' || (after = sw_req_quant(p + 1, &min)) == NULL)
+		return sw_req_fail(cx, s);
+	if (look || min == 0) {
+		sw_req_break(b);
+		return after;
+	}
+	if (nalt == 0) {
+		/* One alternative: its clauses are the group's. */
+		if (alt->pure && after == p + 1) {
+			for (i = 0; i < alt->pure_len; i++)
+				sw_req_char(b, alt->pure_lit[i]);
+			return after;	/* "(?<code>14)" joins the run */
+		}
+		sw_req_break(b);
+		for (i = 0; i < alt->n; i++)
+			sw_req_push(b, &alt->v[i]);
+		return after;
+	}
+	sw_req_break(b);
+	if (nalt <= SW_MAX_ALTS && every) {
+		q.nalt = (uint8_t)nalt;
+		sw_req_push(b, &q);
+	}
+	return after;
+}
+
+/* A sequence up to '|', ')' or the end: its clauses into b. */
+static const char *
+sw_req_seq(struct sw_reqctx *cx, const char *s, struct sw_reqb *b)
+{
+	while (*s != '\0' && *s != '|' && *s != ')' && !cx->bail) {
+		const char *next;
+		unsigned min;
+		char c = *s;
+		int lit = 1;
+
+		if (c == '(') {
+			s = sw_req_group(cx, s, b);
+			continue;
+		}
+		if (c == '^' || c == '$') {
+			sw_req_break(b);
+			s++;
+			continue;
+		}
+		if (c == '*' || c == '+' || c == '?' || c == '{')
+			return sw_req_fail(cx, s);
+		if (c == '[') {
+			next = s + 1;
+			if (*next == '^')
+				next++;
+			if (*next == ']')
+				next++;
+			while (*next != '\0' && *next != ']') {
+				if (next[0] == '[' && (next[1] == ':' ||
+				    next[1] == '.' || next[1] == '=')) {
+					/* "[:alpha:]"; anything else: not read */
+					const char *e = next + 2;
+					while (*e >= 'a' && *e <= 'z')
+						e++;
+					if (next[1] != ':' || e[0] != ':' ||
+					    e[1] != ']')
+						return sw_req_fail(cx, s);
+					next = e + 2;
+				} else
+					next += (*next == '\\' && next[1] != '\0') ?
+					    2 : 1;
+			}
+			if (*next != ']')
+				return sw_req_fail(cx, s);
+			next++;
+			lit = 0;
+		} else if (c == '\\') {
+			unsigned char e = (unsigned char)s[1];
+			next = s + 2;
+			if (e == '\0')
+				return sw_req_fail(cx, s);
+			if ((e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z') ||
+			    (e >= '0' && e <= '9') || e >= 0x80) {
+				/* Classes and assertions; \x, \Q, \1: not read. */
+				if (strchr("dDsSwWhHvVnrtfeaRbBAzZG", e) == NULL)
+					return sw_req_fail(cx, s);
+				lit = 0;
+			} else
+				c = (char)e;
+		} else {
+			next = s + 1;
+			lit = c != '.';
+		}
+		if ((s = sw_req_quant(next, &min)) == NULL)
+			return sw_req_fail(cx, next);
+		if (!lit || min == 0) {
+			sw_req_break(b);
+			continue;
+		}
+		sw_req_char(b, c);
+		if (s != next)		/* "a+": one at least, then maybe more */
+			sw_req_break(b);
+	}
+	return s;
+}
+
+/* The byte of lit to look for first: the least common in log text. */
+static uint8_t
+sw_req_rare(const char *lit, size_t n)
+{
+	size_t i, best = 0;
+	int bs = 1000;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)lit[i];
+		int sc = c == ' ' ? 100 : strchr("etaoinsr", c) != NULL &&
+		    c != '\0' ? 60 : (c >= 'a' && c <= 'z') ? 50 :
+		    (c >= '0' && c <= '9') ? 40 : (c == '.' || c == ':') ?
+		    30 : 10;
+		if (sc < bs) {
+			bs = sc;
+			best = i;
+		}
+	}
+	return (uint8_t)best;
+}
+
+static size_t
+sw_req_score(const struct sw_req *q)
+{
+	size_t i, m = SIZE_MAX;
+
+	for (i = 0; i < q->nalt; i++)
+		if (q->len[i] < m)
+			m = q->len[i];
+	return m;
+}
+
+static void
+sw_pattern_clauses(struct sw_pattern *pt)
+{
+	/* Not zeroed (22 KiB a pattern): each level is set up when used. */
+	struct sw_reqctx *cx = sw_xmalloc(sizeof(*cx));
+	struct sw_reqb *top = &cx->level[0];
+	const char *s = pt->source, *end;
+	size_t i, k = 0;
+
+	cx->bail = 0;
+	cx->depth = 0;
+	pt->nreq = 0;
+	pt->req_start = 0;
+	sw_req_init(top);
+	/* "^(?:error: )?": the prefix is then compared after the "error: "
+	 * the message has, if any (s3_match.c). */
+	if (pt->strip_opt)
+		end = sw_req_seq(cx, s + 1 + 3 + strlen(sw_strip_text[pt->strip]) +
+		    2, top);
+	else
+		end = sw_req_seq(cx, s[0] == '^' ? s + 1 : s, top);
+	sw_req_flush(top);
+	if (cx->bail || *end != '\0') {
+		free(cx);
+		return;
+	}
+	/*
+	 * A run at the very start of a "^..." pattern is its literal prefix,
+	 * compared in place; it may be longer than sw_literal's ("Failed
+	 * password for " through "(?<method>password)"). The rest is
+	 * searched from its end.
+	 */
+	if (s[0] == '^' && !top->lead_broken && top->n > 0 &&
+	    top->v[0].nalt == 1 && top->v[0].len[0] >= pt->prefix_len &&
+	    memcmp(top->v[0].lit[0], pt->prefix, pt->prefix_len) == 0) {
+		pt->prefix_len = top->v[0].len[0];
+		memcpy(pt->prefix, top->v[0].lit[0], pt->prefix_len);
+		pt->prefix[pt->prefix_len] = '\0';
+		pt->req_start = pt->prefix_len;
+		k = 1;
+	}
+	/* Short clauses (" ", ": ") cost more than they save: dropped. */
+	for (i = k; i < top->n; )
+		if (sw_req_score(&top->v[i]) < 3) {
+			memmove(&top->v[i], &top->v[i + 1],
+			    (top->n - i - 1) * sizeof(top->v[0]));
+			top->n--;
+		} else
+			i++;
+	/* Keep the longest SW_MAX_REQ, in order. */
+	while (top->n - k > SW_MAX_REQ) {
+		size_t worst = k;
+		for (i = k; i < top->n; i++)
+			if (sw_req_score(&top->v[i]) <
+			    sw_req_score(&top->v[worst]))
+				worst = i;
+		memmove(&top->v[worst], &top->v[worst + 1],
+		    (top->n - worst - 1) * sizeof(top->v[0]));
+		top->n--;
+	}
+	for (i = k; i < top->n; i++) {
+		struct sw_req *q = &pt->req[pt->nreq++];
+		size_t a;
+		*q = top->v[i];
+		for (a = 0; a < q->nalt; a++)
+			q->rare[a] = sw_req_rare(q->lit[a], q->len[a]);
+	}
+	free(cx);
+}
+
 static int
 sw_compile(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r,
     const char *src)
@@ -452,7 +865,7 @@ sw_compile(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r,
 		    (size_t)erroff, (const char *)msg);
 		return -1;
 	}
-	(void)pcre2_jit_compile(pt->code, PCRE2_JIT_COMPLETE);
+	pt->jit = pcre2_jit_compile(pt->code, PCRE2_JIT_COMPLETE) == 0;
 	pt->rule = r;
 	pt->source = sw_xstrdup(src);
 	pcre2_pattern_info(pt->code, PCRE2_INFO_CAPTURECOUNT, &pt->ngroups);
@@ -471,13 +884,20 @@ sw_compile(struct sw_loader *l, const yaml_node_t *node, struct sw_rule *r,
 		const char *name = (const char *)e + 2;
 		int k;
 
+		uint32_t j;
+
 		pt->names[i] = sw_xstrdup(name);
 		pt->name_group[i] = group;
 		k = sw_lookup(sw_cap_names, SW_CAP_COUNT_, name);
 		pt->name_known[i] = k;
+		for (j = 0; j < i && strcmp(pt->names[j], name) != 0; j++)
+			;
+		pt->name_slot[i] = j < i ? pt->name_slot[j] :
+		    (uint8_t)pt->nslots++;
 	}
 	pt->nnamed = namecount;
 	sw_pattern_prefix(pt);
+	sw_pattern_clauses(pt);
 	r->npatterns++;
 	return 0;
 }

@@ -17,6 +17,19 @@
 #define SW_MAX_PREFIX 32	/* literal prefix used to skip patterns */
 #define SW_MAX_KEYS 8		/* dispatch keys per pattern */
 #define SW_MAX_TOKEN 48		/* bytes of a dispatch key, with its NUL */
+#define SW_MAX_REQ 4		/* required literal clauses per pattern */
+#define SW_MAX_ALTS 4		/* literals per clause (one per alternative) */
+
+/*
+ * A clause every match satisfies: the subject contains one of the
+ * literals. `rare` indexes the literal's least common byte, searched first.
+ */
+struct sw_req {
+	uint8_t nalt;
+	uint8_t len[SW_MAX_ALTS];
+	uint8_t rare[SW_MAX_ALTS];
+	char lit[SW_MAX_ALTS][SW_MAX_PREFIX];
+};
 
 struct sw_pattern {
 	const struct sw_rule *rule;
@@ -42,6 +55,19 @@ struct sw_pattern {
 	/* The longest literal every match contains, for unkeyed patterns. */
 	char required[SW_MAX_PREFIX];
 	size_t required_len;
+	/*
+	 * Literal prefilter (docs/rules.md, "Dispatch"): clauses every match
+	 * satisfies in this order, from req_start on (the literal prefix is
+	 * checked apart). A message failing one cannot match: no pcre2_match.
+	 */
+	size_t nreq;
+	size_t req_start;
+	struct sw_req req[SW_MAX_REQ];
+	int jit;				/* JIT-compiled: pcre2_jit_match */
+	/* Named groups by PCRE2's name table: slot of the event's named[]
+	 * (one per distinct name, DUPNAMES sharing one), in table order. */
+	uint8_t name_slot[SW_MAX_NAMED];
+	size_t nslots;
 };
 
 /* The message prefixes stripped once before the dispatch token. */

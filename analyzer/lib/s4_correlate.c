@@ -19,6 +19,9 @@
 #include "s4_correlate.h"
 
 #define SW_MAX_HOSTS 65536
+#define SW_ARENA_MIN 256	/* first evidence arena; doubled as needed */
+#define SW_ARENA_CLASSES 3	/* arenas of 256, 512, 1024 bytes are pooled */
+#define SW_POOL_MAX 256		/* pooled nodes, and arenas per class */
 #define SW_MAX_BYTES_DEFAULT ((size_t)16 << 20)
 
 /*
@@ -73,12 +76,21 @@ struct sw_correlator {
 	size_t nopen;
 	struct sw_cnode *head, *tail;
 	struct sw_htab hosts;	/* interned names */
+	struct sw_host *last_host;	/* the previous line's: most are */
+	size_t last_host_len;
 	struct sw_correlate_stats stats;
 	int warned_full;
 	int64_t latest_us;	/* newest timestamp read so far */
 	size_t nlist;		/* nodes in the creation list */
 	size_t bytes;		/* their memory, as counted by sw_node_bytes */
 	struct sw_evidence *scratch;	/* unpacked evidence, max_evidence */
+	/* Freed nodes and small arenas kept for reuse (a malloc and a free
+	 * per connection otherwise); capped, so memory still follows what
+	 * is open. */
+	struct sw_cnode *node_pool;
+	size_t node_pooled;
+	char *arena_pool[SW_ARENA_CLASSES][SW_POOL_MAX];
+	size_t arena_pooled[SW_ARENA_CLASSES];
 };
 
 const char *
@@ -115,11 +127,21 @@ sw_host_eq(const void *item, const void *key)
 static struct sw_host *
 sw_intern_host(struct sw_correlator *c, struct sw_span name)
 {
-	uint64_t hv = sw_hash_bytes(name.p, name.len);
+	uint64_t hv;
 	struct sw_host *h;
 
-	if ((h = sw_htab_find(&c->hosts, hv, sw_host_eq, &name)) != NULL)
+	/* One file is mostly one host: the previous line's, compared as
+	 * sw_host_eq does (a name with a NUL never equals a stored one). */
+	if (c->last_host != NULL && c->last_host_len == name.len &&
+	    (name.len == 0 || memcmp(c->last_host->name, name.p,
+	    name.len) == 0))
+		return c->last_host;
+	hv = sw_hash_bytes(name.p, name.len);
+	if ((h = sw_htab_find(&c->hosts, hv, sw_host_eq, &name)) != NULL) {
+		c->last_host = h;
+		c->last_host_len = strlen(h->name);	/* as sw_host_eq */
 		return h;
+	}
 	if (c->hosts.n >= SW_MAX_HOSTS) {
 		static char other_name[] = "(other hosts)";
 		static struct sw_host other = { other_name, SW_LEVEL_INFO };
@@ -129,6 +151,8 @@ sw_intern_host(struct sw_correlator *c, struct sw_span name)
 	h->name = sw_span_dup(name);
 	h->level = SW_LEVEL_QUIET;
 	sw_htab_put(&c->hosts, hv, h);
+	c->last_host = h;
+	c->last_host_len = strlen(h->name);
 	return h;
 }
 
@@ -277,16 +301,75 @@ sw_node_bytes(const struct sw_cnode *n)
 	    (n->c.source_host != NULL ? strlen(n->c.source_host) + 24 : 0);
 }
 
+/* The pool class of an arena of cap bytes, or -1. */
+static int
+sw_arena_class(size_t cap)
+{
+	int k;
+
+	for (k = 0; k < SW_ARENA_CLASSES; k++)
+		if (cap == (size_t)SW_ARENA_MIN << k)
+			return k;
+	return -1;
+}
+
+static void
+sw_arena_put(struct sw_correlator *c, char *p, size_t cap)
+{
+	int k = sw_arena_class(cap);
+
+	if (p != NULL && k >= 0 && c->arena_pooled[k] < SW_POOL_MAX)
+		c->arena_pool[k][c->arena_pooled[k]++] = p;
+	else
+		free(p);
+}
+
+/* A new arena of cap bytes holding the first len bytes of old. */
+static char *
+sw_arena_grow(struct sw_correlator *c, char *old, size_t oldcap, size_t len,
+    size_t cap)
+{
+	int k = sw_arena_class(cap);
+	char *p;
+
+	if (k < 0 || c->arena_pooled[k] == 0)
+		return sw_xreallocarray(old, cap, 1);
+	p = c->arena_pool[k][--c->arena_pooled[k]];
+	if (len > 0)
+		memcpy(p, old, len);
+	sw_arena_put(c, old, oldcap);
+	return p;
+}
+
 static void
 sw_cnode_free(struct sw_correlator *c, struct sw_cnode *n)
 {
 	c->bytes -= sw_node_bytes(n);
 	c->nlist--;
-	free(n->ev);
+	sw_arena_put(c, n->ev, n->ev_cap);
 	free(n->c.user);
 	free(n->c.ip);
 	free(n->c.source_host);
-	free(n);
+	if (c->node_pooled < SW_POOL_MAX) {
+		n->next = c->node_pool;
+		c->node_pool = n;
+		c->node_pooled++;
+	} else
+		free(n);
+}
+
+/* A zeroed node, from the pool when it has one. */
+static struct sw_cnode *
+sw_cnode_new(struct sw_correlator *c)
+{
+	struct sw_cnode *n = c->node_pool;
+
+	if (n == NULL)
+		return sw_xcalloc(1, sizeof(*n));
+	c->node_pool = n->next;
+	c->node_pooled--;
+	memset(n, 0, sizeof(*n));
+	return n;
 }
 
 static const struct sw_evrec *
@@ -465,7 +548,7 @@ sw_open_node(struct sw_correlator *c, const struct sw_host *h, uint64_t pid,
 	struct sw_cnode *n;
 
 	sw_shed(c, NULL, rec, 1);
-	n = sw_xcalloc(1, sizeof(*n));
+	n = sw_cnode_new(c);
 	n->hostref = h;
 	n->c.host = h->name;
 	n->c.pid = pid;
@@ -523,10 +606,10 @@ sw_add_evidence(struct sw_correlator *c, struct sw_cnode *n,
 	}
 	if (n->ev_len + need > n->ev_cap) {
 		/* Doubling: most connections have a few short lines. */
-		size_t cap = n->ev_cap ? n->ev_cap : 256, old = n->ev_cap;
+		size_t cap = n->ev_cap ? n->ev_cap : SW_ARENA_MIN, old = n->ev_cap;
 		while (cap < n->ev_len + need)
 			cap *= 2;
-		n->ev = sw_xreallocarray(n->ev, cap, 1);
+		n->ev = sw_arena_grow(c, n->ev, old, n->ev_len, cap);
 		n->ev_cap = (uint32_t)cap;
 		c->bytes += cap - old;
 	}
@@ -603,15 +686,22 @@ sw_set_str(struct sw_correlator *c, char **dst, struct sw_span v, size_t max)
 	c->bytes += strlen(*dst) + 24;
 }
 
-static size_t
-sw_span_count(struct sw_span s, const char *needle)
+/* Whether needle (" port ", " from ": 2 bytes or more) occurs twice or
+ * more in s, overlaps counted: memchr for its second byte, then a compare. */
+static int
+sw_span_twice(struct sw_span s, const char *needle)
 {
-	size_t n = strlen(needle), i, count = 0;
+	size_t n = strlen(needle), count = 0;
+	const char *q, *end = s.p + s.len;
 
-	for (i = 0; i + n <= s.len; i++)
-		if (memcmp(s.p + i, needle, n) == 0)
-			count++;
-	return count;
+	if (s.len < n)
+		return 0;
+	for (q = s.p + 1; q < end && (q = memchr(q, needle[1],
+	    (size_t)(end - q))) != NULL; q++)
+		if ((size_t)(end - (q - 1)) >= n &&
+		    memcmp(q - 1, needle, n) == 0 && ++count > 1)
+			return 1;
+	return 0;
 }
 
 /*
@@ -634,8 +724,8 @@ sw_other_address(const struct sw_cnode *n, const struct sw_event *ev)
 		return 0;
 	if (user.p != NULL && ip.p < user.p + user.len)
 		return 0;	/* not after the user name: not trusted */
-	if (sw_span_count(ev->rec->message, " port ") > 1 ||
-	    sw_span_count(ev->rec->message, " from ") > 1)
+	if (sw_span_twice(ev->rec->message, " port ") ||
+	    sw_span_twice(ev->rec->message, " from "))
 		return 0;	/* a user name or auth info spells a second one */
 	return !sw_span_eq_str(ip, n->c.ip);
 }
@@ -878,6 +968,13 @@ sw_correlator_free(struct sw_correlator *c)
 	sw_htab_free(&c->table);
 	sw_htab_free(&c->alias);
 	free(c->scratch);
+	while ((n = c->node_pool) != NULL) {
+		c->node_pool = n->next;
+		free(n);
+	}
+	for (i = 0; i < SW_ARENA_CLASSES; i++)
+		while (c->arena_pooled[i] > 0)
+			free(c->arena_pool[i][--c->arena_pooled[i]]);
 	free(c);
 }
 

@@ -87,6 +87,13 @@ static const struct fmt_case cases[] = {
 	/* BusyBox syslogd / logread, OpenWrt logread */
 	{ "Nov 25 10:00:03 router auth.info sshd[123]: busybox", SW_OK, "2026-11-25T10:00:03Z", "router", "sshd", "busybox", 123 },
 	{ "Thu Nov 25 10:00:03 2027 authpriv.info sshd[123]: openwrt", SW_OK, "2027-11-25T10:00:03Z", "", "sshd", "openwrt", 123 },
+	/* the host field: absent (the tag comes first), dotted, a facility
+	 * look-alike that is a program, a bracket that is no tag */
+	{ "Nov 25 10:00:03 sshd[8]: no host", SW_OK, "2026-11-25T10:00:03Z", "", "sshd", "no host", 8 },
+	{ "Nov 25 10:00:03 web.example.org sshd[9]: dotted", SW_OK, "2026-11-25T10:00:03Z", "web.example.org", "sshd", "dotted", 9 },
+	{ "Nov 25 10:00:03 web1 auth.nope sshd[9]: not a facility", SW_ERR_PARSE, NULL, NULL, NULL, NULL, 0 },
+	{ "Nov 25 10:00:03 web[1] sshd[10]: bracketed host", SW_OK, "2026-11-25T10:00:03Z", "web[1]", "sshd", "bracketed host", 10 },
+	{ "Nov 25 10:00:03 web1 sshd: no pid", SW_OK, "2026-11-25T10:00:03Z", "web1", "sshd", "no pid", 0 },
 	/* extra spaces between fields, trailing whitespace */
 	{ "Nov 25  10:00:03   web1   sshd[5]:   spaced \t ", SW_OK, "2026-11-25T10:00:03Z", "web1", "sshd", "spaced", 5 },
 	{ "Nov 25 25:00:03 web1 sshd[1]: bad hour", SW_ERR_PARSE, NULL, NULL, NULL, NULL, 0 },
@@ -127,7 +134,7 @@ Test(format, table, .init = NULL)
 		cr_expect_eq(r.lineno, i + 1);
 		sw_format_free(f);
 	}
-	cr_expect_eq(sw_diag_count(d, SW_DIAG_SKIPPED), 5);	/* the SW_ERR_PARSE cases */
+	cr_expect_eq(sw_diag_count(d, SW_DIAG_SKIPPED), 6);	/* the SW_ERR_PARSE cases */
 	sw_diag_free(d);
 }
 

@@ -644,3 +644,112 @@ Test(match, dispatch_gives_the_result_of_trying_every_pattern)
 	sw_rules_free(rs);
 	sw_diag_free(d);
 }
+
+/*
+ * The literal prefilter (docs/rules.md, "Dispatch"): a pattern reaches
+ * PCRE2 only when the message holds the literals every match holds, in
+ * order. It must never cost a match: each message gets the same answer as
+ * pure PCRE2 (sw_match_record_all), and the messages that cannot match
+ * are turned away without a pcre2_match.
+ */
+Test(match, literal_prefilter_never_loses_a_match)
+{
+	struct fixture_file fs[] = {
+		{ "alt.yaml", "id: alt\nmeaning: info\npriority: 0\nlevel: INFO\n"
+		  "patterns: ['^(?:error: )?Gone from (?<ip>[0-9.]+) port "
+		  "(?<port>\\d+):(?:(?<code>14): (?<r>.*)|(?<code>\\d+): "
+		  "(?<r>(?:.*: )?Auth (?:fail|cancel)))$']\n"
+		  "examples: ['Gone from 1.2.3.4 port 5:14: bye']\n" },
+		{ "opt.yaml", "id: opt\nmeaning: info\npriority: 0\nlevel: INFO\n"
+		  "patterns: ['^Odd (?:word )?x+y{2}z(?=ab)(?!zz)(?<g>abd)+[c\\]]\\.(?#note)end$']\n"
+		  "examples: ['Odd xxyyzabdabdc.end']\n" },
+		{ "posix.yaml", "id: posix\nmeaning: info\npriority: 0\nlevel: INFO\n"
+		  "patterns: ['^Posix [[:digit:]x]+ (?:alpha|beta) done$']\n"
+		  "examples: ['Posix 12 beta done']\n" },
+		{ "mid.yaml", "id: mid\nmeaning: info\npriority: 0\nlevel: INFO\n"
+		  "patterns: ['(?<path>\\S+): tried (?:this|that) key']\n"
+		  "examples: ['/x: tried this key']\n" },
+	};
+	static const struct { const char *msg; int match, skipped; } cases[] = {
+		{ "Gone from 1.2.3.4 port 5:14: bye", 1, 0 },
+		{ "error: Gone from 1.2.3.4 port 5:3: x: Auth fail", 1, 0 },
+		{ "Gone from 1.2.3.4 port 5:11: bye", 0, 1 },	/* no "14: ", "Auth " */
+		{ "Gone from 1.2.3.4: 14: bye", 0, 1 },		/* no " port " */
+		{ "Gone from 1.2.3.4 port 5:11: Auth x", 0, 0 },	/* PCRE2 says no */
+		{ "Odd xxyyzabdabdc.end", 1, 0 },
+		{ "Odd word xyyzabd].end", 1, 0 },
+		{ "Odd xyyzabc.end", 0, 1 },			/* no "abd" */
+		{ "Odd xyzabd].end", 0, 0 },			/* one y: PCRE2 */
+		{ "Odd xyyzabd].en", 0, 1 },			/* no ".end" */
+		{ "Posix 1x2 alpha done", 1, 0 },
+		{ "Posix 12 gamma done", 0, 1 },		/* no alpha, beta */
+		{ "/etc/k: tried that key", 1, 0 },
+		{ "/etc/k: tried them key", 0, 1 },		/* unkeyed too */
+		{ "/etc/k: tried key that", 0, 1 },		/* out of order */
+	};
+	char *dir = fixture_rules(fs, sizeof(fs) / sizeof(fs[0]));
+	struct sw_diag *d = sw_diag_new(stderr, 10);
+	struct sw_rules *rs = sw_rules_load(dir, d);
+	struct sw_matcher *m;
+	size_t i;
+
+	cr_assert_not_null(rs);
+	m = sw_matcher_new(rs, NULL);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sw_record r1, r2;
+		struct sw_event e1, e2;
+		uint64_t tried = sw_match_stats(m)->tried;
+		enum sw_status s1 = match_msg(m, cases[i].msg, &e1, &r1);
+		uint64_t used = sw_match_stats(m)->tried - tried;
+		size_t k;
+
+		r2 = r1;
+		cr_expect_eq(s1 == SW_OK, cases[i].match, "%s", cases[i].msg);
+		cr_expect_eq(sw_match_record_all(m, &r2, &e2), s1, "%s",
+		    cases[i].msg);
+		if (cases[i].skipped)
+			cr_expect_eq(used, 0, "%s reached PCRE2", cases[i].msg);
+		if (s1 != SW_OK)
+			continue;
+		cr_expect_eq(e1.nnamed, e2.nnamed);
+		for (k = 0; k < e1.nnamed; k++) {
+			cr_expect_str_eq(e1.named[k].name, e2.named[k].name);
+			cr_expect(sw_span_eq(e1.named[k].value, e2.named[k].value));
+		}
+	}
+	sw_matcher_free(m);
+	sw_rules_free(rs);
+	sw_diag_free(d);
+	fixture_cleanup(dir);
+}
+
+/* The named captures of duplicate names: one entry per name, the first
+ * set group's value, in PCRE2's name-table order. */
+Test(match, duplicate_names_give_one_entry_each)
+{
+	struct fixture_file f = { "dup.yaml",
+	    "id: dup\nmeaning: info\npriority: 0\nlevel: INFO\n"
+	    "patterns: ['^x (?:(?<b>1)(?<a>q)|(?<a>\\d)(?<b>r)) (?<c>\\S+)$']\n"
+	    "examples: ['x 7r z']\n" };
+	char *dir = fixture_rules(&f, 1);
+	struct sw_diag *d = sw_diag_new(stderr, 10);
+	struct sw_rules *rs = sw_rules_load(dir, d);
+	struct sw_matcher *m;
+	struct sw_event ev;
+	struct sw_record rec;
+
+	cr_assert_not_null(rs);
+	m = sw_matcher_new(rs, NULL);
+	cr_assert_eq(match_msg(m, "x 7r zz", &ev, &rec), SW_OK);
+	cr_assert_eq(ev.nnamed, 3);
+	cr_expect_str_eq(ev.named[0].name, "a");
+	cr_expect(sw_span_eq_str(ev.named[0].value, "7"));
+	cr_expect_str_eq(ev.named[1].name, "b");
+	cr_expect(sw_span_eq_str(ev.named[1].value, "r"));
+	cr_expect_str_eq(ev.named[2].name, "c");
+	cr_expect(sw_span_eq_str(sw_event_named(&ev, "c"), "zz"));
+	sw_matcher_free(m);
+	sw_rules_free(rs);
+	sw_diag_free(d);
+	fixture_cleanup(dir);
+}
