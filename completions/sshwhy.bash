@@ -50,6 +50,9 @@ _sshwhy()
         --max-connections)
             :
             return ;;
+        --threads)
+            :
+            return ;;
         --lang)
             COMPREPLY=($(compgen -W 'en ja' -- "$cur"))
             return ;;
@@ -65,7 +68,7 @@ _sshwhy()
             return ;;
     esac
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W '--format --output --rules --year --tz --since --until --user --from --cause --timeline --summary --state --authorized-keys --all --no-evidence --unmatched --redact --redact-key --max-line --max-connections --exit-code --lang --quiet --help --version -f -o -q -h -V' -- "$cur"))
+        COMPREPLY=($(compgen -W '--format --output --rules --year --tz --since --until --user --from --cause --timeline --summary --state --authorized-keys --all --no-evidence --unmatched --redact --redact-key --max-line --max-connections --threads --exit-code --lang --quiet --help --version -f -o -q -h -V' -- "$cur"))
         return
     fi
     [[ $cword -eq 1 ]] && COMPREPLY=($(compgen -W 'rules explain' -- "$cur"))

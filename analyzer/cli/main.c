@@ -29,7 +29,7 @@ enum {
 	SW_OPT_MAXLINE, SW_OPT_MAXCONN, SW_OPT_EXITCODE,
 	SW_OPT_REDACT, SW_OPT_REDACTKEY,
 	SW_OPT_USER, SW_OPT_FROM, SW_OPT_CAUSE, SW_OPT_TIMELINE, SW_OPT_SUMMARY,
-	SW_OPT_STATE, SW_OPT_LANG,
+	SW_OPT_STATE, SW_OPT_LANG, SW_OPT_THREADS,
 };
 
 struct sw_opt {
@@ -61,6 +61,7 @@ static const struct sw_opt sw_opts[] = {
 	{ "redact-key", SW_OPT_REDACTKEY, "KEY", SW_N_("derive the pseudonyms from KEY, so they are the same in every report (implies --redact)") },
 	{ "max-line", SW_OPT_MAXLINE, "BYTES", SW_N_("longest line kept (default 65536)") },
 	{ "max-connections", SW_OPT_MAXCONN, "N", SW_N_("open connections tracked at once (default 50000)") },
+	{ "threads", SW_OPT_THREADS, "N", SW_N_("read up to N inputs in threads of their own, beside the analysis; 1: one thread (default: the number of CPUs, at most 8)") },
 	{ "exit-code", SW_OPT_EXITCODE, NULL, SW_N_("exit with status 1 when failed logins were found (as git diff --exit-code)") },
 	{ "lang", SW_OPT_LANG, "LANG", SW_N_("language of the report and messages: en or ja (default: from LANGUAGE, LC_ALL, LC_MESSAGES, LANG)") },
 	{ "quiet", 'q', NULL, SW_N_("no warnings and no progress on stderr (errors still)") },
@@ -482,6 +483,14 @@ main(int argc, char **argv)
 				goto usage;
 			}
 			ro.max_connections = (size_t)v;
+			break;
+		case SW_OPT_THREADS:
+			if (sw_parse_uint(val, 64, &v) || v < 1) {
+				fprintf(stderr, SW_("sshwhy: --threads wants 1 "
+				    "to 64\n"));
+				goto usage;
+			}
+			ro.threads = (unsigned)v;
 			break;
 		case ':':
 			if (optopt > 0 && optopt < 256)

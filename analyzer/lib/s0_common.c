@@ -360,6 +360,9 @@ struct sw_diag {
 	struct sw_diag_origin *origins;
 	size_t norigins;
 	char last[1024];
+	int recording;			/* sw_diag_new_recorder */
+	struct sw_diag_msg *rec;
+	size_t nrec, caprec;
 };
 
 #define SW_DIAG_MAX_ORIGINS 4096
@@ -387,6 +390,7 @@ sw_diag_free(struct sw_diag *d)
 
 	if (d == NULL)
 		return;
+	sw_diag_msgs_free(d->rec, d->nrec);
 	for (i = 0; i < d->norigins; i++)
 		free(d->origins[i].name);
 	free(d->origins);
@@ -432,6 +436,21 @@ sw_diag_vprintf(struct sw_diag *d, enum sw_diag_kind kind, const char *origin,
 
 	d->counts[kind]++;
 	vsnprintf(text, sizeof(text), fmt, ap);
+	if (d->recording) {
+		struct sw_diag_msg *m;
+
+		if (d->nrec == d->caprec) {
+			d->caprec = d->caprec ? 2 * d->caprec : 16;
+			d->rec = sw_xreallocarray(d->rec, d->caprec,
+			    sizeof(*d->rec));
+		}
+		m = &d->rec[d->nrec++];
+		m->kind = kind;
+		m->origin = origin != NULL ? sw_xstrdup(origin) : NULL;
+		m->line = line;
+		m->text = sw_xstrdup(text);
+		return;
+	}
 
 	/* Origins are file names: escape them, they may hold any byte. */
 	sw_buf_init(&msg, 4096);
@@ -509,6 +528,54 @@ const char *
 sw_diag_last(const struct sw_diag *d)
 {
 	return d->last;
+}
+
+struct sw_diag *
+sw_diag_new_recorder(void)
+{
+	struct sw_diag *d = sw_diag_new(NULL, 0);
+
+	d->recording = 1;
+	return d;
+}
+
+size_t
+sw_diag_nrecorded(const struct sw_diag *d)
+{
+	return d->nrec;
+}
+
+struct sw_diag_msg *
+sw_diag_take(struct sw_diag *d, size_t *n)
+{
+	struct sw_diag_msg *m = d->rec;
+
+	*n = d->nrec;
+	d->rec = NULL;
+	d->nrec = d->caprec = 0;
+	return m;
+}
+
+void
+sw_diag_replay(struct sw_diag *d, const struct sw_diag_msg *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sw_diag_printf(d, m[i].kind, m[i].origin, m[i].line, "%s",
+		    m[i].text);
+}
+
+void
+sw_diag_msgs_free(struct sw_diag_msg *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(m[i].origin);
+		free(m[i].text);
+	}
+	free(m);
 }
 
 /* Calendar. */

@@ -188,6 +188,26 @@ int sw_diag_partial(const struct sw_diag *d);
 const char *sw_diag_last(const struct sw_diag *d);
 
 /*
+ * A recording sink (--threads): a reading thread must not print, so its
+ * input and format stages get a diag that only keeps each message (kind,
+ * origin, line, text). The main thread takes them out and replays them
+ * into the real diag where a single-threaded run would have printed them,
+ * so the per-origin limits, counts and partial flag come out the same.
+ */
+struct sw_diag_msg {
+	enum sw_diag_kind kind;
+	char *origin;		/* NULL when the message had none */
+	uint64_t line;
+	char *text;		/* formatted, cut as sw_diag_vprintf cuts it */
+};
+struct sw_diag *sw_diag_new_recorder(void);
+size_t sw_diag_nrecorded(const struct sw_diag *d);
+/* Moves the recorded messages out (*n of them; NULL when none). */
+struct sw_diag_msg *sw_diag_take(struct sw_diag *d, size_t *n);
+void sw_diag_replay(struct sw_diag *d, const struct sw_diag_msg *m, size_t n);
+void sw_diag_msgs_free(struct sw_diag_msg *m, size_t n);
+
+/*
  * One small hash table for the whole library (connections, noise history,
  * shapes): open addressing with linear probing over (hash, item) pairs,
  * grown by doubling at half load; deletion shifts the run back, so there

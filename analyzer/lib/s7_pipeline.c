@@ -28,6 +28,7 @@
 #include "s6_timeline.h"
 #include "s7_incr.h"
 #include "s7_pipeline.h"
+#include "s7_producer.h"
 
 #define SW_MAX_CAUSE_IDS 512
 
@@ -314,6 +315,10 @@ struct sw_stream {
 	struct sw_line rline;
 	int64_t last_us;		/* last record read, for the year */
 	int last_off;
+	/* --threads: read, parsed and matched by a thread of its own. */
+	struct sw_producer *prod;
+	struct sw_diag *rdiag;		/* its recorder */
+	const struct sw_item *item;	/* the current record, matched */
 };
 
 struct sw_streams {
@@ -321,6 +326,8 @@ struct sw_streams {
 	size_t n;
 	size_t *heap;		/* stream indices, oldest record first */
 	size_t nheap;
+	struct sw_diag *diag;	/* where recorded messages are replayed */
+	size_t nthreads;	/* reading threads started */
 };
 
 /* Whether a command-line path joins an earlier stream (same rotated set). */
@@ -339,16 +346,23 @@ sw_same_set(const char *a, const char *b)
 	return la == lb && memcmp(a, b, la) == 0;
 }
 
+/*
+ * `threads`: the first `threads` streams get a reading thread each (0: none).
+ * Their input and format report to a recorder, emptied into `diag` at once
+ * here (messages about opening come in the same order as without threads)
+ * and later as the main thread consumes the records.
+ */
 static void
 sw_streams_open(struct sw_streams *ss, const char *const *paths, size_t npaths,
     const struct sw_input_opts *io, const struct sw_format_opts *fo,
-    struct sw_diag *diag, struct sw_incr *incr)
+    struct sw_diag *diag, struct sw_incr *incr, size_t threads)
 {
 	const char **group = sw_xcalloc(npaths + 1, sizeof(*group));
 	int *taken = sw_xcalloc(npaths + 1, sizeof(*taken));
 	size_t i, j, k;
 
 	memset(ss, 0, sizeof(*ss));
+	ss->diag = diag;
 	ss->v = sw_xcalloc(npaths + 2, sizeof(*ss->v));
 	ss->heap = sw_xcalloc(npaths + 2, sizeof(*ss->heap));
 	for (i = 0; i < npaths; i++) {
@@ -361,8 +375,21 @@ sw_streams_open(struct sw_streams *ss, const char *const *paths, size_t npaths,
 				taken[j] = 1;
 			}
 		}
-		ss->v[ss->n].in = sw_input_new(group, k, io, diag);
-		ss->v[ss->n].fmt = sw_format_new(fo, diag);
+		if (ss->n < threads && incr == NULL) {
+			struct sw_stream *t = &ss->v[ss->n];
+			struct sw_diag_msg *msgs;
+			size_t nmsgs;
+
+			t->rdiag = sw_diag_new_recorder();
+			t->in = sw_input_new(group, k, io, t->rdiag);
+			t->fmt = sw_format_new(fo, t->rdiag);
+			msgs = sw_diag_take(t->rdiag, &nmsgs);
+			sw_diag_replay(diag, msgs, nmsgs);
+			sw_diag_msgs_free(msgs, nmsgs);
+		} else {
+			ss->v[ss->n].in = sw_input_new(group, k, io, diag);
+			ss->v[ss->n].fmt = sw_format_new(fo, diag);
+		}
 		if (incr != NULL) {
 			int y, mon;
 			ss->v[ss->n].incr = incr;
@@ -425,13 +452,19 @@ sw_stream_replay(struct sw_stream *s)
 
 /* Reads the stream's next sshd record; 0 when the stream is done. */
 static int
-sw_stream_fill(struct sw_stream *s)
+sw_stream_fill(struct sw_stream *s, struct sw_diag *diag)
 {
 	struct sw_line line;
 
 	s->have = 0;
 	if (s->in == NULL)
 		return sw_stream_replay(s);
+	if (s->prod != NULL) {
+		if ((s->item = sw_producer_next(s->prod, diag)) == NULL)
+			return 0;
+		s->rec = s->item->rec;
+		return s->have = 1;
+	}
 	while (sw_input_next(s->in, &line) == SW_OK) {
 		if (s->incr != NULL && sw_stream_skip(s, &line))
 			continue;
@@ -445,6 +478,14 @@ sw_stream_fill(struct sw_stream *s)
 			s->have = 1;
 			break;
 		}
+	}
+	if (s->rdiag != NULL) {
+		struct sw_diag_msg *msgs;
+		size_t nmsgs;
+
+		msgs = sw_diag_take(s->rdiag, &nmsgs);
+		sw_diag_replay(diag, msgs, nmsgs);
+		sw_diag_msgs_free(msgs, nmsgs);
 	}
 	return s->have;
 }
@@ -479,13 +520,28 @@ sw_heap_down(struct sw_streams *ss, size_t i)
 	}
 }
 
+/* `rs`, `match_client`: for the reading threads' matchers. */
 static void
-sw_streams_start(struct sw_streams *ss)
+sw_streams_start(struct sw_streams *ss, const struct sw_rules *rs,
+    int match_client)
 {
 	size_t i;
 
+	/* mktime(3) in the threads reads the time zone glibc loaded; load it
+	 * here first, so they only read it (helgrind sees glibc's own lock
+	 * around it as no lock). */
+	tzset();
+	for (i = 0; i < ss->n; i++) {
+		struct sw_stream *s = &ss->v[i];
+
+		/* No thread could be made: read inline (sw_stream_fill
+		 * replays the recorder after each record). */
+		if (s->rdiag != NULL && (s->prod = sw_producer_start(s->in,
+		    s->fmt, s->rdiag, rs, match_client)) != NULL)
+			ss->nthreads++;
+	}
 	for (i = 0; i < ss->n; i++)
-		if (sw_stream_fill(&ss->v[i]))
+		if (sw_stream_fill(&ss->v[i], ss->diag))
 			ss->heap[ss->nheap++] = i;
 	for (i = ss->nheap; i-- > 0;)
 		sw_heap_down(ss, i);
@@ -502,7 +558,7 @@ sw_streams_peek(struct sw_streams *ss)
 static void
 sw_streams_pop(struct sw_streams *ss)
 {
-	if (!sw_stream_fill(&ss->v[ss->heap[0]]))
+	if (!sw_stream_fill(&ss->v[ss->heap[0]], ss->diag))
 		ss->heap[0] = ss->heap[--ss->nheap];
 	sw_heap_down(ss, 0);
 }
@@ -513,8 +569,10 @@ sw_streams_free(struct sw_streams *ss)
 	size_t i;
 
 	for (i = 0; i < ss->n; i++) {
+		sw_producer_free(ss->v[i].prod);
 		sw_input_free(ss->v[i].in);
 		sw_format_free(ss->v[i].fmt);
+		sw_diag_free(ss->v[i].rdiag);
 		free(ss->v[i].entry);
 	}
 	free(ss->v);
@@ -584,6 +642,29 @@ sw_progress_done(struct sw_progress *p)
 		fputs("\r\033[K", p->err);
 		fflush(p->err);
 	}
+}
+
+/*
+ * Reading threads (--threads): 1 means none, everything in this thread;
+ * 0, the default, the online CPUs up to 8. One more thread than input
+ * streams would have nothing to read; sw_streams_open stops at the streams.
+ * --state keeps one thread: its per-file bookkeeping (sw_incr_skip_line,
+ * sw_incr_skip_entry) is shared by all streams and not made for threads.
+ * Returns the number of streams to read in threads of their own.
+ */
+static size_t
+sw_run_threads(const struct sw_run_opts *o)
+{
+	long n = o->threads;
+
+	if (o->state != NULL)
+		return 0;
+	if (n == 0) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		if (n > 8)
+			n = 8;
+	}
+	return n <= 1 ? 0 : (size_t)n;
 }
 
 /* Text wraps at the terminal's width, or 80 when not a terminal. */
@@ -705,23 +786,29 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 	co.max_connections = o->max_connections;
 	run.idle_us = co.idle_us;
 	cor = sw_correlator_new(&co, sw_run_conn, &run, diag);
-	sw_streams_open(&ss, rpaths, nrpaths, &io, &fo, diag, run.incr);
-	sw_streams_start(&ss);
+	sw_streams_open(&ss, rpaths, nrpaths, &io, &fo, diag, run.incr,
+	    sw_run_threads(o));
+	sw_streams_start(&ss, rs, run.clients != NULL);
 	sw_progress_init(&prog, err, o->quiet);
 
 	while ((rec = sw_streams_peek(&ss)) != NULL) {
+		const struct sw_item *it = ss.v[ss.heap[0]].item;
 		struct sw_event ev;
+		const struct sw_event *evp = &ev;
 
 		if (rec->time_us > run.newest_us)
 			run.newest_us = rec->time_us;
 		sw_progress_tick(&prog);
+		if (it != NULL)
+			evp = &it->ev;	/* matched by the reading thread */
 		if (rec->client) {
 			/* ssh -v output: its own sessions, no sshd counts. */
-			if (run.clients != NULL &&
-			    sw_match_record(m, rec, &ev) == SW_OK)
-				sw_client_event(run.clients, &ev);
-		} else if (sw_match_record(m, rec, &ev) == SW_OK)
-			sw_correlate_event(cor, &ev);
+			if (run.clients != NULL && (it != NULL ? it->st :
+			    sw_match_record(m, rec, &ev)) == SW_OK)
+				sw_client_event(run.clients, evp);
+		} else if ((it != NULL ? it->st : sw_match_record(m, rec,
+		    &ev)) == SW_OK)
+			sw_correlate_event(cor, evp);
 		else {
 			run.unmatched++;
 			sw_shapes_add(shapes, rec);
@@ -729,6 +816,9 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		}
 		sw_streams_pop(&ss);
 	}
+	/* The reading threads are done: their stats can be read. */
+	for (i = 0; i < ss.n; i++)
+		sw_producer_join(ss.v[i].prod);
 	run.at_finish = 1;
 	sw_correlate_finish(cor);
 	if (run.clients != NULL)
@@ -752,6 +842,10 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 		const struct sw_match_stats *ms = sw_match_stats(m);
 
 		sum.limit_hits = ms->limit_lines;
+		for (i = 0; i < ss.n; i++)
+			if (ss.v[i].prod != NULL)
+				sum.limit_hits += sw_producer_match_stats(
+				    ss.v[i].prod)->limit_lines;
 		sum.connections = cs->connections - ds->outside - run.deferred;
 		sum.outside = ds->outside;
 		sum.failed = ds->failed;
@@ -842,6 +936,20 @@ sw_run_analyze(const struct sw_run_opts *o, const char *rules_dir,
 			rc = SW_EXIT_USAGE;
 		} else if (sw_incr_commit(run.incr, err) != 0)
 			rc = SW_EXIT_USAGE;
+	}
+	if (getenv("SSHWHY_DEBUG_THREADS") != NULL) {
+		struct timespec ts;
+		double cpu = 0;
+
+		for (i = 0; i < ss.n; i++)
+			if (ss.v[i].prod != NULL)
+				cpu += sw_producer_cpu(ss.v[i].prod);
+		if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0)
+			fprintf(err, "sshwhy: debug: CPU seconds: main thread "
+			    "%.2f, reading threads %.2f\n", (double)ts.tv_sec +
+			    (double)ts.tv_nsec / 1e9, cpu);
+		fprintf(err, "sshwhy: debug: %zu reading threads\n",
+		    ss.nthreads);
 	}
 out:
 	free(sources);

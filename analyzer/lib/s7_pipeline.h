@@ -46,6 +46,10 @@ struct sw_run_opts {
 	struct sw_incr **commit;	/* with state: the caller commits it
 					   (sw_run_commit) once the report is
 					   out; NULL: committed by the run */
+	/* Issue 9: threads reading the inputs (one per input stream, beside
+	 * the main thread); 1: everything in one thread; 0: the number of
+	 * online CPUs, at most 8. --state reads in one thread. */
+	unsigned threads;
 };
 
 struct sw_filter;
