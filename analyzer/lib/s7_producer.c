@@ -21,11 +21,11 @@
 
 #include "s7_producer.h"
 
-#define SW_BATCH_ITEMS 512
+#define SW_BATCH_ITEMS 1024
 #define SW_BATCH_ARENA ((size_t)128 << 10)
 #define SW_BATCH_SLACK 64	/* zeroed bytes after the arena: JIT read-ahead */
 #define SW_BATCH_MSGS 4096	/* messages in one batch before it is handed on */
-#define SW_QUEUE_DEPTH 2
+#define SW_QUEUE_DEPTH 4
 
 /* Messages recorded before item `idx` of the batch was read. */
 struct sw_msg_group {
