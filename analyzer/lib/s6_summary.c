@@ -299,6 +299,16 @@ sw_jstr(struct sw_buf *b, const char *key, const char *s)
 	sw_buf_addc(b, '"');
 }
 
+/* One {"field":"key","count":N} element of a JSON array. */
+static void
+sw_jcount(struct sw_buf *b, int first, const char *field, const char *key,
+    uint64_t count)
+{
+	sw_buf_adds(b, first ? "{" : ",{");
+	sw_jstr(b, field, key);
+	sw_buf_addf(b, ",\"count\":%llu}", (unsigned long long)count);
+}
+
 /* Whether success i is one to call out, and why (1: address, 2: user). */
 static int
 sw_callout_kind(const struct sw_digest *d, size_t i, uint64_t *n)
@@ -629,33 +639,21 @@ sw_digest_report(struct sw_digest *d, FILE *out, const char *format,
 			    "user-failed-elsewhere", (unsigned long long)n);
 		}
 		sw_buf_adds(&b, "],\"by_cause\":[");
-		for (i = 0; i < ncauses; i++) {
-			sw_buf_adds(&b, i ? ",{" : "{");
-			sw_jstr(&b, "cause", causes[i].key);
-			sw_buf_addf(&b, ",\"count\":%llu}",
-			    (unsigned long long)causes[i].count);
-		}
+		for (i = 0; i < ncauses; i++)
+			sw_jcount(&b, i == 0, "cause", causes[i].key,
+			    causes[i].count);
 		sw_buf_adds(&b, "],\"by_user\":[");
-		for (i = 0; i < nusers; i++) {
-			sw_buf_adds(&b, i ? ",{" : "{");
-			sw_jstr(&b, "user", users[i].key);
-			sw_buf_addf(&b, ",\"count\":%llu}",
-			    (unsigned long long)users[i].count);
-		}
+		for (i = 0; i < nusers; i++)
+			sw_jcount(&b, i == 0, "user", users[i].key,
+			    users[i].count);
 		sw_buf_adds(&b, "],\"noise_top_addresses\":[");
-		for (i = 0; i < ntips; i++) {
-			sw_buf_adds(&b, i ? ",{" : "{");
-			sw_jstr(&b, "source_ip", tips[i].key);
-			sw_buf_addf(&b, ",\"count\":%llu}",
-			    (unsigned long long)tips[i].count);
-		}
+		for (i = 0; i < ntips; i++)
+			sw_jcount(&b, i == 0, "source_ip", tips[i].key,
+			    tips[i].count);
 		sw_buf_adds(&b, "],\"noise_top_users\":[");
-		for (i = 0; i < ntusers; i++) {
-			sw_buf_adds(&b, i ? ",{" : "{");
-			sw_jstr(&b, "user", tusers[i].key);
-			sw_buf_addf(&b, ",\"count\":%llu}",
-			    (unsigned long long)tusers[i].count);
-		}
+		for (i = 0; i < ntusers; i++)
+			sw_jcount(&b, i == 0, "user", tusers[i].key,
+			    tusers[i].count);
 		sw_buf_adds(&b, "]}\n");
 	}
 	if (b.truncated)
