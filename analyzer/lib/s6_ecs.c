@@ -51,10 +51,9 @@ static void
 sw_ecs_rec(struct sw_report *r, const struct sw_rec *rec)
 {
 	struct sw_buf *b = &r->b;
-	struct sw_buf flat;
 	int ipok = sw_ecs_valid_ip(rec->ip);
 	const char *title = sw_cause_title(rec->cause);
-	size_t i, n;
+	size_t i;
 
 	sw_buf_adds(b, "{\"@timestamp\":\"");
 	sw_buf_add_rfc3339(b, rec->start_us, rec->utc_off_min);
@@ -102,20 +101,9 @@ sw_ecs_rec(struct sw_report *r, const struct sw_rec *rec)
 	sw_ecs_span(b, "title", sw_cstr(title));
 	sw_buf_adds(b, ",");
 	sw_ecs_span(b, "explanation", sw_cstr(sw_cause_explanation(rec->cause)));
-	sw_buf_adds(b, ",\"fix\":\"");
-	sw_buf_init(&flat, (size_t)1 << 20);
-	sw_rec_fix_flatten(rec, &flat);
-	sw_escape_json(b, sw_span_make(flat.p ? flat.p : "", flat.len));
-	sw_buf_free(&flat);
-	sw_buf_adds(b, "\",\"commands\":[");
-	for (i = 0, n = 0; i < rec->nfix; i++) {
-		if (rec->fix[i].kind != SW_FIX_COMMAND)
-			continue;
-		sw_buf_adds(b, n++ ? ",\"" : "\"");
-		sw_escape_json(b, rec->fix[i].s);
-		sw_buf_addc(b, '"');
-	}
-	sw_buf_adds(b, "],");
+	sw_buf_addc(b, ',');
+	sw_rec_json_fix(rec, &r->fix_flat, b);
+	sw_buf_addc(b, ',');
 	sw_ecs_span(b, "note", rec->note);
 	sw_buf_addf(b, ",\"log_level_seen\":\"%s\",\"noise\":%s,\"evidence\":[",
 	    sw_loglevel_name(rec->level_seen), rec->noise ? "true" : "false");

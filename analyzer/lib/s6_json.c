@@ -35,7 +35,7 @@ static void
 sw_json_object(struct sw_report *r, const struct sw_rec *rec)
 {
 	struct sw_buf *b = &r->b;
-	size_t i, n;
+	size_t i;
 
 	/* ssh client output has no time and no sshd pid: null. */
 	if (rec->side == SW_REC_CLIENT)
@@ -74,23 +74,9 @@ sw_json_object(struct sw_report *r, const struct sw_rec *rec)
 	    sw_cstr(sw_confidence_name(rec->confidence)));
 	sw_buf_adds(b, ",");
 	sw_json_span(b, "title", sw_cstr(sw_cause_title(rec->cause)));
-	sw_buf_adds(b, ",\"fix\":\"");
-	{
-		struct sw_buf *flat = &r->fix_flat;
-		sw_buf_reset(flat);
-		sw_rec_fix_flatten(rec, flat);
-		sw_escape_json(b, sw_span_make(flat->p ? flat->p : "",
-		    flat->len));
-	}
-	sw_buf_adds(b, "\",\"commands\":[");
-	for (i = 0, n = 0; i < rec->nfix; i++) {
-		if (rec->fix[i].kind != SW_FIX_COMMAND)
-			continue;
-		sw_buf_adds(b, n++ ? ",\"" : "\"");
-		sw_escape_json(b, rec->fix[i].s);
-		sw_buf_addc(b, '"');
-	}
-	sw_buf_adds(b, "],");
+	sw_buf_addc(b, ',');
+	sw_rec_json_fix(rec, &r->fix_flat, b);
+	sw_buf_addc(b, ',');
 	sw_json_span(b, "note", rec->note);
 	sw_buf_adds(b, ",\"log_level_seen\":\"");
 	sw_buf_adds(b, sw_loglevel_name(rec->level_seen));

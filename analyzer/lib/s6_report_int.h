@@ -147,6 +147,9 @@ struct sw_span sw_fix_prose_trim(struct sw_span s, int before_cmd,
     int after_cmd);
 /* The fix as one string with commands between backticks. */
 void sw_rec_fix_flatten(const struct sw_rec *rec, struct sw_buf *out);
+/* "fix":"...","commands":[...] (JSON); scratch is reset and reused. */
+void sw_rec_json_fix(const struct sw_rec *rec, struct sw_buf *scratch,
+    struct sw_buf *b);
 
 /* s6_client.c: the client's side of a finding (ssh -v output). */
 int sw_client_side(const struct sw_finding *f);

@@ -316,6 +316,30 @@ sw_rec_fix_flatten(const struct sw_rec *rec, struct sw_buf *out)
 	}
 }
 
+/* "fix":"...","commands":[...] for the JSON writers (json, ndjson, ecs);
+ * `scratch` holds the flattened fix. */
+void
+sw_rec_json_fix(const struct sw_rec *rec, struct sw_buf *scratch,
+    struct sw_buf *b)
+{
+	size_t i, n;
+
+	sw_buf_reset(scratch);
+	sw_rec_fix_flatten(rec, scratch);
+	sw_buf_adds(b, "\"fix\":\"");
+	sw_escape_json(b, sw_span_make(scratch->p ? scratch->p : "",
+	    scratch->len));
+	sw_buf_adds(b, "\",\"commands\":[");
+	for (i = 0, n = 0; i < rec->nfix; i++) {
+		if (rec->fix[i].kind != SW_FIX_COMMAND)
+			continue;
+		sw_buf_adds(b, n++ ? ",\"" : "\"");
+		sw_escape_json(b, rec->fix[i].s);
+		sw_buf_addc(b, '"');
+	}
+	sw_buf_addc(b, ']');
+}
+
 struct sw_span
 sw_fix_prose_trim(struct sw_span s, int before_cmd, int after_cmd)
 {
